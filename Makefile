@@ -1,0 +1,146 @@
+# SPDX-License-Identifier: GPL-2.0
+# scxbench build. `make help` lists the targets.
+#
+# One static binary, build/scxbench (symlinked as ./scxbench): the same file
+# runs on the host and inside the QEMU guest. Every object has -MMD -MP
+# dependency files, BPF objects and skeletons included, so a header change
+# rebuilds exactly what uses it.
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+OUT        ?= build
+V          ?= 0
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' $(1) $(2);
+endif
+
+CC         ?= cc
+CLANG      ?= clang
+BPFTOOL    ?= $(firstword $(wildcard $(OUT)/tools/bpftool) $(shell command -v bpftool 2>/dev/null) bpftool)
+VERSION    := 0.1.0
+GIT_SHA    := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
+
+# libbpf: a private static build (>= 1.2 for link-based struct_ops) made by
+# scripts/build-libbpf.sh into $(OUT)/libbpf; the system one otherwise.
+LIBBPF_DIR ?= $(OUT)/libbpf
+LIBBPF_INC := $(if $(wildcard $(LIBBPF_DIR)/include/bpf/libbpf.h),-I$(LIBBPF_DIR)/include,)
+LIBBPF_LIB := $(if $(wildcard $(LIBBPF_DIR)/lib/libbpf.a),$(LIBBPF_DIR)/lib/libbpf.a,-lbpf)
+
+INCLUDES   := -Iharness -Iworkloads -Icollectors -Ireports -I$(OUT) -I$(OUT)/bpf \
+              $(LIBBPF_INC) -I/usr/include/tracefs -I/usr/include/traceevent
+CFLAGS     ?= -O2 -g
+CFLAGS     += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+              -Wno-missing-field-initializers -Wno-format-truncation -D_GNU_SOURCE \
+              -DSCXB_VERSION='"$(VERSION)"' -DSCXB_GIT_SHA='"$(GIT_SHA)"' \
+              $(INCLUDES) -MMD -MP
+LDFLAGS    ?=
+STATIC     ?= 1
+ifeq ($(STATIC),1)
+LDFLAGS    += -static
+endif
+LDLIBS     := $(LIBBPF_LIB) -ltracefs -ltraceevent -lsqlite3 -lelf -lz -lzstd -lm -lpthread -ldl
+
+# ---- BPF schedulers (bpf/*.bpf.c -> $(OUT)/bpf/*.skel.h) ----
+VMLINUX_H  := $(OUT)/vmlinux.h
+BPF_SRCS   := $(wildcard bpf/*.bpf.c)
+BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.bpf.o,$(BPF_SRCS))
+BPF_SKELS  := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.skel.h,$(BPF_SRCS))
+BPF_CFLAGS := -target bpf -O2 -g -D__TARGET_ARCH_x86 -mcpu=v3 \
+              -fms-extensions -Wno-microsoft-anon-tag -Wall -Werror \
+              -I$(OUT) -Ibpf $(LIBBPF_INC) -MMD -MP
+
+# ---- userspace ----
+SRCS       := $(wildcard harness/*.c workloads/*.c collectors/*.c reports/*.c)
+OBJS       := $(patsubst %.c,$(OUT)/obj/%.o,$(SRCS))
+LIB_OBJS   := $(filter-out $(OUT)/obj/harness/main.o,$(OBJS))
+BIN        := $(OUT)/scxbench
+
+UNIT_SRCS  := $(wildcard tests/unit/*.c)
+UNIT_BIN   := $(OUT)/tests/unit_tests
+
+.PHONY: all deps test test-unit test-host test-vm bench clean help vmlinux fetch-kernel
+all: $(BIN) scxbench
+
+scxbench: $(BIN)
+	$(Q)ln -sf $(BIN) scxbench
+
+$(BIN): $(OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(OUT)/obj/%.o: %.c | $(BPF_SKELS)
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+# The objects are intermediates of the skeletons: keep them (no rebuild loop).
+.SECONDARY: $(BPF_OBJS)
+
+$(OUT)/bpf/%.bpf.o: bpf/%.bpf.c $(VMLINUX_H)
+	$(call msg,BPF,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c -o $@ $<
+
+$(OUT)/bpf/%.skel.h: $(OUT)/bpf/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<))_bpf > $@
+
+# vmlinux.h from a sched_ext kernel's BTF: the running kernel's when it has
+# sched_ext, else the cached Debian kernel's (scripts/vmlinux-h.sh says which).
+$(VMLINUX_H):
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)scripts/vmlinux-h.sh $@
+
+vmlinux: $(VMLINUX_H)
+
+$(UNIT_BIN): $(UNIT_SRCS) $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $(UNIT_SRCS) $(LIB_OBJS) $(LDLIBS)
+
+# ---- set-up, tests, benchmarks ----
+deps:
+	scripts/deps.sh
+	$(MAKE) all
+
+fetch-kernel:
+	scripts/fetch-kernel.sh
+
+test: all $(UNIT_BIN)
+	tests/run.sh unit host vm
+
+test-unit: $(UNIT_BIN)
+	tests/run.sh unit
+
+test-host: all
+	tests/run.sh host
+
+test-vm: all
+	tests/run.sh vm
+
+bench: all
+	scripts/bench.sh
+
+clean:
+	rm -rf $(OUT) scxbench
+
+help:
+	@echo 'scxbench make targets:'
+	@echo '  deps          install Debian packages, libbpf, kernel for the VM; then build (run once, as root)'
+	@echo '  all           build build/scxbench (static) and the ./scxbench link'
+	@echo '  test          every test tier: unit, host, vm (ends in "N passed, N failed")'
+	@echo '  test-unit     unprivileged C unit tests only'
+	@echo '  test-host     integration tests on this host (root: tracefs, workloads)'
+	@echo '  test-vm       tests inside the QEMU guest with a sched_ext kernel'
+	@echo '  bench         benchmarks side by side with the peer tools'
+	@echo '  fetch-kernel  fetch a Debian sched_ext kernel into the cache'
+	@echo '  clean         remove build/'
+	@echo 'Variables: V=1 (show commands), OUT=dir (build dir), STATIC=0 (dynamic binary)'
+
+-include $(OBJS:.o=.d) $(BPF_OBJS:.o=.d) $(UNIT_BIN).d

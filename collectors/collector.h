@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The collector interface: something that records what the kernel did
+ * during a run (tracefs events, sched_ext state and counters, /proc).
+ * Collectors record during the run and analyse after it ("record, then
+ * analyse"); their store() is called inside the run's one transaction.
+ *
+ * destroy() must undo everything (tracefs instance, files, threads) on
+ * every path, including after a failed create()/start(), and is also
+ * what the runner calls from its SIGINT/SIGTERM cleanup.
+ */
+#ifndef SCXB_COLLECTOR_H
+#define SCXB_COLLECTOR_H
+
+#ifdef __bpf__
+#error "userspace header included from BPF code"
+#endif
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "results.h"
+
+struct store;
+
+struct collector_cfg {
+	int64_t run_id;
+	const char *workdir;      /* private temp dir for this run's raw files */
+	unsigned int buffer_kb;   /* per-CPU trace buffer size, 0 = default */
+	bool keep_events;         /* store raw events (--keep-events) */
+	bool keep_raw;            /* keep recorded files after parsing */
+	bool sched_ext_active;    /* a sched_ext scheduler is under test */
+};
+
+struct collector_ops {
+	const char *name;
+	/* false when the prerequisite is absent (the runner notes it and
+	 * goes on without this collector); reason says why */
+	bool (*available)(char *reason, size_t len);
+	int (*create)(void **state, const struct collector_cfg *cfg);
+	int (*start)(void *state);
+	int (*stop)(void *state);
+	/* Analyse what was recorded; add metrics to res and rows to the
+	 * store (inside the run's transaction). */
+	int (*store)(void *state, struct store *st, int64_t run_id, struct results *res);
+	void (*destroy)(void *state);
+};
+
+/* All collectors, in start order (registry in collectors/registry.c). */
+int collector__count(void);
+const struct collector_ops *collector__at(int i);
+
+#endif

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Subcommand entry points. Each parses its own options (getopt_long),
+ * prints its own usage, and returns the process exit code:
+ * 0 success, 1 the command ran but something it measured failed,
+ * 2 bad usage or the harness itself failed.
+ */
+#ifndef SCXB_COMMANDS_H
+#define SCXB_COMMANDS_H
+
+#include <stdbool.h>
+
+#define EXIT_USAGE 2
+
+struct command {
+	const char *name;
+	const char *summary;
+	const char *usage; /* full help text, every default stated */
+	int (*fn)(int argc, char **argv);
+};
+
+int cmd_run(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_load(int argc, char **argv);
+int cmd_vm(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+
+extern const char cmd_run_usage[];
+extern const char cmd_list_usage[];
+extern const char cmd_show_usage[];
+
+/* Look up a command (for `scxbench help CMD`). */
+const struct command *command__find(const char *name);
+
+/* Parse -v/-q style global verbosity flags shared by every subcommand. */
+void command__verbosity(int verbose, bool quiet);
+
+#endif

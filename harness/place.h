@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Where a command's runs happen: on this host, or inside a QEMU guest with
+ * a sched_ext kernel (harness/vm.h). The run-like commands (run, compare,
+ * ci) share these options and this decision:
+ *   --host        force this host (and it must have sched_ext for BPF scheds)
+ *   --vm          force the VM
+ *   --kernel P    guest kernel image (implies --vm)
+ *   --vm-cpus N, --vm-mem MB
+ * Without --host/--vm: eevdf-only commands and hosts with sched_ext run
+ * here; otherwise a cached guest kernel is used (said in one line); with
+ * none, the error names the command that fetches one.
+ */
+#ifndef SCXB_PLACE_H
+#define SCXB_PLACE_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+enum place { PLACE_HOST = 0, PLACE_VM = 1 };
+
+struct place_opts {
+	bool force_host, force_vm;
+	const char *kernel;
+	int vm_cpus, vm_mem_mb;
+};
+
+/* getopt_long values of the shared options; pass unknown ones here. */
+enum {
+	OPT_PLACE_HOST = 0x1000,
+	OPT_PLACE_VM,
+	OPT_PLACE_KERNEL,
+	OPT_PLACE_VM_CPUS,
+	OPT_PLACE_VM_MEM,
+};
+#define PLACE_LONG_OPTIONS                                            \
+	{ "host", no_argument, NULL, OPT_PLACE_HOST },                \
+	{ "vm", no_argument, NULL, OPT_PLACE_VM },                    \
+	{ "kernel", required_argument, NULL, OPT_PLACE_KERNEL },      \
+	{ "vm-cpus", required_argument, NULL, OPT_PLACE_VM_CPUS },    \
+	{ "vm-mem", required_argument, NULL, OPT_PLACE_VM_MEM }
+
+#define PLACE_USAGE                                                                   \
+	"  --host              run on this host (its kernel must have sched_ext for\n"   \
+	"                      BPF schedulers)\n"                                        \
+	"  --vm                run inside a QEMU guest with a sched_ext kernel; default\n" \
+	"                      when this kernel lacks sched_ext and a kernel is cached\n" \
+	"  --kernel PATH       guest kernel image (bzImage); implies --vm\n"             \
+	"  --vm-cpus N         guest CPUs (default: this host's CPUs)\n"                 \
+	"  --vm-mem MB         guest memory (default: 2048)\n"
+
+/* 1 when opt was one of ours (consumed), 0 when not, -EINVAL bad value. */
+int place__parse_opt(struct place_opts *o, int opt, const char *arg, char *err, size_t len);
+/* PLACE_HOST, PLACE_VM, or -errno with a one-line reason. */
+int place__decide(const struct place_opts *o, const char *const *scheds, int nscheds,
+		  char *err, size_t len);
+/*
+ * Re-run this command (argv[0] = subcommand name) in the guest and import
+ * its database into db_path. Returns the guest command's exit code, or
+ * -errno with err. expected_s sizes the hard timeout.
+ */
+int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const char *db_path,
+		     double expected_s, char *err, size_t len);
+
+#endif

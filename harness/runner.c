@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One run, end to end. The order of the steps is the point of this file:
+ * the scheduler is up before anything is recorded, collectors start
+ * before the workload and stop after it, the scheduler's exit info is read
+ * after the collectors stopped (so its dump is in the trace), and
+ * everything the run produced goes into the store in one transaction.
+ * Every step that was started is undone on every path.
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "collector.h"
+#include "log.h"
+#include "runner.h"
+#include "util.h"
+
+/* kernel's enum scx_exit_kind: below 1024 a clean unregistration */
+#define SCX_EXIT_ERROR_FIRST 1024
+
+volatile sig_atomic_t runner_stop;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	runner_stop = 1;
+}
+
+int runner__install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+
+	/* no SA_RESTART: blocking waits must return EINTR and look at the flag */
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
+		return -errno;
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+struct active_collector {
+	const struct collector_ops *ops;
+	void *state;
+	bool started;
+};
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+static void remove_tree(const char *dir)
+{
+	if (dir && *dir)
+		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* "name=value" pairs of the workload parameters plus the run options */
+static int collect_params(const struct run_request *rq, const char ***names,
+			  const char ***values, char *dur, size_t durlen)
+{
+	int n = rq->wl->nr_params;
+
+	*names = calloc(n + 2, sizeof(char *));
+	*values = calloc(n + 2, sizeof(char *));
+	if (!*names || !*values)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++) {
+		(*names)[i] = rq->wl->params[i].name;
+		(*values)[i] = rq->params->v[i].text;
+	}
+	snprintf(dur, durlen, "%g", rq->duration_s);
+	(*names)[n] = "duration";
+	(*values)[n] = dur;
+	return n + 1;
+}
+
+int runner__run(struct store *st, const struct run_request *rq, struct run_outcome *out,
+		char *err, size_t errlen)
+{
+	struct active_collector *cols = NULL;
+	int ncols = collector__count(), nr_params, rc;
+	struct results *res = NULL;
+	struct sched *sched = NULL;
+	const char **pnames = NULL, **pvalues = NULL;
+	char workdir[64] = "", dur[32], why[256];
+	struct run_meta meta = { 0 };
+	struct wl_run_ctx ctx = { 0 };
+	bool txn = false, exited_early = false;
+	int64_t run_id = 0;
+	int wl_err = 0;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(out->status, sizeof(out->status), "failed");
+
+	sched = sched__new(rq->sched_spec, &rq->sched_opts, err, errlen);
+	if (!sched)
+		return -EINVAL;
+
+	nr_params = collect_params(rq, &pnames, &pvalues, dur, sizeof(dur));
+	if (nr_params < 0) {
+		rc = nr_params;
+		snprintf(err, errlen, "out of memory");
+		goto cleanup;
+	}
+	meta.scheduler = sched__name(sched);
+	meta.sched_kind = sched__kind(sched);
+	meta.workload = rq->wl->name;
+	meta.place = "host";
+	meta.cmdline = rq->cmdline;
+	meta.label = rq->label;
+	meta.compare_id = rq->compare_id;
+	meta.rep = rq->rep;
+	meta.round = rq->round;
+	meta.trace = rq->trace;
+	meta.nr_params = nr_params;
+	meta.param_names = pnames;
+	meta.param_values = pvalues;
+	rc = store__begin_run(st, &meta, &run_id);
+	if (rc) {
+		snprintf(err, errlen, "%s: cannot record the run", store__path(st));
+		goto cleanup;
+	}
+	out->run_id = run_id;
+	res = results__new();
+	cols = calloc(ncols ? ncols : 1, sizeof(*cols));
+	if (!res || !cols) {
+		rc = -ENOMEM;
+		snprintf(err, errlen, "out of memory");
+		goto store_failed;
+	}
+
+	rc = sched__start(sched, why, sizeof(why));
+	if (rc) {
+		snprintf(out->detail, sizeof(out->detail), "scheduler did not start: %s", why);
+		snprintf(err, errlen, "%s", out->detail);
+		goto finish;
+	}
+	pr_debug("run %lld: %s enabled (ops %s)\n", (long long)run_id, sched__name(sched),
+		 sched__ops_name(sched));
+
+	if (rq->trace) {
+		struct collector_cfg cfg = {
+			.run_id = run_id,
+			.buffer_kb = rq->buffer_kb,
+			.keep_events = rq->keep_events,
+			.keep_raw = rq->keep_raw,
+			.sched_ext_active = strcmp(sched__kind(sched), "eevdf") != 0,
+		};
+
+		snprintf(workdir, sizeof(workdir), "/tmp/scxbench-run-XXXXXX");
+		if (!mkdtemp(workdir)) {
+			rc = -errno;
+			snprintf(out->detail, sizeof(out->detail), "cannot create a work dir: %s",
+				 strerror(errno));
+			workdir[0] = 0;
+			goto finish;
+		}
+		cfg.workdir = workdir;
+		for (int i = 0; i < ncols; i++) {
+			const struct collector_ops *ops = collector__at(i);
+
+			cols[i].ops = ops;
+			if (ops->available && !ops->available(why, sizeof(why))) {
+				pr_debug("collector %s off: %s\n", ops->name, why);
+				cols[i].ops = NULL;
+				continue;
+			}
+			rc = ops->create(&cols[i].state, &cfg);
+			if (!rc)
+				rc = ops->start(cols[i].state);
+			if (rc) {
+				snprintf(out->detail, sizeof(out->detail), "collector %s failed to start: %s",
+					 ops->name, strerror(-rc));
+				goto finish;
+			}
+			cols[i].started = true;
+		}
+	}
+
+	ctx.duration_s = rq->duration_s;
+	ctx.stop = &runner_stop;
+	ctx.progress = rq->progress;
+	ctx.ncpus = host_ncpus();
+	if (!runner_stop)
+		wl_err = rq->wl->run(rq->params, &ctx, res);
+
+	for (int i = 0; i < ncols; i++) {
+		if (cols[i].started && cols[i].ops->stop(cols[i].state))
+			pr_warn("collector %s: stop failed\n", cols[i].ops->name);
+	}
+	exited_early = sched__has_exited(sched);
+	sched__stop(sched, &out->exit);
+	sched__add_counters(sched, res);
+
+	if (runner_stop || wl_err == -EINTR) {
+		snprintf(out->status, sizeof(out->status), "aborted");
+		snprintf(out->detail, sizeof(out->detail), "interrupted by a signal");
+	} else if (exited_early || (out->exit.valid && out->exit.kind >= SCX_EXIT_ERROR_FIRST)) {
+		snprintf(out->status, sizeof(out->status), "sched_failed");
+		snprintf(out->detail, sizeof(out->detail), "scheduler exited during the run: %s%s%s",
+			 out->exit.reason[0] ? out->exit.reason : "unknown reason",
+			 out->exit.msg[0] ? ": " : "", out->exit.msg);
+	} else if (wl_err) {
+		snprintf(out->detail, sizeof(out->detail), "workload %s failed: %s", rq->wl->name,
+			 strerror(-wl_err));
+	} else {
+		snprintf(out->status, sizeof(out->status), "ok");
+	}
+
+finish:
+	rc = store__txn_begin(st);
+	if (rc) {
+		snprintf(err, errlen, "%s: cannot store the run", store__path(st));
+		goto store_failed;
+	}
+	txn = true;
+	/* an aborted run keeps what the scheduler and collectors saw, but no
+	 * workload figures: they would look like a short, valid run */
+	for (int i = 0; !rc && i < ncols; i++) {
+		if (!cols[i].started || !strcmp(out->status, "aborted"))
+			continue;
+		rc = cols[i].ops->store(cols[i].state, st, run_id, res);
+		if (rc)
+			snprintf(err, errlen, "collector %s could not store its data", cols[i].ops->name);
+	}
+	/* collectors add metrics too (trace latencies, scx events) */
+	if (!rc && strcmp(out->status, "aborted") && strcmp(out->status, "failed"))
+		rc = store__add_results(st, run_id, res);
+	if (!rc)
+		rc = store__set_sched_info(st, run_id, sched__ops_name(sched), sched__exec_path(sched),
+					   sched__exec_version(sched));
+	if (!rc)
+		rc = store__set_sched_exit(st, run_id, &out->exit);
+	if (!rc && sched__output_tail(sched) && *sched__output_tail(sched))
+		rc = store__add_sched_output(st, run_id, "exec_tail", sched__output_tail(sched));
+	if (!rc)
+		rc = store__finish_run(st, run_id, out->status, out->detail);
+	if (!rc)
+		rc = store__txn_commit(st);
+	txn = false;
+	if (rc) {
+		if (!err[0])
+			snprintf(err, errlen, "%s: could not store run %lld", store__path(st),
+				 (long long)run_id);
+		goto store_failed;
+	}
+	rc = 0;
+	goto cleanup;
+
+store_failed:
+	if (txn)
+		store__txn_rollback(st);
+	if (run_id)
+		store__abort_run(st, run_id, err[0] ? err : "could not store the results");
+cleanup:
+	for (int i = 0; cols && i < ncols; i++)
+		if (cols[i].ops && cols[i].state)
+			cols[i].ops->destroy(cols[i].state);
+	free(cols);
+	if (workdir[0] && !rq->keep_raw)
+		remove_tree(workdir);
+	else if (workdir[0])
+		pr_info("raw trace files kept in %s\n", workdir);
+	sched__free(sched);
+	results__free(res);
+	free(pnames);
+	free(pvalues);
+	return rc;
+}

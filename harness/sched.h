@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The scheduler-under-test interface. One `struct sched` per run; the
+ * implementations are:
+ *   eevdf        - nothing loaded: the kernel's default fair class
+ *                  (refuses if a sched_ext scheduler is active)
+ *   simple,vtime - our BPF schedulers in bpf/, via libbpf skeletons
+ *   exec:PATH    - an external scheduler binary (e.g. scx_lavd), started
+ *                  with execvp, arguments passed through without a shell
+ *
+ * Lifecycle: sched__new -> sched__start (load, attach, wait until
+ * /sys/kernel/sched_ext/state is "enabled" with the expected ops) ->
+ * [workload runs; sched__has_exited() may turn true] -> sched__stop
+ * (detach, wait for "disabled", fill exit info) -> sched__add_counters ->
+ * sched__free. sched__free() on any path leaves nothing loaded.
+ *
+ * Only the sched_* files touch /sys/kernel/sched_ext.
+ */
+#ifndef SCXB_SCHED_H
+#define SCXB_SCHED_H
+
+#ifdef __bpf__
+#error "userspace header included from BPF code"
+#endif
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "results.h"
+
+/* What the kernel said when the scheduler went away (scx_exit_info). */
+struct sched_exit {
+	bool valid;          /* false for eevdf or when it could not be read */
+	int64_t kind;        /* SCX_EXIT_*: 64 unregistered, 1025 error, 1026 stall */
+	char reason[128];
+	char msg[1024];
+	double time_to_exit_s; /* from start to exit, when it exited by itself */
+};
+
+struct sched_opts {
+	/* fail-on-purpose knobs for tests (built-in BPF schedulers only) */
+	uint64_t fail_after_enqueues; /* scx_bpf_error() after N enqueues, 0 = never */
+	bool stall_one;               /* never dispatch one task: watchdog fires */
+	uint32_t timeout_ms;          /* ops.timeout_ms, 0 = kernel default */
+	char **exec_argv;             /* exec: extra args (NULL-terminated) */
+	double start_timeout_s;       /* wait for "enabled", default 10 */
+};
+
+struct sched;
+
+/* NULL on error with a one-line reason in err (unknown scheduler, ...). */
+struct sched *sched__new(const char *spec, const struct sched_opts *opts,
+			 char *err, size_t errlen);
+int sched__start(struct sched *s, char *err, size_t errlen);
+/* True once the scheduler went away on its own (error, stall, crash). */
+bool sched__has_exited(struct sched *s);
+int sched__stop(struct sched *s, struct sched_exit *ex);
+/* Per-scheduler counters (e.g. local vs shared-queue dispatches) as metrics. */
+int sched__add_counters(struct sched *s, struct results *res);
+void sched__free(struct sched *s);
+
+const char *sched__name(const struct sched *s);  /* "simple", "exec:scx_lavd" */
+const char *sched__kind(const struct sched *s);  /* "eevdf", "bpf", "exec" */
+const char *sched__ops_name(const struct sched *s); /* root/ops once enabled */
+/* exec: binary path and its --version output; tail of its output. */
+const char *sched__exec_path(const struct sched *s);
+const char *sched__exec_version(const struct sched *s);
+const char *sched__output_tail(const struct sched *s);
+
+/* Names of the built-in schedulers, for `scxbench list schedulers`. */
+int sched__nr_builtin(void);
+const char *sched__builtin_name(int i);
+const char *sched__builtin_desc(int i);
+
+/* sysfs helpers (harness/sched_sysfs.c) */
+bool scx_kernel_supported(void);      /* /sys/kernel/sched_ext exists */
+int scx_state(char *buf, size_t len);  /* "disabled", "enabled", ... */
+int scx_ops_name(char *buf, size_t len); /* "" when none */
+/* Wait until state == want (or timeout). 0, -ETIMEDOUT. */
+int scx_wait_state(const char *want, double timeout_s);
+
+#endif

@@ -1,0 +1,42 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# One-time set-up of a Debian 12 machine for scxbench (run as root, from the
+# repository root): Debian packages, a private static libbpf >= 1.2 and a
+# bpftool that knows .struct_ops.link, and a sched_ext guest kernel for hosts
+# whose kernel lacks sched_ext. Idempotent: a second run only checks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+	build-essential clang llvm pkg-config make git
+	libbpf-dev bpftool libelf-dev zlib1g-dev libzstd-dev
+	libtracefs-dev libtraceevent-dev libsqlite3-dev sqlite3
+	gnuplot-nox qemu-system-x86 busybox-static cpio zstd xz-utils dpkg-dev
+	rt-tests trace-cmd linux-perf libxml2-utils poppler-utils file
+	chromium
+)
+
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: run as root (apt-get install, kernel cache)" >&2
+	exit 2
+fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "deps: installing ${missing[*]}"
+	apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+else
+	echo "deps: Debian packages present"
+fi
+
+scripts/build-libbpf.sh
+# Hosts without sched_ext (most CI runners) run schedulers in a guest, and
+# the BPF build needs a sched_ext kernel's BTF for vmlinux.h.
+if [ ! -d /sys/kernel/sched_ext ]; then
+	scripts/fetch-kernel.sh
+fi
+echo "deps: done"

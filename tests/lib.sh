@@ -1,0 +1,27 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the TAP shell tests (source it: . "$(dirname "$0")/../lib.sh").
+#   plan N             print the plan
+#   ok COND_CMD DESC   run a command; ok/not ok by its status
+#   pass DESC / fail DESC [DIAG]
+#   skip DESC REASON   a skipped test (prints the reason)
+#   skip_all REASON    plan 0 with a reason, exit 0
+# $SCXB is the binary, $TMP a scratch dir removed at exit.
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SCXB=${SCXB:-$ROOT/build/scxbench}
+TMP=$(mktemp -d /tmp/scxb-test-XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+__n=0
+
+plan() { echo "1..$1"; }
+pass() { __n=$((__n + 1)); echo "ok $__n - $1"; }
+fail() { __n=$((__n + 1)); echo "not ok $__n - $1"; [ -n "${2:-}" ] && echo "# $2" | sed '2,$s/^/# /'; return 0; }
+skip() { __n=$((__n + 1)); echo "ok $__n # SKIP $1: $2"; }
+skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+ok() { # ok DESC CMD...
+	local desc=$1; shift
+	local out
+	if out=$("$@" 2>&1); then pass "$desc"; else fail "$desc" "$(printf '%s' "$out" | tail -5)"; fi
+}
+# sql DB QUERY: one value
+sql() { sqlite3 -batch -noheader "$1" "$2"; }
+need_root() { [ "$(id -u)" = 0 ] || skip_all "needs root"; }

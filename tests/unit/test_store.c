@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Store round trip, schema versioning, dangling-run recovery and import,
+ * on real SQLite files. */
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store.h"
+#include "store_schema.h"
+#include "unit.h"
+
+static int64_t q_int(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	int64_t v = -1;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			v = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+	}
+	sqlite3_close(db);
+	return v;
+}
+
+static void q_exec(const char *path, const char *sql)
+{
+	sqlite3 *db;
+
+	if (sqlite3_open(path, &db) == SQLITE_OK)
+		sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
+}
+
+static int64_t add_run(struct store *st, const char *sched, int64_t *id)
+{
+	const char *names[] = { "groups" }, *values[] = { "4" };
+	struct run_meta m = {
+		.scheduler = sched, .sched_kind = "eevdf", .workload = "hackbench",
+		.nr_params = 1, .param_names = names, .param_values = values,
+	};
+
+	return store__begin_run(st, &m, id);
+}
+
+static char *path_in_tmp(const char *name)
+{
+	static char buf[4][300];
+	static int i;
+
+	snprintf(buf[i & 3], sizeof(buf[0]), "%s/%s", unit__tmpdir(), name);
+	return buf[i++ & 3];
+}
+
+UNIT_TEST(store_round_trip)
+{
+	char err[256], *path = path_in_tmp("rt.db");
+	struct results *r = results__new();
+	struct hist h;
+	struct store *st;
+	int64_t id;
+
+	hist__init(&h);
+	for (uint64_t v = 1000; v < 100000; v += 7)
+		hist__add(&h, v);
+	results__add_metric(r, "hackbench_elapsed", 1.5, "s", BETTER_LOWER);
+	results__add_latency(r, "wakeup_lat", &h);
+
+	st = store__open(path, STORE_CREATE, err, sizeof(err));
+	CHECK(st, "open: %s", err);
+	CHECK(add_run(st, "eevdf", &id) == 0, "begin_run");
+	CHECK(q_int(path, "SELECT count(*) FROM runs WHERE status = 'running'") == 1,
+	      "a begun run is visible as running before its results");
+	CHECK(store__txn_begin(st) == 0, "txn");
+	CHECK(store__add_results(st, id, r) == 0, "add_results");
+	CHECK(store__finish_run(st, id, "ok", NULL) == 0, "finish");
+	CHECK(store__txn_commit(st) == 0, "commit");
+	store__close(st);
+	results__free(r);
+
+	CHECK(q_int(path, "PRAGMA user_version") == store_schema__version(), "schema version set");
+	CHECK(q_int(path, "SELECT count(*) FROM runs WHERE status = 'ok'") == 1, "run ok");
+	CHECK(q_int(path, "SELECT value FROM params WHERE name = 'groups'") == 4, "param stored");
+	CHECK(q_int(path, "SELECT better FROM metrics WHERE name = 'hackbench_elapsed'") == -1,
+	      "direction stored");
+	CHECK(q_int(path, "SELECT count FROM histograms WHERE name = 'wakeup_lat'") == (int64_t)h.count,
+	      "histogram count stored");
+	CHECK(q_int(path, "SELECT length(buckets) % 12 FROM histograms") == 0, "bucket blob well-formed");
+	CHECK(q_int(path, "SELECT count(*) FROM metrics WHERE name LIKE 'wakeup_lat_p%'") == 4,
+	      "percentile metrics stored");
+}
+
+UNIT_TEST(store_rollback_leaves_no_half_run)
+{
+	char err[256], *path = path_in_tmp("rb.db");
+	struct results *r = results__new();
+	struct store *st;
+	int64_t id;
+
+	results__add_metric(r, "x", 1, "", BETTER_NONE);
+	st = store__open(path, STORE_CREATE, err, sizeof(err));
+	CHECK(st, "open: %s", err);
+	CHECK(add_run(st, "eevdf", &id) == 0, "begin_run");
+	store__txn_begin(st);
+	store__add_results(st, id, r);
+	store__txn_rollback(st);
+	store__abort_run(st, id, "test");
+	store__close(st);
+	results__free(r);
+	CHECK(q_int(path, "SELECT count(*) FROM metrics") == 0, "no metrics of a rolled-back run");
+	CHECK(q_int(path, "SELECT count(*) FROM runs WHERE status = 'aborted'") == 1, "run aborted");
+}
+
+UNIT_TEST(store_refuses_foreign_and_newer_files)
+{
+	char err[256], *junk = path_in_tmp("junk.db"), *newer = path_in_tmp("newer.db");
+	char *other = path_in_tmp("other.db");
+	struct stat before, after;
+	FILE *f = fopen(junk, "w");
+
+	CHECK(f, "create junk");
+	fputs("this is not a database, just text that must survive\n", f);
+	fclose(f);
+	stat(junk, &before);
+	CHECK(!store__open(junk, STORE_CREATE, err, sizeof(err)), "junk refused");
+	CHECK(strstr(err, "not an SQLite database"), "error names the problem: %s", err);
+	stat(junk, &after);
+	CHECK(before.st_size == after.st_size && before.st_mtime == after.st_mtime, "junk untouched");
+
+	q_exec(newer, "CREATE TABLE t(x); PRAGMA user_version = 999;");
+	CHECK(!store__open(newer, STORE_CREATE, err, sizeof(err)), "newer schema refused");
+	CHECK(strstr(err, "newer"), "error says newer: %s", err);
+	CHECK(q_int(newer, "PRAGMA user_version") == 999, "newer file untouched");
+
+	q_exec(other, "CREATE TABLE someone_elses(x);");
+	CHECK(!store__open(other, STORE_CREATE, err, sizeof(err)), "foreign sqlite refused");
+	CHECK(q_int(other, "SELECT count(*) FROM sqlite_master WHERE name = 'runs'") == 0,
+	      "foreign file not migrated");
+
+	CHECK(!store__open("/nonexistent-dir/x.db", STORE_CREATE, err, sizeof(err)),
+	      "unwritable path refused");
+	CHECK(!store__open(path_in_tmp("missing.db"), 0, err, sizeof(err)), "missing without CREATE");
+}
+
+UNIT_TEST(store_migrates_empty_v0_file)
+{
+	char err[256], *path = path_in_tmp("v0.db");
+	struct store *st;
+
+	q_exec(path, "PRAGMA user_version = 0;");
+	st = store__open(path, STORE_CREATE, err, sizeof(err));
+	CHECK(st, "open v0: %s", err);
+	store__close(st);
+	CHECK(q_int(path, "PRAGMA user_version") == store_schema__version(), "migrated to latest");
+	CHECK(q_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'runs'") == 1, "tables made");
+}
+
+UNIT_TEST(store_marks_dangling_runs_aborted)
+{
+	char err[256], *path = path_in_tmp("dangle.db");
+	struct store *st;
+	int64_t id;
+
+	st = store__open(path, STORE_CREATE, err, sizeof(err));
+	CHECK(st, "open: %s", err);
+	CHECK(add_run(st, "eevdf", &id) == 0, "begin_run");
+	store__close(st);
+	/* as if the harness that began it had been SIGKILLed: a pid that
+	 * cannot exist */
+	q_exec(path, "UPDATE runs SET pid = 2147483000");
+	st = store__open(path, STORE_CREATE, err, sizeof(err));
+	CHECK(st, "reopen: %s", err);
+	CHECK(store__nr_recovered(st) == 1, "one run recovered");
+	store__close(st);
+	CHECK(q_int(path, "SELECT count(*) FROM runs WHERE status = 'aborted'") == 1, "marked aborted");
+
+	/* a run of a live process (ours) is left alone */
+	st = store__open(path, STORE_CREATE, err, sizeof(err));
+	CHECK(st && add_run(st, "eevdf", &id) == 0, "begin second run");
+	store__close(st);
+	st = store__open(path, STORE_CREATE, err, sizeof(err));
+	CHECK(st && store__nr_recovered(st) == 0, "live run not touched");
+	store__close(st);
+}
+
+UNIT_TEST(store_import_remaps_and_dedupes)
+{
+	char err[256], *a = path_in_tmp("a.db"), *b = path_in_tmp("b.db");
+	struct import_opts io = { .place = "vm", .accel = "tcg", .guest_kernel = "7.2.0-test" };
+	struct results *r = results__new();
+	struct store *st;
+	int64_t id;
+	int n;
+
+	results__add_metric(r, "m", 42, "", BETTER_HIGHER);
+	st = store__open(b, STORE_CREATE, err, sizeof(err));
+	CHECK(st, "open b");
+	for (int i = 0; i < 3; i++) {
+		add_run(st, "simple", &id);
+		store__txn_begin(st);
+		store__add_results(st, id, r);
+		store__finish_run(st, id, "ok", NULL);
+		store__txn_commit(st);
+	}
+	store__close(st);
+	results__free(r);
+
+	st = store__open(a, STORE_CREATE, err, sizeof(err));
+	CHECK(st, "open a");
+	add_run(st, "eevdf", &id); /* occupies id 1 so that ids must be remapped */
+	store__finish_run(st, id, "ok", NULL);
+	n = store__import(st, b, &io, err, sizeof(err));
+	CHECK(n == 3, "imported 3 runs (got %d: %s)", n, err);
+	n = store__import(st, b, &io, err, sizeof(err));
+	CHECK(n == 0, "second import adds nothing (got %d)", n);
+	store__close(st);
+	CHECK(q_int(a, "SELECT count(*) FROM runs") == 4, "4 runs");
+	CHECK(q_int(a, "SELECT count(*) FROM runs WHERE place = 'vm' AND accel = 'tcg'") == 3,
+	      "place overridden");
+	CHECK(q_int(a, "SELECT count(*) FROM metrics m JOIN runs r ON r.id = m.run_id"
+		       " WHERE r.scheduler = 'simple' AND m.value = 42") == 3, "metrics follow their runs");
+	CHECK(q_int(a, "SELECT count(*) FROM params p JOIN runs r ON r.id = p.run_id"
+		       " WHERE r.scheduler = 'simple'") == 3, "params follow their runs");
+	CHECK(q_int(a, "PRAGMA foreign_key_check") == -1, "no dangling foreign keys");
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Log-linear histogram (HdrHistogram / fio style) for latencies in ns.
+ *
+ * Values below 2^HIST_SUB_BITS are counted exactly. Above, every power of
+ * two is split into 2^HIST_SUB_BITS equal buckets, so a bucket is at most
+ * 1/128 of its lower bound wide: reporting the bucket midpoint bounds the
+ * relative error by 1/256 (< 0.4 %), well inside the 1 % we promise.
+ *
+ * The struct is fixed-size and has no pointers on purpose: workloads
+ * allocate it before measuring (in shared memory when children record
+ * into it) and hist__add() never allocates.
+ */
+#ifndef SCXB_HIST_H
+#define SCXB_HIST_H
+
+#ifdef __bpf__
+#error "userspace header included from BPF code"
+#endif
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HIST_SUB_BITS 7
+#define HIST_SUB (1u << HIST_SUB_BITS)
+/* exact buckets [0, 128) then 57 groups (exponents 7..63) of 128 buckets */
+#define HIST_NBUCKETS (HIST_SUB + (64 - HIST_SUB_BITS) * HIST_SUB)
+/* Stored with every histogram so that a future scheme can be told apart. */
+#define HIST_SCHEME "loglin-v1-sub7"
+
+struct hist {
+	uint64_t count;
+	uint64_t sum;
+	uint64_t min;
+	uint64_t max;
+	uint64_t buckets[HIST_NBUCKETS];
+};
+
+void hist__init(struct hist *h);
+void hist__add(struct hist *h, uint64_t v);
+void hist__merge(struct hist *dst, const struct hist *src);
+unsigned int hist__bucket(uint64_t v);
+uint64_t hist__bucket_lo(unsigned int idx);
+uint64_t hist__bucket_hi(unsigned int idx); /* inclusive */
+/* p in [0, 100]; 0 on an empty histogram. Clamped to [min, max]. */
+uint64_t hist__percentile(const struct hist *h, double p);
+double hist__mean(const struct hist *h);
+
+/*
+ * Sparse encoding for the store: little-endian (u32 bucket, u64 count)
+ * pairs for non-empty buckets. hist__encode() returns the byte length
+ * written into buf (needs at most hist__encoded_max() bytes).
+ */
+size_t hist__encoded_max(void);
+size_t hist__encode(const struct hist *h, uint8_t *buf);
+/* Rebuilds buckets and count; min/max/sum come from the caller (stored
+ * beside the blob). -EINVAL on a malformed blob. */
+int hist__decode(struct hist *h, const uint8_t *buf, size_t len);
+
+#endif

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The workload interface. Each generator (hackbench, latency, cpu, mixed)
+ * is one `struct workload` with a parameter table; the table alone drives
+ * flag parsing (--NAME VALUE), `scxbench list workloads`, help text and
+ * what is stored with the run, so a new parameter is one table entry.
+ *
+ * A workload runs in the caller's process but does its measuring in child
+ * processes or threads it starts itself; it must reap every child on every
+ * path (including when *ctx->stop becomes non-zero after SIGINT/SIGTERM)
+ * and must not allocate or print on a measurement path: memory (shared
+ * histograms etc.) is set up before the clock starts.
+ *
+ * Threads and processes name themselves (prctl(PR_SET_NAME)) with the
+ * role prefixes below so that the trace collector can tell roles apart by
+ * comm alone.
+ */
+#ifndef SCXB_WORKLOAD_H
+#define SCXB_WORKLOAD_H
+
+#ifdef __bpf__
+#error "userspace header included from BPF code"
+#endif
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "results.h"
+
+/* comm prefixes (TASK_COMM_LEN is 16, keep them short) */
+#define ROLE_COMM_PROBE "scxb-probe"  /* latency probe workers + their wakers */
+#define ROLE_COMM_HACKBENCH "scxb-hb"  /* hackbench senders/receivers */
+#define ROLE_COMM_HOG "scxb-hog"       /* CPU hogs */
+
+enum wl_param_type {
+	WL_INT,    /* integer in [min, max] */
+	WL_DOUBLE, /* real in [min, max] */
+	WL_ENUM,   /* one of the comma-separated `choices` */
+	WL_BOOL,   /* 0/1, yes/no, true/false */
+};
+
+struct wl_param_def {
+	const char *name;    /* flag name without dashes, e.g. "groups" */
+	enum wl_param_type type;
+	const char *def;     /* default, as text */
+	double min, max;     /* numeric bounds (inclusive) */
+	const char *choices; /* WL_ENUM: "pipe,socket" */
+	const char *unit;    /* shown in help, e.g. "bytes", "us" */
+	const char *help;
+};
+
+/* Parsed values for one run, one per table entry, in table order. */
+struct wl_value {
+	const char *text; /* normalised text (stored in the params table) */
+	double num;       /* WL_INT/WL_DOUBLE/WL_BOOL value; WL_ENUM: choice index */
+};
+
+struct wl_params {
+	const struct workload *wl;
+	struct wl_value *v; /* wl->nr_params entries */
+};
+
+struct wl_run_ctx {
+	double duration_s;           /* upper bound for the whole workload */
+	volatile sig_atomic_t *stop; /* becomes non-zero on SIGINT/SIGTERM */
+	bool progress;               /* stderr is a terminal: show progress */
+	int ncpus;
+};
+
+struct workload {
+	const char *name;
+	const char *summary;
+	const struct wl_param_def *params;
+	int nr_params;
+	/*
+	 * Run to completion (or until ctx->duration_s / *ctx->stop), add the
+	 * metrics and histograms to res. Returns 0, -EINTR when stopped by a
+	 * signal (results so far may be partial and are not stored as ok), or
+	 * another -errno.
+	 */
+	int (*run)(const struct wl_params *p, const struct wl_run_ctx *ctx,
+		   struct results *res);
+};
+
+/* registry (workloads/registry.c) */
+const struct workload *workload__find(const char *name);
+int workload__count(void);
+const struct workload *workload__at(int i);
+
+/* Value accessors by name; abort() on a name missing from the table is a
+ * programming error caught by the unit tests, not a runtime condition. */
+int64_t wl_param_int(const struct wl_params *p, const char *name);
+double wl_param_double(const struct wl_params *p, const char *name);
+bool wl_param_bool(const struct wl_params *p, const char *name);
+const char *wl_param_str(const struct wl_params *p, const char *name);
+
+/*
+ * Parameter parsing (harness/params.c). wl_params__init() fills defaults;
+ * wl_params__set() validates one NAME=VALUE and writes a one-line reason
+ * into err on failure (-EINVAL unknown/bad, -ERANGE out of bounds).
+ */
+int wl_params__init(struct wl_params *p, const struct workload *wl);
+int wl_params__set(struct wl_params *p, const char *name, const char *value,
+		   char *err, size_t errlen);
+void wl_params__free(struct wl_params *p);
+
+#endif
