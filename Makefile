@@ -36,7 +36,6 @@ INCLUDES   := -Iharness -Iworkloads -Icollectors -Ireports -I$(OUT) -I$(OUT)/bpf
 CFLAGS     ?= -O2 -g
 CFLAGS     += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
               -Wno-missing-field-initializers -Wno-format-truncation -D_GNU_SOURCE \
-              -DSCXB_VERSION='"$(VERSION)"' -DSCXB_GIT_SHA='"$(GIT_SHA)"' \
               $(INCLUDES) -MMD -MP
 LDFLAGS    ?=
 STATIC     ?= 1
@@ -63,7 +62,7 @@ BIN        := $(OUT)/scxbench
 UNIT_SRCS  := $(wildcard tests/unit/*.c)
 UNIT_BIN   := $(OUT)/tests/unit_tests
 
-.PHONY: all deps test test-unit test-host test-vm bench clean help vmlinux fetch-kernel
+.PHONY: FORCE all deps test test-unit test-host test-vm bench clean help vmlinux fetch-kernel
 all: $(BIN) scxbench
 
 scxbench: $(BIN)
@@ -73,7 +72,7 @@ $(BIN): $(OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(OUT)/obj/%.o: %.c | $(BPF_SKELS)
+$(OUT)/obj/%.o: %.c | $(BPF_SKELS) $(OUT)/version.h
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
@@ -98,6 +97,15 @@ $(VMLINUX_H):
 	$(Q)scripts/vmlinux-h.sh $@
 
 vmlinux: $(VMLINUX_H)
+
+# Rewritten only when the version or git sha changes, so that -MMD rebuilds
+# exactly the objects that print it.
+$(OUT)/version.h: FORCE
+	$(Q)mkdir -p $(@D)
+	$(Q)printf '#define SCXB_VERSION "%s"\n#define SCXB_GIT_SHA "%s"\n' '$(VERSION)' '$(GIT_SHA)' > $@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+FORCE:
 
 $(UNIT_BIN): $(UNIT_SRCS) $(LIB_OBJS)
 	$(call msg,LINK,$@)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "version.h"
 #include "commands.h"
 #include "log.h"
 

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "version.h"
 #include "log.h"
 #include "store.h"
 #include "store_schema.h"
