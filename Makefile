@@ -31,7 +31,7 @@ LIBBPF_DIR ?= $(OUT)/libbpf
 LIBBPF_INC := $(if $(wildcard $(LIBBPF_DIR)/include/bpf/libbpf.h),-I$(LIBBPF_DIR)/include,)
 LIBBPF_LIB := $(if $(wildcard $(LIBBPF_DIR)/lib/libbpf.a),$(LIBBPF_DIR)/lib/libbpf.a,-lbpf)
 
-INCLUDES   := -Iharness -Iworkloads -Icollectors -Ireports -I$(OUT) -I$(OUT)/bpf \
+INCLUDES   := -iquote harness -iquote workloads -iquote collectors -iquote reports -I$(OUT) -I$(OUT)/bpf \
               $(LIBBPF_INC) -I/usr/include/tracefs -I/usr/include/traceevent
 CFLAGS     ?= -O2 -g
 CFLAGS     += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \

@@ -154,7 +154,8 @@ int cmd_run(int argc, char **argv)
 			break;
 		}
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "w:n:d:qv", opts, NULL)) != -1) {
+	opterr = 0; /* our messages name the workload's parameters */
+	while ((opt = getopt_long(argc, argv, ":w:n:d:qv", opts, NULL)) != -1) {
 		int prc = place__parse_opt(&po, opt, optarg, err, sizeof(err));
 
 		if (prc < 0)
@@ -230,9 +231,13 @@ int cmd_run(int argc, char **argv)
 		case 'v':
 			verbose++;
 			break;
+		case ':':
+			snprintf(err, sizeof(err), "%s needs a value", argv[optind - 1]);
+			goto bad;
 		default:
-			/* getopt already named the bad option */
-			snprintf(err, sizeof(err), "bad option (see: scxbench help run)");
+			snprintf(err, sizeof(err),
+				 "unknown option '%s' (workload %s has no parameter %s; see: scxbench help run,"
+				 " scxbench list workloads)", argv[optind - 1], wl->name, argv[optind - 1]);
 			goto bad;
 		}
 	}
@@ -249,6 +254,14 @@ int cmd_run(int argc, char **argv)
 	if (n_exec)
 		rq.sched_opts.exec_argv = &argv[optind + 1];
 
+	{
+		/* reject an unknown scheduler before anything is opened or booted */
+		struct sched *probe = sched__new(sched, &rq.sched_opts, err, sizeof(err));
+
+		if (!probe)
+			goto bad;
+		sched__free(probe);
+	}
 	{
 		const char *scheds[] = { sched };
 

@@ -12,12 +12,14 @@
 #include "util.h"
 
 const char cmd_show_usage[] =
-	"usage: scxbench show [RUN] [--db FILE] [--dump] [--json] [--last N]\n"
+	"usage: scxbench show [RUN] [--db FILE] [--dump] [--tasks] [--json] [--last N]\n"
 	"\n"
 	"Without RUN: a table of the stored runs (the last 50 unless --last).\n"
 	"With RUN: its metadata, parameters, metrics and collector notes.\n"
 	"  --db FILE   database (default " STORE_DEFAULT_PATH ")\n"
 	"  --dump      also the scheduler's exit output and sched_ext_dump lines\n"
+	"  --tasks     also per-CPU trace counts (lost events), per-task wakeup latency,\n"
+	"              waits, switches, migrations, and the probe tasks' antagonists\n"
 	"  --json      RUN as one JSON object\n"
 	"  --last N    how many runs the table shows (default 50, 0 = all)\n";
 
@@ -26,13 +28,14 @@ int cmd_show(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'D' },
 		{ "dump", no_argument, NULL, 'd' },
+		{ "tasks", no_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "last", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *db_path = STORE_DEFAULT_PATH;
-	bool dump = false, json = false;
+	bool dump = false, json = false, tasks = false;
 	int64_t run_id = 0, last = 50;
 	struct store *st;
 	char err[512];
@@ -42,6 +45,7 @@ int cmd_show(int argc, char **argv)
 		switch (opt) {
 		case 'D': db_path = optarg; break;
 		case 'd': dump = true; break;
+		case 't': tasks = true; break;
 		case 'j': json = true; break;
 		case 'l':
 			if (parse_i64(optarg, 0, INT32_MAX, &last)) {
@@ -67,7 +71,7 @@ int cmd_show(int argc, char **argv)
 	}
 	if (run_id)
 		rc = json ? store__print_run_json(st, run_id, stdout)
-			  : store__print_run(st, run_id, dump, stdout);
+			  : store__print_run(st, run_id, dump, tasks, stdout);
 	else
 		rc = store__print_runs(st, (int)last, stdout);
 	store__close(st);

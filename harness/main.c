@@ -30,11 +30,6 @@ const struct command *command__find(const char *name)
 	return NULL;
 }
 
-void command__verbosity(int verbose, bool quiet)
-{
-	log__set_level(quiet ? LOG_QUIET : LOG_INFO + verbose);
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: scxbench [--version] [help] COMMAND [ARGS]\n\ncommands:\n");

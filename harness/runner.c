@@ -47,6 +47,7 @@ struct active_collector {
 	const struct collector_ops *ops;
 	void *state;
 	bool started;
+	char off_reason[160]; /* why it did not run, stored as a note */
 };
 
 static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
@@ -168,7 +169,7 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 			cols[i].ops = ops;
 			if (ops->available && !ops->available(why, sizeof(why))) {
 				pr_debug("collector %s off: %s\n", ops->name, why);
-				cols[i].ops = NULL;
+				snprintf(cols[i].off_reason, sizeof(cols[i].off_reason), "not run: %s", why);
 				continue;
 			}
 			rc = ops->create(&cols[i].state, &cfg);
@@ -223,7 +224,9 @@ finish:
 	/* an aborted run keeps what the scheduler and collectors saw, but no
 	 * workload figures: they would look like a short, valid run */
 	for (int i = 0; !rc && i < ncols; i++) {
-		if (!cols[i].started || !strcmp(out->status, "aborted"))
+		if (cols[i].off_reason[0])
+			rc = store__add_note(st, run_id, cols[i].ops->name, cols[i].off_reason);
+		if (rc || !cols[i].started || !strcmp(out->status, "aborted"))
 			continue;
 		rc = cols[i].ops->store(cols[i].state, st, run_id, res);
 		if (rc)
@@ -260,7 +263,7 @@ store_failed:
 		store__abort_run(st, run_id, err[0] ? err : "could not store the results");
 cleanup:
 	for (int i = 0; cols && i < ncols; i++)
-		if (cols[i].ops && cols[i].state)
+		if (cols[i].ops && cols[i].state && !cols[i].off_reason[0])
 			cols[i].ops->destroy(cols[i].state);
 	free(cols);
 	if (workdir[0] && !rq->keep_raw)

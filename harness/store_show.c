@@ -5,6 +5,7 @@
 
 #include "json.h"
 #include "store_show.h"
+#include "store_trace.h"
 
 /* metrics worth a place on a one-line summary, in this order */
 static const char *const headline[] = {
@@ -178,7 +179,7 @@ int store__print_runs(struct store *st, int limit, FILE *f)
 	return n ? 0 : -ENOENT;
 }
 
-int store__print_run(struct store *st, int64_t run_id, bool dump, FILE *f)
+int store__print_run(struct store *st, int64_t run_id, bool dump, bool tasks, FILE *f)
 {
 	static const char *const labels[] = {
 		"scheduler", "kind", "workload", "status", "detail", "place", "accel",
@@ -249,8 +250,6 @@ int store__print_run(struct store *st, int64_t run_id, bool dump, FILE *f)
 	s = NULL;
 
 	if (dump) {
-		int n = 0;
-
 		if (sqlite3_prepare_v2(db, "SELECT kind, text FROM sched_output WHERE run_id = ?",
 				       -1, &s, NULL) != SQLITE_OK) {
 			rc = -EIO;
@@ -261,19 +260,18 @@ int store__print_run(struct store *st, int64_t run_id, bool dump, FILE *f)
 			fprintf(f, "--- scheduler output (%s) ---\n%s\n", col_text(s, 0), col_text(s, 1));
 		sqlite3_finalize(s);
 		s = NULL;
-		if (sqlite3_prepare_v2(db, "SELECT line FROM scx_dump WHERE run_id = ? ORDER BY seq",
-				       -1, &s, NULL) != SQLITE_OK) {
+		fprintf(f, "--- scheduler exit and sched_ext_dump ---\n");
+		if (store__print_dump(st, run_id, f)) {
 			rc = -EIO;
 			goto out;
 		}
-		sqlite3_bind_int64(s, 1, run_id);
-		while (sqlite3_step(s) == SQLITE_ROW) {
-			if (!n++)
-				fprintf(f, "--- sched_ext_dump ---\n");
-			fprintf(f, "%s\n", col_text(s, 0));
+	}
+	if (tasks) {
+		if (store__print_trace_cpus(st, run_id, f) || store__print_tasks(st, run_id, f) ||
+		    store__print_antagonists(st, run_id, f)) {
+			rc = -EIO;
+			goto out;
 		}
-		if (!n)
-			fprintf(f, "(no sched_ext_dump recorded for this run)\n");
 	}
 	rc = 0;
 out:

@@ -16,7 +16,8 @@ int store__print_run_json(struct store *st, int64_t run_id, FILE *f);
 /* Table of the last `limit` runs (0 = all). -ENOENT when there are none. */
 int store__print_runs(struct store *st, int limit, FILE *f);
 /* Everything about one run; with dump, the scheduler's exit info and its
- * sched_ext_dump lines. -ENOENT for an unknown id. */
-int store__print_run(struct store *st, int64_t run_id, bool dump, FILE *f);
+ * sched_ext_dump lines; with tasks, per-CPU trace counts (lost events),
+ * per-task trace metrics and antagonists. -ENOENT for an unknown id. */
+int store__print_run(struct store *st, int64_t run_id, bool dump, bool tasks, FILE *f);
 
 #endif

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The tracefs collector, split in two: tracefs_record.c owns the private
+ * instance and copies the raw per-CPU ring-buffer pages to files while the
+ * workload runs; tracefs_parse.c walks those files after the run and turns
+ * them into per-task metrics and store rows. Nothing here formats text on
+ * the recording path.
+ */
+#ifndef SCXB_TRACE_COLLECTOR_H
+#define SCXB_TRACE_COLLECTOR_H
+
+#ifdef __bpf__
+#error "userspace header included from BPF code"
+#endif
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "collector.h"
+
+struct store;
+struct results;
+
+extern const struct collector_ops tracefs_collector_ops;
+
+/* Instances are named "scxbench-<pid>-<run id>". */
+#define TRACEFS_INSTANCE_PREFIX "scxbench-"
+
+/*
+ * Remove instances left by scxbench processes that no longer exist (a
+ * SIGKILLed run). Called by the collector's create(); callable on its own.
+ * Returns the number removed or -errno.
+ */
+int tracefs_collector__cleanup_stale(void);
+
+/* Per-CPU counters read from per_cpu/cpuN/stats after the run. */
+struct trace_cpu_stats {
+	uint64_t overrun, commit_overrun, dropped, entries_left;
+};
+
+/* What the parser needs to know about a recording. */
+struct trace_parse_input {
+	int ncpus;
+	char **paths;          /* ncpus raw files: whole ring-buffer sub-buffers */
+	unsigned int page_size;  /* sub-buffer size in bytes */
+	const char *tracing_dir; /* where the event formats are read from */
+	const struct trace_cpu_stats *stats; /* ncpus entries */
+	bool keep_events;
+};
+
+/*
+ * Parse the recording, add metrics to res and rows to the store (inside
+ * the caller's transaction). -EINVAL with a message when a page is
+ * malformed; nothing partial is left in res on error.
+ */
+int trace_parse__run(const struct trace_parse_input *in, struct store *st, int64_t run_id,
+		     struct results *res);
+
+/* Event type codes of the events table (--keep-events). */
+enum trace_ev_type {
+	TEV_SWITCH = 1,   /* pid = next_pid, arg1 = prev_pid, arg2 = prev_state */
+	TEV_WAKING = 2,   /* pid, arg1 = target_cpu */
+	TEV_WAKEUP = 3,   /* pid, arg1 = target_cpu */
+	TEV_WAKEUP_NEW = 4, /* pid, arg1 = target_cpu */
+	TEV_MIGRATE = 5,  /* pid, arg1 = orig_cpu, arg2 = dest_cpu */
+	TEV_FORK = 6,     /* pid = parent, arg1 = child */
+	TEV_EXIT = 7,     /* pid */
+	TEV_SCX = 8,      /* any sched_ext:* event: pid = common_pid, arg1 = event id */
+};
+
+#endif

@@ -1,0 +1,21 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# `make bench`: every benchmark, one after the other (never two at once on
+# a 2-core machine), each printing its figures side by side with the peer
+# tool measured in the same run (each script takes /tmp/scxb-bench.lock). BENCH=name runs one (workloads, trace,
+# report, vm).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+rc=0
+for b in workloads trace report vm; do
+	[ -n "${BENCH:-}" ] && [ "$BENCH" != "$b" ] && continue
+	s=scripts/bench-$b.sh
+	if [ ! -x "$s" ]; then
+		echo "bench $b: $s missing" >&2
+		rc=1
+		continue
+	fi
+	echo "=== bench $b"
+	"$s" || rc=1
+done
+exit $rc

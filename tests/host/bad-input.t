@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Bad input: one line on stderr naming the problem, non-zero exit, the
+# existing database untouched.
+. "$(dirname "$0")/../lib.sh"
+[ -x "$SCXB" ] || skip_all "build/scxbench not built"
+plan 15
+DB=$TMP/keep.db
+"$SCXB" run eevdf --workload cpu --duration 0.3 --db "$DB" --no-trace -q >/dev/null 2>&1
+sum0=$(sha256sum "$DB" | cut -d' ' -f1)
+
+expect_err() { # DESC PATTERN CMD...
+	local desc=$1 pat=$2; shift 2
+	local err rc
+	err=$("$@" 2>&1 >/dev/null); rc=$?
+	if [ $rc = 0 ]; then fail "$desc" "exit 0"; return; fi
+	if [ "$(printf '%s\n' "$err" | wc -l)" != 1 ]; then fail "$desc" "not one line: $err"; return; fi
+	if ! printf '%s' "$err" | grep -qi -- "$pat"; then fail "$desc" "no '$pat' in: $err"; return; fi
+	pass "$desc"
+}
+expect_err "unknown subcommand" "unknown command 'frobnicate'" "$SCXB" frobnicate
+expect_err "unknown scheduler" "nosuchsched" "$SCXB" run nosuchsched --workload cpu --db "$DB"
+expect_err "unknown workload" "unknown workload 'nope'" "$SCXB" run eevdf --workload nope --db "$DB"
+expect_err "non-numeric parameter" "hogs abc" "$SCXB" run eevdf --workload cpu --hogs abc --db "$DB"
+expect_err "negative parameter" "hogs -3" "$SCXB" run eevdf --workload cpu --hogs -3 --db "$DB"
+expect_err "absurd parameter" "out of range" "$SCXB" run eevdf --workload cpu --hogs 99999999 --db "$DB"
+expect_err "absurd duration" "duration" "$SCXB" run eevdf --workload cpu --duration 1e12 --db "$DB"
+expect_err "unknown workload parameter" "no parameter --bogus" "$SCXB" run eevdf --workload cpu --bogus 1 --db "$DB"
+expect_err "unwritable path" "nonexistent-dir" "$SCXB" run eevdf --workload cpu --duration 0.2 --db /nonexistent-dir/x.db
+echo "not a database" > "$TMP/junk.db"
+expect_err "not an SQLite file" "not an SQLite database" "$SCXB" run eevdf --workload cpu --duration 0.2 --db "$TMP/junk.db"
+[ "$(cat "$TMP/junk.db")" = "not a database" ] && pass "junk file untouched" || fail "junk file untouched"
+sqlite3 "$TMP/new.db" "CREATE TABLE x(y); PRAGMA user_version=999;"
+expect_err "newer schema" "newer" "$SCXB" run eevdf --workload cpu --duration 0.2 --db "$TMP/new.db"
+expect_err "show of an unknown run" "no run 4242" "$SCXB" show 4242 --db "$DB"
+[ "$(sha256sum "$DB" | cut -d' ' -f1)" = "$sum0" ] && pass "existing database untouched by the bad commands" \
+	|| fail "existing database untouched by the bad commands"
+"$SCXB" --version | grep -qE '^scxbench [0-9.]+ \(git [0-9a-f]+' && pass "--version shows version and git sha" \
+	|| fail "--version shows version and git sha"
