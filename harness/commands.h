@@ -27,10 +27,15 @@ int cmd_vm(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_ci(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 extern const char cmd_run_usage[];
 extern const char cmd_list_usage[];
 extern const char cmd_show_usage[];
+extern const char cmd_compare_usage[];
+extern const char cmd_report_usage[];
+extern const char cmd_export_usage[];
 
 /* Look up a command (for `scxbench help CMD`). */
 const struct command *command__find(const char *name);

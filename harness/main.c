@@ -13,13 +13,15 @@
 
 static const struct command commands[] = {
 	{ "run", "run a workload under one scheduler and store the runs", cmd_run_usage, cmd_run },
-	{ "compare", "run several schedulers interleaved; table of verdicts + report", NULL, cmd_compare },
-	{ "report", "write figures and report.md/html from the database", NULL, cmd_report },
-	{ "export", "export runs, metrics and comparison results as CSV or JSON", NULL, cmd_export },
+	{ "compare", "run several schedulers interleaved; table of verdicts + report", cmd_compare_usage, cmd_compare },
+	{ "report", "write figures and report.md/html from the database", cmd_report_usage, cmd_report },
+	{ "export", "export runs, metrics and comparison results as CSV or JSON", cmd_export_usage, cmd_export },
 	{ "show", "show stored runs (list, one run, its dump)", cmd_show_usage, cmd_show },
 	{ "list", "list workloads (with parameters) or schedulers", cmd_list_usage, cmd_list },
 	{ "load", "load one scheduler and wait (standalone loader)", NULL, cmd_load },
 	{ "vm", "manage the QEMU guest kernel cache: fetch, list, boot-test", NULL, cmd_vm },
+	{ "ci", "nightly matrix from a config: history, baselines, regression gate", NULL, cmd_ci },
+	{ "merge", "merge databases from several machines into one", NULL, cmd_merge },
 };
 
 const struct command *command__find(const char *name)

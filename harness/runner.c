@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "collector.h"
@@ -98,6 +99,9 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 
 	memset(out, 0, sizeof(*out));
 	snprintf(out->status, sizeof(out->status), "failed");
+	/* workload grandchildren orphaned by a kill are re-parented to us, so
+	 * that the workload can reap them rather than leave zombies behind */
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 
 	sched = sched__new(rq->sched_spec, &rq->sched_opts, err, errlen);
 	if (!sched)

@@ -75,6 +75,13 @@ struct workload {
 	const struct wl_param_def *params;
 	int nr_params;
 	/*
+	 * The few metrics a comparison tests for significance (NULL-ended):
+	 * the Holm family. Correcting over every stored metric would leave
+	 * no power at the default 5 runs per scheduler (the smallest exact
+	 * Mann-Whitney p is 0.0079); the rest are reported as exploratory.
+	 */
+	const char *const *primary;
+	/*
 	 * Run to completion (or until ctx->duration_s / *ctx->stop), add the
 	 * metrics and histograms to res. Returns 0, -EINTR when stopped by a
 	 * signal (results so far may be partial and are not stored as ok), or
@@ -88,6 +95,8 @@ struct workload {
 const struct workload *workload__find(const char *name);
 int workload__count(void);
 const struct workload *workload__at(int i);
+/* Is metric one of workload wl's primary metrics? */
+bool workload__is_primary(const char *wl, const char *metric);
 
 /* Value accessors by name; abort() on a name missing from the table is a
  * programming error caught by the unit tests, not a runtime condition. */

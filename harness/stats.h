@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Statistics over the samples of a comparison: one value per run.
+ * Pure functions: no I/O, no global state; every random choice comes from
+ * a caller-given seed so that a report regenerated from the store prints
+ * the very same CIs.
+ *
+ * Conventions: "a" is the baseline sample, "b" the candidate. Functions
+ * that can fail return -EINVAL (too few samples, bad arguments) or
+ * -ENOMEM; functions returning a double return NAN when the value is not
+ * defined (empty sample, mean 0 for a CoV...).
+ */
+#ifndef SCXB_STATS_H
+#define SCXB_STATS_H
+
+#ifdef __bpf__
+#error "userspace header included from BPF code"
+#endif
+
+#include <stdint.h>
+
+/* splitmix64: tiny, fast and good enough for resampling indices. */
+struct stats_rng {
+	uint64_t s;
+};
+void stats_rng__seed(struct stats_rng *r, uint64_t seed);
+uint64_t stats_rng__next(struct stats_rng *r);
+/* Uniform in [0, n), without modulo bias. */
+uint32_t stats_rng__below(struct stats_rng *r, uint32_t n);
+/* Uniform in [0, 1). */
+double stats_rng__unit(struct stats_rng *r);
+
+double stats__mean(const double *x, int n);
+/* Sample standard deviation (n - 1); NAN for n < 2. */
+double stats__stddev(const double *x, int n);
+/* Coefficient of variation stddev / |mean|; NAN when the mean is 0. */
+double stats__cov(const double *x, int n);
+/* Quantile, p in [0, 1], linear interpolation between order statistics
+ * (Hyndman & Fan type 7, R's default). x is not modified. */
+double stats__quantile(const double *x, int n, double p);
+double stats__median(const double *x, int n);
+
+enum stats_estimator {
+	STATS_MEDIAN,
+	STATS_MEAN,
+	STATS_QUANTILE, /* uses the p argument */
+};
+
+/* Percentile-method bootstrap CI (level e.g. 0.95) of an estimator,
+ * B resamples (0 = 2000). */
+int stats__bootstrap_ci(const double *x, int n, enum stats_estimator est, double p,
+			double level, int B, uint64_t seed, double *lo, double *hi);
+
+/* Delta of b against baseline a in percent: 100 * (median(b)/median(a) - 1),
+ * with a percentile bootstrap CI of that ratio (both groups resampled
+ * independently). -EDOM when a median of a is 0. */
+int stats__delta_pct(const double *a, int na, const double *b, int nb, double level,
+		     int B, uint64_t seed, double *delta, double *lo, double *hi);
+
+/*
+ * Two-sided Mann-Whitney U test. *u is U of sample b: the number of pairs
+ * (a_i, b_j) with b_j > a_i, ties counting one half. The p-value is exact
+ * (the permutation distribution of the rank sum, ties included, by
+ * dynamic programming) for na + nb <= STATS_MWU_EXACT_MAX, otherwise the
+ * normal approximation with tie and continuity correction. *exact says
+ * which one was used (may be NULL). All-tied samples give p = 1.
+ */
+#define STATS_MWU_EXACT_MAX 60
+int stats__mann_whitney(const double *a, int na, const double *b, int nb, double *u,
+			double *p, int *exact);
+/* Smallest two-sided p the exact test can reach with these sizes
+ * (2 / C(na+nb, na)): with 5 runs each no test can go below 0.0079. */
+double stats__mwu_min_p(int na, int nb);
+
+/* Holm step-down adjusted p-values for a family of n tests, in place
+ * order (adj[i] belongs to p[i]). NAN entries are left out of the family
+ * and stay NAN. */
+int stats__holm(const double *p, int n, double *adj);
+
+/* Cliff's delta of b vs a: (#(b > a) - #(b < a)) / (na * nb), in [-1, 1]. */
+double stats__cliffs_delta(const double *a, int na, const double *b, int nb);
+/* Hodges-Lehmann shift of b vs a: median of all b_j - a_i. */
+double stats__hodges_lehmann(const double *a, int na, const double *b, int nb);
+
+enum stats_verdict {
+	VERDICT_NA = 0,   /* not enough data (fewer than 2 ok runs on a side) */
+	VERDICT_SAME,     /* no significant difference */
+	VERDICT_BETTER,
+	VERDICT_WORSE,
+	VERDICT_DIFFERENT, /* significant, but the metric has no direction */
+};
+
+/*
+ * better: +1 higher is better, -1 lower is better, 0 informational.
+ * Significant when p_adj < alpha and the delta CI excludes 0 (both must
+ * agree, so a tiny p with a CI straddling 0 stays "no significant
+ * difference"). NAN p or delta -> VERDICT_NA.
+ */
+enum stats_verdict stats__verdict(int better, double delta, double delta_lo, double delta_hi,
+				  double p_adj, double alpha);
+const char *stats__verdict_str(enum stats_verdict v);
+
+#endif

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The workloads `scxbench list workloads` shows, in this order. */
+#include <string.h>
+
+#include "util.h"
+#include "wl_internal.h"
+
+static const struct workload *const workloads[] = {
+	&wl_hackbench,
+	&wl_latency,
+	&wl_cpu,
+	&wl_mixed,
+};
+
+const struct workload *workload__find(const char *name)
+{
+	for (size_t i = 0; name && i < ARRAY_SIZE(workloads); i++)
+		if (!strcmp(workloads[i]->name, name))
+			return workloads[i];
+	return NULL;
+}
+
+int workload__count(void)
+{
+	return (int)ARRAY_SIZE(workloads);
+}
+
+const struct workload *workload__at(int i)
+{
+	return i >= 0 && i < workload__count() ? workloads[i] : NULL;
+}
+
+bool workload__is_primary(const char *wl, const char *metric)
+{
+	const struct workload *w = workload__find(wl);
+
+	for (int i = 0; w && w->primary && w->primary[i]; i++)
+		if (!strcmp(w->primary[i], metric))
+			return true;
+	return false;
+}
