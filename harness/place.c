@@ -104,7 +104,7 @@ int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const ch
 		.timeout_s = 120 + expected_s * 1.5,
 	};
 	struct import_opts io = { .place = "vm" };
-	char tmpdir[] = "/tmp/scxbench-vm-XXXXXX", guest_db[64], why[256];
+	char tmpdir[] = "/tmp/scxbench-vm-XXXXXX", guest_db[64], why[256], host[256];
 	struct store *st = NULL;
 	struct vm_info info = { 0 };
 	char **gargv;
@@ -145,6 +145,8 @@ int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const ch
 
 		io.accel = info.accel;
 		io.guest_kernel = info.guest_kernel;
+		if (gethostname(host, sizeof(host)) == 0)
+			io.hostname = host;
 		n = store__import(st, guest_db, &io, why, sizeof(why));
 		if (n < 0) {
 			snprintf(err, len, "%s", why);

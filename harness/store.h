@@ -110,7 +110,9 @@ int store__abort_run(struct store *st, int64_t run_id, const char *detail);
  * place/accel/guest_kernel on the imported runs. Returns the number of
  * runs imported or -errno. One transaction. */
 struct import_opts {
-	const char *place, *accel, *guest_kernel;
+	/* hostname: the machine that ran the VM (the guest's own name says
+	 * nothing about where a run happened, and baselines match on it) */
+	const char *place, *accel, *guest_kernel, *hostname;
 	int64_t compare_id; /* 0 = keep none */
 };
 int store__import(struct store *st, const char *src_path, const struct import_opts *o,

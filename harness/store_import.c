@@ -152,7 +152,8 @@ int store__import(struct store *st, const char *src_path, const struct import_op
 			       "UPDATE main.runs SET"
 			       " compare_id = (SELECT new FROM temp.cmpmap WHERE old = runs.compare_id),"
 			       " place = COALESCE(?1, place), accel = COALESCE(?2, accel),"
-			       " guest_kernel = COALESCE(?3, guest_kernel)"
+			       " guest_kernel = COALESCE(?3, guest_kernel),"
+			       " hostname = COALESCE(?4, hostname)"
 			       " WHERE id IN (SELECT new FROM temp.runmap)", -1, &s, NULL) != SQLITE_OK)
 		goto rollback;
 	if (o && o->place)
@@ -161,6 +162,8 @@ int store__import(struct store *st, const char *src_path, const struct import_op
 		sqlite3_bind_text(s, 2, o->accel, -1, SQLITE_TRANSIENT);
 	if (o && o->guest_kernel)
 		sqlite3_bind_text(s, 3, o->guest_kernel, -1, SQLITE_TRANSIENT);
+	if (o && o->hostname)
+		sqlite3_bind_text(s, 4, o->hostname, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		goto rollback;
 	sqlite3_finalize(s);

@@ -1,0 +1,144 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The CI gate on a seeded synthetic history in a real database (written
+# through the store API by tests/host/mkhistory.c, noise CoV 2-5 % per run,
+# 1 % night-to-night drift): an injected 10 % regression is flagged (exit 1),
+# a 1 % drift is not (exit 0), a scheduler failure is (exit 1), the first
+# night has no baseline (exit 0), JUnit XML validates against tests/junit.xsd,
+# bad configs and a corrupt history are refused, merge keeps every run.
+. "$(dirname "$0")/../lib.sh"
+[ -x "$SCXB" ] || skip_all "no $SCXB (run make)"
+"$SCXB" help ci >/dev/null 2>&1 || skip_all "this build has no 'ci' command (not wired into main.c yet)"
+command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
+command -v xmllint >/dev/null || skip_all "xmllint not installed (libxml2-utils)"
+plan 23
+
+# the helper, built against the very objects of this build
+MK=$TMP/mkhistory
+LIBBPF=-lbpf; [ -f "$ROOT/build/libbpf/lib/libbpf.a" ] && LIBBPF=$ROOT/build/libbpf/lib/libbpf.a
+objs=$(ls "$ROOT"/build/obj/{harness,workloads,collectors,reports}/*.o | grep -v '/harness/main\.o$')
+if ! (cd "$ROOT" && cc -std=gnu11 -O2 -D_GNU_SOURCE -Iharness -Iworkloads -Icollectors -Ireports -Ibuild \
+	-o "$MK" tests/host/mkhistory.c $objs $LIBBPF -ltracefs -ltraceevent -lsqlite3 -lelf -lz -lzstd \
+	-lm -lpthread -ldl) >"$TMP/cc.log" 2>&1; then
+	cat "$TMP/cc.log" | sed 's/^/# /' | tail -5
+	skip_all "could not build tests/host/mkhistory.c"
+fi
+
+cd "$TMP"
+cat > ci.conf <<'CONF'
+# synthetic history: two schedulers, one workload
+[ci]
+db = hist.db
+out = out
+reps = 5
+baseline = last:5
+alpha = 0.05
+min-effect = 5%
+[scheduler simple]
+[scheduler vtime]
+[workload hackbench]
+groups = 2
+loops = 500
+[metric ctx_switches]
+gate = no
+CONF
+history() { # DB: five earlier nights, seeds 1..5
+	for i in 1 2 3 4 5; do "$MK" ci.conf "$1" "night$i" 5 "$i" || return 1; done
+}
+gate() { # LABEL [ci args]: runs the gate, sets $rc and $out
+	local l=$1; shift
+	rm -rf out
+	out=$("$SCXB" ci ci.conf --label "$l" --gate-only "$@" 2>&1); rc=$?
+}
+
+# 1. first night: stored, "no baseline", exit 0
+"$MK" ci.conf first.db night1 5 1
+gate night1 --db first.db
+[ "$rc" = 0 ] && grep -q 'no baseline\|without a baseline' out/summary.md &&
+	grep -q 'scheduler: no earlier night\|no earlier night' out/summary.md &&
+	pass "first night: no baseline, exit 0" || fail "first night: rc $rc" "$out"
+
+# 2. a 10 % regression on one metric of one scheduler
+history hist.db && "$MK" ci.conf hist.db reg10 5 77 vtime:elapsed_s:1.10
+gate reg10
+[ "$rc" = 1 ] && pass "10 % regression: exit 1" || fail "10 % regression: exit $rc, want 1" "$out"
+printf '%s\n' "$out" | grep -q '^REGRESSION vtime / hackbench / elapsed_s' &&
+	pass "the regressed cell is named" || fail "regressed cell not named" "$out"
+n=$(printf '%s\n' "$out" | grep -c '^REGRESSION')
+[ "$n" = 1 ] && pass "only that cell is flagged" || fail "$n cells flagged, want 1" "$out"
+# regressions first in summary.md, with numbers and CIs
+sed -n '/^## Regressions/,/^## Improvements/p' out/summary.md | grep -qE '^[|] vtime [|] hackbench [|] elapsed\\_s .*\[.*\].*[*][*][+][0-9.]+ %[*][*] \[[+][0-9.]+, [+][0-9.]+\]' &&
+	pass "summary.md: the regression with medians, CIs and delta" ||
+	fail "summary.md lacks the regression row" "$(cat out/summary.md)"
+head -3 out/summary.md | grep -q 'FAIL' && pass "summary.md headline says FAIL" || fail "headline" "$(head -3 out/summary.md)"
+# JUnit: schema, one testcase per scheduler x workload x metric, the failure's message
+xmllint --noout --schema "$ROOT/tests/junit.xsd" out/junit.xml 2>"$TMP/xl" &&
+	pass "junit.xml validates against tests/junit.xsd" || fail "junit.xml invalid" "$(cat "$TMP/xl")"
+ntc=$(xmllint --xpath 'count(//testcase)' out/junit.xml)
+[ "$ntc" = 10 ] && pass "junit.xml: 10 testcases (2 scheds x (4 metrics + survival))" || fail "junit testcases: $ntc"
+msg=$(xmllint --xpath 'string(//testcase[@classname="scxbench.hackbench.vtime"][@name="elapsed_s"]/failure/@message)' out/junit.xml)
+[[ $msg == *"delta +"*"%"*"p(Holm)"* ]] && pass "junit failure message has the numbers" || fail "failure message: $msg"
+[ "$(xmllint --xpath 'count(//failure)' out/junit.xml)" = 1 ] && pass "junit: exactly one failure" || fail "junit failures"
+python3 -c "import json,sys; d=json.load(open('out/ci.json')); assert d['exit_code']==1; assert any(c['state']=='REGRESSION' and c['metric']=='elapsed_s' for c in d['cells'])" 2>"$TMP/py" &&
+	pass "ci.json parses and records the regression" || fail "ci.json" "$(cat "$TMP/py")"
+ls out/history/hackbench__elapsed_s.gp out/history/hackbench__elapsed_s.dat >/dev/null 2>&1 &&
+	pass "history figure data and script written" || fail "history figure missing" "$(ls -R out)"
+if command -v gnuplot >/dev/null; then
+	grep -q '<svg' out/history/hackbench__elapsed_s.svg 2>/dev/null && pass "history figure rendered (svg)" ||
+		fail "history svg not rendered"
+else
+	skip "history svg" "gnuplot not installed"
+fi
+[ -s out/report-hackbench/report.html ] && pass "HTML report written" || fail "no report-hackbench/report.html" "$(ls -R out)"
+
+# 3. a 1 % drift (within the noise): not flagged
+rm -f hist.db*; history hist.db && "$MK" ci.conf hist.db drift1 5 78 vtime:elapsed_s:1.01 simple:wakeup_p99_us:1.01
+gate drift1
+[ "$rc" = 0 ] && pass "1 % drift: exit 0" || fail "1 % drift: exit $rc, want 0" "$out"
+
+# 4. a scheduler that stalls in one of five runs: exit 1, whatever its numbers
+rm -f hist.db*; history hist.db && "$MK" ci.conf hist.db stall 5 79 fail:simple
+gate stall
+[ "$rc" = 1 ] && printf '%s\n' "$out" | grep -q '^SCHEDULER FAILED simple / hackbench: 4/5' &&
+	pass "scheduler failure: exit 1, named" || fail "scheduler failure: exit $rc" "$out"
+grep -q 'runnable task stall' out/summary.md && pass "summary.md gives the failure's reason" || fail "no reason" "$(cat out/summary.md)"
+
+# 5. bad config: every error with file:line, nothing run, exit 2
+cat > bad.conf <<'CONF'
+[ci]
+alpha = 2
+colour = blue
+[scheduler simple]
+args = --x
+[workload hackbench]
+groups = many
+CONF
+err=$("$SCXB" ci bad.conf --label x 2>&1); rc=$?
+[ "$rc" = 2 ] && [[ $err == *"bad.conf:2:"*alpha* ]] && [[ $err == *"bad.conf:3:"*colour* ]] &&
+	[[ $err == *"bad.conf:5:"* ]] && [[ $err == *"bad.conf:7:"* ]] && [[ $err == *"nothing was run"* ]] &&
+	pass "bad config: every error with file:line, exit 2" || fail "bad config: rc $rc" "$err"
+
+# 6. history database: missing needs --init, corrupt stays untouched
+err=$("$SCXB" ci ci.conf --label x --db missing.db --gate-only 2>&1); rc=$?
+[ "$rc" = 2 ] && [ ! -e missing.db ] && [[ $err == *--init* ]] &&
+	pass "missing history: refused without --init, nothing created" || fail "missing db: rc $rc" "$err"
+head -c 4096 /dev/urandom > corrupt.db; sum=$(md5sum < corrupt.db)
+err=$("$SCXB" ci ci.conf --label x --db corrupt.db --gate-only --init 2>&1); rc=$?
+[ "$rc" = 2 ] && [ "$(md5sum < corrupt.db)" = "$sum" ] &&
+	pass "corrupt history: exit 2, file untouched" || fail "corrupt db: rc $rc" "$err"
+
+# 7. merge: two machines' histories, every run keeps its host
+rm -f a.db* b.db*; "$MK" ci.conf a.db n1 3 1 && "$MK" ci.conf b.db n2 3 2
+sqlite3 b.db "UPDATE runs SET hostname = 'other-host', kernel_release = '9.9.9'"
+"$SCXB" merge a.db b.db -o all.db >/dev/null 2>&1; rc=$?
+na=$(sql a.db 'SELECT count(*) FROM runs'); nb=$(sql b.db 'SELECT count(*) FROM runs')
+nall=$(sql all.db 'SELECT count(*) FROM runs'); nother=$(sql all.db "SELECT count(*) FROM runs WHERE hostname = 'other-host' AND kernel_release = '9.9.9'")
+[ "$rc" = 0 ] && [ "$nall" = $((na + nb)) ] && [ "$nother" = "$nb" ] &&
+	pass "merge: $nall runs, hosts and kernels kept" || fail "merge: rc $rc, $nall runs (want $((na + nb))), other-host $nother"
+"$SCXB" merge a.db b.db -o all.db >/dev/null 2>&1
+[ "$(sql all.db 'SELECT count(*) FROM runs')" = "$nall" ] && pass "merge again: no duplicates" || fail "merge duplicated runs"
+# the gate on the merged history only takes the baseline from the same host
+"$MK" ci.conf all.db n3 3 3 >/dev/null
+gate n3 --db all.db
+grep -qF '(n1\)' out/summary.md && ! grep -q 'n2' out/summary.md &&
+	pass "merged history: baseline only from the same host" || fail "baseline mixed hosts: rc $rc" "$(grep -i baseline out/summary.md)"
