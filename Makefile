@@ -80,7 +80,12 @@ $(OUT)/obj/%.o: %.c | $(BPF_SKELS) $(OUT)/version.h
 # The objects are intermediates of the skeletons: keep them (no rebuild loop).
 .SECONDARY: $(BPF_OBJS)
 
-$(OUT)/bpf/%.bpf.o: bpf/%.bpf.c $(VMLINUX_H)
+# The private libbpf/bpftool pair (link-based struct_ops needs libbpf >= 1.2,
+# bookworm ships 1.1.2): say how to get it rather than fail in the skeleton.
+$(LIBBPF_DIR)/lib/libbpf.a:
+	@echo "scxbench build: $@ missing: run 'make deps' (or scripts/build-libbpf.sh)" >&2; exit 1
+
+$(OUT)/bpf/%.bpf.o: bpf/%.bpf.c $(VMLINUX_H) | $(LIBBPF_DIR)/lib/libbpf.a
 	$(call msg,BPF,$<)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c -o $@ $<
@@ -94,7 +99,7 @@ $(OUT)/bpf/%.skel.h: $(OUT)/bpf/%.bpf.o
 $(VMLINUX_H):
 	$(call msg,GEN,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)scripts/vmlinux-h.sh $@
+	$(Q)BPFTOOL=$(BPFTOOL) scripts/vmlinux-h.sh $@
 
 vmlinux: $(VMLINUX_H)
 
