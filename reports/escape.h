@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One escaping helper per output format. Everything that comes from the
+ * system (task names, dumps, hostnames, scheduler names, metric names)
+ * goes through these; JSON strings go through harness/json.h.
+ */
+#ifndef SCXB_ESCAPE_H
+#define SCXB_ESCAPE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* Text content and attribute values: & < > " ' */
+void esc_html(FILE *f, const char *s);
+/* Inline Markdown: backslash-escapes the punctuation Markdown acts on and
+ * HTML's < >, so a task named <b>x</b> stays text; newlines become spaces
+ * (a table cell must stay on one line). */
+void esc_md(FILE *f, const char *s);
+/* A gnuplot double-quoted string with enhanced text off: \ and " escaped,
+ * control characters dropped. */
+void esc_gp(FILE *f, const char *s);
+/* A CSV field (RFC 4180): quoted when it holds , " CR or LF. */
+void esc_csv(FILE *f, const char *s);
+/* Same as esc_gp into a buffer; -1 when it does not fit. */
+int esc_gp_buf(char *buf, size_t len, const char *s);
+
+#endif
