@@ -78,7 +78,7 @@ $(OUT)/obj/%.o: %.c | $(BPF_SKELS) $(OUT)/version.h
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 # The objects are intermediates of the skeletons: keep them (no rebuild loop).
-.SECONDARY: $(BPF_OBJS)
+.SECONDARY: $(BPF_OBJS) $(BPF_SKELS)
 
 # The private libbpf/bpftool pair (link-based struct_ops needs libbpf >= 1.2,
 # bookworm ships 1.1.2): say how to get it rather than fail in the skeleton.

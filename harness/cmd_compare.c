@@ -335,9 +335,24 @@ int cmd_compare(int argc, char **argv)
 		int64_t last;
 		int rrc;
 
-		rc = place__run_in_vm(&po, argc, orig_argv, db_path,
+		/* the report is written here, from the imported comparison: the
+		 * guest has no gnuplot and its folder would be lost anyway */
+		char **vargv = calloc(argc + 2, sizeof(char *));
+		int vargc = 0;
+
+		if (!vargv)
+			goto out;
+		for (int i = 0; i < argc; i++) {
+			if (!strcmp(orig_argv[i], "--") && vargc == i)
+				vargv[vargc++] = "--no-report";
+			vargv[vargc++] = orig_argv[i];
+		}
+		if (vargc == argc)
+			vargv[vargc++] = "--no-report";
+		rc = place__run_in_vm(&po, vargc, vargv,  db_path,
 				      (until_ci > 0 ? max_reps : reps) * nsched * (rq.duration_s + 15),
 				      err, sizeof(err));
+		free(vargv);
 		if (rc < 0) {
 			pr_err("compare: %s\n", err);
 			rc = EXIT_USAGE;

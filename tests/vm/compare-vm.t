@@ -1,0 +1,47 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Issue 3 + 5 in the guest: `scxbench compare simple vtime --workload mixed`
+# on a host without sched_ext runs the whole comparison in one QEMU boot,
+# imports it, prints the verdict table and writes the report. On mixed,
+# FIFO (simple) starves the probe next to the hogs: the verdicts must say
+# so, and every verdict must agree with the sign of its delta.
+. "$(dirname "$0")/../lib.sh"
+[ -x "$SCXB" ] || skip_all "no $SCXB (run make)"
+if [ ! -d /sys/kernel/sched_ext ]; then
+	kdir=${XDG_CACHE_HOME:-$HOME/.cache}/scxbench/kernels
+	ls "$kdir"/*/vmlinuz >/dev/null 2>&1 || skip_all "no cached sched_ext kernel in $kdir (run: scxbench vm fetch)"
+	command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not installed"
+fi
+exec 9>/tmp/scxb-vm.lock
+flock -w 900 9 || skip_all "the VM lock /tmp/scxb-vm.lock stayed busy for 15 min"
+plan 11
+
+cd "$TMP"
+start=$(date +%s)
+out=$(timeout 600 "$SCXB" compare simple vtime --workload mixed --reps 5 --duration 3s \
+	--seed 11 --db c.db --out rep 2>&1); rc=$?
+echo "# compare in the VM: exit $rc in $(( $(date +%s) - start )) s"
+printf '%s\n' "$out" | grep -E 'wakeup_lat_p99|hackbench_msgs_per_s|cpu_work_per_s|baseline' | sed 's/^/# /'
+[ "$rc" = 0 ] && pass "compare exits 0" || fail "compare exit $rc" "$(printf '%s\n' "$out" | tail -15)"
+printf '%s\n' "$out" | grep -q 'running in a QEMU guest\|--vm' && pass "says it runs in the guest" \
+	|| { [ -d /sys/kernel/sched_ext ] && skip "VM notice" "this host has sched_ext" || fail "no VM notice"; }
+n=$(sql c.db "SELECT count(*) FROM runs WHERE status = 'ok' AND place = 'vm' AND sched_kind = 'bpf'")
+[ "$n" = 10 ] && pass "10 ok runs stored, place vm" || fail "$n ok vm runs, want 10" "$(sql c.db 'SELECT scheduler, status, status_detail FROM runs')"
+k=$(sql c.db "SELECT count(*) FROM runs WHERE exit_kind = 64 AND sched_ops LIKE 'scxb_%'")
+[ "$k" = 10 ] && pass "every run unloaded cleanly (exit kind 64, ops recorded)" || fail "exit kind 64 in $k of 10 runs"
+c=$(sql c.db "SELECT count(*) FROM comparisons WHERE status = 'done' AND schedulers = 'simple,vtime' AND place = 'vm'")
+[ "$c" = 1 ] && pass "comparison stored as done, place vm" || fail "comparison row" "$(sql c.db 'SELECT * FROM comparisons')"
+v=$(sql c.db "SELECT verdict FROM comparison_results WHERE scheduler = 'vtime' AND metric = 'wakeup_lat_p99'")
+[ "$v" = better ] && pass "vtime's probe p99 wakeup latency: better than FIFO" \
+	|| fail "vtime wakeup_lat_p99 verdict '$v'" "$(sql c.db "SELECT metric, median, delta_pct, p_holm, verdict FROM comparison_results WHERE metric LIKE 'wakeup_lat_p99'")"
+# verdicts follow the data: better/worse agree with the delta and the direction
+bad=$(sql c.db "SELECT count(*) FROM comparison_results WHERE
+	(verdict LIKE 'better%' AND delta_pct * better <= 0) OR (verdict LIKE 'worse%' AND delta_pct * better >= 0)")
+[ "$bad" = 0 ] && pass "every better/worse verdict agrees with its delta and direction" \
+	|| fail "$bad verdicts contradict their delta"
+nsig=$(sql c.db "SELECT count(*) FROM comparison_results WHERE (verdict = 'better' OR verdict = 'worse') AND p_holm >= 0.05")
+[ "$nsig" = 0 ] && pass "no primary verdict without a significant Holm p" || fail "$nsig verdicts with p_holm >= 0.05"
+[ -s rep/report.html ] && pass "report.html written on the host" || fail "no report" "$(ls rep 2>&1)"
+ls rep/*cdf*.png >/dev/null 2>&1 && head -c 8 rep/*cdf*.png | od -An -c | grep -q 'P   N   G' \
+	&& pass "CDF figure is a PNG" || fail "CDF figure" "$(ls rep)"
+[ "$(sql c.db 'PRAGMA integrity_check')" = ok ] && pass "database integrity ok" || fail "integrity"
