@@ -50,8 +50,12 @@ struct trace_parse_input {
 
 /*
  * Parse the recording, add metrics to res and rows to the store (inside
- * the caller's transaction). -EINVAL with a message when a page is
- * malformed; nothing partial is left in res on error.
+ * the caller's transaction). A malformed page (bad header, an event that
+ * runs past the page end, an event too short for its type, trailing bytes)
+ * is rejected with a warning, the rest of it skipped, and counted: it adds
+ * to the CPU's lost count, to runs.lost_events, to the trace_bad_pages
+ * metric and to a collector note. Only I/O, memory and unknown event
+ * layouts fail the parse (-errno).
  */
 int trace_parse__run(const struct trace_parse_input *in, struct store *st, int64_t run_id,
 		     struct results *res);

@@ -16,8 +16,14 @@
  * is switched in, the slices on that CPU that overlap its wait are charged
  * to the tasks that ran them.
  *
- * Memory is bounded by the number of tasks, not events: one 1 MiB window
- * per CPU file, a task table, one histogram per task that ever waited.
+ * Memory: one 1 MiB window per CPU file, a task table (~200 bytes a
+ * task), and per task a sparse wakeup-latency histogram that holds only
+ * the buckets it hit (8 bytes each, in a small open-addressing table that
+ * grows with use). A full struct hist is 58 KiB: one per task would cost
+ * 580 MB for the 10 k tasks a few seconds of forking hackbench rounds
+ * create, whereas the sparse tables grow with the number of samples at
+ * most (~20 bytes a sample worst case), never with the number of tasks.
+ * Full histograms exist only per role and as one scratch for storing.
  * Pages are read with libtraceevent's kbuffer; event layouts come from the
  * kernel's format files via tep. Every page and event is bounds-checked
  * before use: a malformed page is skipped with a message and counted.
@@ -65,13 +71,29 @@ struct fld {
 	bool sign, dyn, rel;
 };
 
+/*
+ * Sparse histogram: same buckets as struct hist (so that what is stored is
+ * identical), only the non-empty ones. Slot = count << SH_IDX_BITS | (bucket
+ * index + 1); 0 = empty. 51 bits of count cannot overflow.
+ */
+#define SH_IDX_BITS 13
+#define SH_IDX_MASK ((1ull << SH_IDX_BITS) - 1)
+#define SH_MIN_CAP 8
+_Static_assert(HIST_NBUCKETS < SH_IDX_MASK, "bucket index must fit SH_IDX_BITS");
+
+struct sparse_hist {
+	uint64_t *slot;
+	uint32_t cap, nr;   /* cap: power of two */
+	uint64_t count, min;
+};
+
 struct task {
 	int pid; /* 0 = free slot (the idle task is never entered) */
 	bool on_cpu;
 	char comm[16];
 	uint64_t wake_ts, rq_ts, run_ts;
 	uint64_t wakeups, wait_ns, wait_max_ns, rq_wait_ns, run_ns, vol, invol, migr;
-	struct hist *hist;
+	struct sparse_hist lat;
 };
 
 struct slice {
@@ -352,6 +374,76 @@ static enum role role_of(const char *comm)
 	return ROLE_OTHER;
 }
 
+/* ---- sparse per-task histograms ---- */
+
+static uint32_t sh_home(uint32_t idx, uint32_t cap)
+{
+	return (idx * 0x9e3779b1u >> 7) & (cap - 1);
+}
+
+static int sh_grow(struct sparse_hist *h)
+{
+	uint32_t ncap = h->cap ? h->cap * 2 : SH_MIN_CAP;
+	uint64_t *n = calloc(ncap, sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < h->cap; i++) {
+		uint32_t j;
+
+		if (!h->slot[i])
+			continue;
+		for (j = sh_home((uint32_t)(h->slot[i] & SH_IDX_MASK), ncap); n[j];
+		     j = (j + 1) & (ncap - 1))
+			;
+		n[j] = h->slot[i];
+	}
+	free(h->slot);
+	h->slot = n;
+	h->cap = ncap;
+	return 0;
+}
+
+static int sh_add(struct sparse_hist *h, uint64_t v)
+{
+	uint32_t key = hist__bucket(v) + 1, j;
+
+	/* at most 3/4 full: probes stay short */
+	if ((h->nr + 1) * 4 > h->cap * 3 && sh_grow(h))
+		return -ENOMEM;
+	for (j = sh_home(key, h->cap); h->slot[j]; j = (j + 1) & (h->cap - 1))
+		if ((h->slot[j] & SH_IDX_MASK) == key)
+			break;
+	if (!h->slot[j]) {
+		h->slot[j] = key;
+		h->nr++;
+	}
+	h->slot[j] += 1ull << SH_IDX_BITS;
+	if (!h->count++ || v < h->min)
+		h->min = v;
+	return 0;
+}
+
+/* Copy h's buckets into dst (a cleared scratch) and add them to role. */
+static void sh_spill(const struct sparse_hist *h, struct hist *dst, struct hist *role)
+{
+	for (uint32_t i = 0; i < h->cap; i++) {
+		uint64_t s = h->slot[i];
+
+		if (!s)
+			continue;
+		dst->buckets[(s & SH_IDX_MASK) - 1] = s >> SH_IDX_BITS;
+		role->buckets[(s & SH_IDX_MASK) - 1] += s >> SH_IDX_BITS;
+	}
+}
+
+static void sh_unspill(const struct sparse_hist *h, struct hist *dst)
+{
+	for (uint32_t i = 0; i < h->cap; i++)
+		if (h->slot[i])
+			dst->buckets[(h->slot[i] & SH_IDX_MASK) - 1] = 0;
+}
+
 /* ---- antagonists ---- */
 
 static int antag_add(struct parser *p, int victim, int pid, uint64_t ns)
@@ -449,13 +541,8 @@ static int on_switch(struct parser *p, int cpu, uint64_t ts, const uint8_t *d)
 		if (t->wake_ts && ts >= t->wake_ts) {
 			uint64_t lat = ts - t->wake_ts;
 
-			if (!t->hist) {
-				t->hist = malloc(sizeof(*t->hist));
-				if (!t->hist)
-					return -ENOMEM;
-				hist__init(t->hist);
-			}
-			hist__add(t->hist, lat);
+			if (sh_add(&t->lat, lat))
+				return -ENOMEM;
 			t->wait_ns += lat;
 			if (lat > t->wait_max_ns)
 				t->wait_max_ns = lat;
@@ -533,8 +620,9 @@ static int on_event(struct parser *p, int cpu, uint64_t ts, const uint8_t *d, in
 	enum kind k;
 	int err = 0;
 
+	/* every event starts with the 8-byte common header */
 	if (size < 8)
-		return 0;
+		return -EINVAL;
 	memcpy(&id, d, 2);
 	k = p->kind_of[id];
 	if (k == K_NONE)
@@ -659,16 +747,21 @@ static int next_page(struct cursor *c, unsigned int ps, bool *have)
 		if (c->win_off + ps > c->win_len) {
 			int err;
 
-			if (c->win_len && c->win_off < c->win_len)
-				pr_warn("trace: cpu%d: %zu trailing bytes (not a whole page) ignored\n",
+			/* a torn last page: whatever it held is lost */
+			if (c->win_len && c->win_off < c->win_len) {
+				pr_warn("trace: cpu%d: %zu trailing bytes (not a whole page) rejected\n",
 					c->cpu, c->win_len - c->win_off);
+				c->bad_pages++;
+			}
 			err = refill(c, ps);
 			if (err)
 				return err;
 			if (c->win_len < ps) {
-				if (c->win_len)
-					pr_warn("trace: cpu%d: %zu trailing bytes (not a whole page) ignored\n",
+				if (c->win_len) {
+					pr_warn("trace: cpu%d: %zu trailing bytes (not a whole page) rejected\n",
 						c->cpu, c->win_len);
+					c->bad_pages++;
+				}
 				*have = false;
 				return 0;
 			}
@@ -760,12 +853,20 @@ static struct task *task_find(struct parser *p, int pid)
 static int emit(struct parser *p, struct results *res, uint64_t events, uint64_t lost,
 		uint64_t bad_pages)
 {
-	struct hist *rh[NR_ROLES] = { 0 };
+	struct hist *rh[NR_ROLES] = { 0 }, *scratch;
+	struct store_tasks *tw;
 	uint64_t run_ns[NR_ROLES] = { 0 }, rq_ns[NR_ROLES] = { 0 }, invol[NR_ROLES] = { 0 },
 		 vol[NR_ROLES] = { 0 }, migr[NR_ROLES] = { 0 }, ntasks[NR_ROLES] = { 0 };
 	char name[64];
 	int err = 0;
 
+	scratch = malloc(sizeof(*scratch));
+	tw = store__tasks_begin(p->st, p->run_id);
+	if (!scratch || !tw) {
+		err = scratch ? -EIO : -ENOMEM;
+		goto out;
+	}
+	hist__init(scratch);
 	for (int r = 0; r < NR_ROLES; r++) {
 		rh[r] = malloc(sizeof(struct hist));
 		if (!rh[r]) {
@@ -782,17 +883,33 @@ static int emit(struct parser *p, struct results *res, uint64_t events, uint64_t
 		if (!t->pid)
 			continue;
 		r = role_of(t->comm);
+		if (t->lat.count) {
+			/* the scratch holds only this task's buckets: cleared
+			 * again below, bucket by bucket */
+			sh_spill(&t->lat, scratch, rh[r]);
+			scratch->count = t->lat.count;
+			scratch->sum = t->wait_ns;
+			scratch->min = t->lat.min;
+			scratch->max = t->wait_max_ns;
+			rh[r]->count += t->lat.count;
+			rh[r]->sum += t->wait_ns;
+			if (t->lat.min < rh[r]->min)
+				rh[r]->min = t->lat.min;
+			if (t->wait_max_ns > rh[r]->max)
+				rh[r]->max = t->wait_max_ns;
+		}
 		row = (struct task_stat_row){
 			.pid = t->pid, .comm = t->comm, .role = role_names[r],
 			.wakeups = t->wakeups, .wait_ns = t->wait_ns, .wait_max_ns = t->wait_max_ns,
 			.rq_wait_ns = t->rq_wait_ns, .run_ns = t->run_ns, .switches_vol = t->vol,
-			.switches_invol = t->invol, .migrations = t->migr, .hist = t->hist,
+			.switches_invol = t->invol, .migrations = t->migr,
+			.hist = t->lat.count ? scratch : NULL,
 		};
-		err = store__add_task_stat(p->st, p->run_id, &row);
+		err = store__tasks_add(tw, &row);
+		if (t->lat.count)
+			sh_unspill(&t->lat, scratch);
 		if (err)
 			goto out;
-		if (t->hist)
-			hist__merge(rh[r], t->hist);
 		run_ns[r] += t->run_ns;
 		rq_ns[r] += t->rq_wait_ns;
 		invol[r] += t->invol;
@@ -862,6 +979,8 @@ static int emit(struct parser *p, struct results *res, uint64_t events, uint64_t
 out:
 	for (int r = 0; r < NR_ROLES; r++)
 		free(rh[r]);
+	free(scratch);
+	store__tasks_end(tw);
 	return err;
 }
 
@@ -917,7 +1036,10 @@ int trace_parse__run(const struct trace_parse_input *in, struct store *st, int64
 			goto out;
 		}
 		posix_fadvise(c->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-		c->win = malloc((size_t)WINDOW_PAGES * in->page_size);
+		/* one spare zeroed page: kbuffer reads an event's header (and a
+		 * length word) before we can check it against the page end, so
+		 * a malformed last page must not make it read past the window */
+		c->win = calloc(WINDOW_PAGES + 1, in->page_size);
 		c->kb = kbuffer_alloc(sizeof(long) == 8 ? KBUFFER_LSIZE_8 : KBUFFER_LSIZE_4,
 				      KBUFFER_ENDIAN_LITTLE);
 		if (!c->win || !c->kb) {
@@ -999,8 +1121,8 @@ int trace_parse__run(const struct trace_parse_input *in, struct store *st, int64
 		bad += cur[i].bad_pages;
 	}
 	if (lost) {
-		pr_warn("trace: %" PRIu64 " events lost (buffer too small for this load?): figures derived from the trace are incomplete\n",
-			lost);
+		pr_warn("trace: %" PRIu64 " events lost (%s): figures derived from the trace are incomplete\n",
+			lost, bad ? "malformed pages rejected" : "buffer too small for this load?");
 		err = store__set_lost_events(st, run_id, (int64_t)lost);
 		if (err)
 			goto out;
@@ -1036,7 +1158,7 @@ out:
 	free(cur);
 	if (p) {
 		for (size_t i = 0; i < p->cap; i++)
-			free(p->tasks[i].hist);
+			free(p->tasks[i].lat.slot);
 		free(p->tasks);
 		free(p->cpus);
 		free(p->ant);

@@ -177,7 +177,8 @@ struct store *store__open(const char *path, int flags, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	oflags = (flags & STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	oflags = ((flags & STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+		 SQLITE_OPEN_NOMUTEX; /* one thread per connection */
 	if (!exists)
 		oflags |= SQLITE_OPEN_CREATE;
 	rc = sqlite3_open_v2(path, &st->db, oflags, NULL);

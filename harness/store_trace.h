@@ -39,6 +39,12 @@ int store__add_trace_cpu(struct store *st, int64_t run_id, const struct trace_cp
 /* runs.lost_events: the run says it lost events everywhere it is shown. */
 int store__set_lost_events(struct store *st, int64_t run_id, int64_t lost);
 int store__add_task_stat(struct store *st, int64_t run_id, const struct task_stat_row *r);
+/* The same for many rows: one prepared statement and one encode buffer
+ * for all of them (a run can have tens of thousands of tasks). */
+struct store_tasks;
+struct store_tasks *store__tasks_begin(struct store *st, int64_t run_id);
+int store__tasks_add(struct store_tasks *tw, const struct task_stat_row *r);
+void store__tasks_end(struct store_tasks *tw);
 int store__add_antagonist(struct store *st, int64_t run_id, int victim_pid, int pid,
 			  const char *comm, uint64_t wait_ns, uint64_t count);
 int store__add_scx_dump(struct store *st, int64_t run_id, int64_t seq, const char *line);
@@ -46,7 +52,8 @@ int store__add_scx_dump(struct store *st, int64_t run_id, int64_t seq, const cha
 /*
  * Bulk load of raw events (--keep-events): begin, add per event, end.
  * One prepared statement for the whole load; the (run_id, ts) index is
- * built by end(), after the rows are in. abort() frees without indexing.
+ * kept up to date as rows arrive (cheap: they arrive in (run_id, ts)
+ * order). abort() frees; the caller rolls the transaction back.
  */
 struct store_events;
 struct store_events *store__events_begin(struct store *st, int64_t run_id);

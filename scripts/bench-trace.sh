@@ -2,18 +2,25 @@
 # SPDX-License-Identifier: GPL-2.0
 # Trace collector benchmark (run by `make bench`), side by side with the
 # peer tools on the same events:
-#  1. overhead on hackbench (`perf bench sched messaging -g 4 -l 2000`, pipe
-#     and socket): untraced vs our collectors (tests/host/trace_driver, the
-#     same code the runner uses) vs `trace-cmd record -d --no-filter` vs
-#     `perf sched record`; REPS interleaved repetitions in shuffled order,
-#     min/median/max of the elapsed time the benchmark reports;
+#  1. overhead on hackbench, pipe and socket, the same size for everyone
+#     (4 groups x 20 senders x 20 receivers x 2000 loops = 3.2 M messages):
+#       ours:      build/scxbench run eevdf --workload hackbench --groups 4
+#                  --fds 20 --loops 2000 [--pipe 1]  (the real CLI, all
+#                  collectors) vs the same with --no-trace;
+#       peers:     `perf bench sched messaging [-p] -g 4 -l 2000` untraced vs
+#                  under `trace-cmd record -d --no-filter` and `perf sched
+#                  record`;
+#     REPS interleaved repetitions (order shuffled in every round), min /
+#     median / max of the elapsed time each benchmark reports itself, and
+#     the overhead of each tracer's median over its own untraced median;
 #  2. ingest: events parsed into per-task metrics and stored per second,
 #     without and with --keep-events, vs `trace-cmd report` and
 #     `perf sched timehist` on recordings of the same workload.
-# Usage: scripts/bench-trace.sh [REPS]   (default 7). Needs root.
+# Usage: scripts/bench-trace.sh [REPS]   (default 7, at least 5). Needs root.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 REPS=${1:-7}
+[ "$REPS" -ge 5 ] 2>/dev/null || { echo "bench-trace: REPS must be >= 5"; exit 2; }
 T=$(mktemp -d /tmp/scxb-bench-trace.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 [ "$(id -u)" = 0 ] || { echo "bench-trace: needs root, skipped"; exit 0; }
@@ -21,6 +28,8 @@ trap 'rm -rf "$T"' EXIT
 	{ echo "bench-trace: no tracefs, skipped"; exit 0; }
 command -v perf >/dev/null || { echo "bench-trace: perf (linux-perf) missing, skipped"; exit 0; }
 HAVE_TC=1; command -v trace-cmd >/dev/null || { HAVE_TC=0; echo "# trace-cmd missing: its column is skipped"; }
+SCXB=$ROOT/build/scxbench
+make -s -C "$ROOT" build/scxbench >/dev/null || { echo "bench-trace: build failed"; exit 1; }
 
 O=$ROOT/build/obj
 objs="$O/harness/log.o $O/harness/util.o $O/harness/results.o $O/harness/store.o
@@ -37,53 +46,65 @@ TC_EV=""; for e in $EV; do TC_EV="$TC_EV -e sched:$e"; done
 [ -d /sys/kernel/tracing/events/sched_ext ] && TC_EV="$TC_EV -e sched_ext"
 
 elapsed() { awk '/Total time/ {print $3}'; }
-run_tool() { # tool variant-flag -> prints seconds
-	local hb="perf bench sched messaging $2 -g 4 -l 2000"
+# our hackbench, same size as the peers' messaging run
+HB_ARGS="--groups 4 --fds 20 --loops 2000 --duration 120"
+ours() { # extra flags -> prints seconds; the run's lost events go to $T/lost
+	"$SCXB" run eevdf --workload hackbench $HB_ARGS "$@" --db "$T/ours.db" --json -q 2>>"$T/ours.err" |
+		tee -a "$T/ours.json" | grep -o '"hackbench_elapsed":[0-9][0-9.e+-]*' | head -1 | cut -d: -f2
+}
+run_tool() { # tool pipe|socket -> prints seconds
+	local pf="" op=""
+	[ "$2" = pipe ] && { pf="-p"; op="--pipe 1"; }
+	local hb="perf bench sched messaging $pf -g 4 -l 2000"
 	case $1 in
-	none)     $hb 2>/dev/null | elapsed ;;
-	ours)     "$T/drv" "$T/db" -- $hb 2>/dev/null | elapsed ;;
-	tracecmd) (cd "$T" && trace-cmd record -d --no-filter -o "$T/tc.dat" $TC_EV $hb 2>/dev/null) | elapsed ;;
+	none)      ours $op --no-trace ;;
+	ours)      ours $op ;;
+	perf-none) $hb 2>/dev/null | elapsed ;;
+	tracecmd)  (cd "$T" && trace-cmd record -d --no-filter -o "$T/tc.dat" $TC_EV $hb 2>/dev/null) | elapsed ;;
 	perfsched) (cd "$T" && perf sched record -o "$T/ps.data" $hb 2>/dev/null) | elapsed ;;
 	esac
 }
-stats() { sort -n | awk '{a[NR]=$1} END {if (NR) printf "%.3f %.3f %.3f", a[1], (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2), a[NR]}'; }
+stats() { sort -n | awk '{a[NR]=$1} END {if (NR) printf "%.3f %.3f %.3f %d\n", a[1], (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2), a[NR], NR}'; }
+base_of() { case $1 in none|ours) echo none ;; *) echo perf-none ;; esac; }
 
-tools="none ours perfsched"; [ $HAVE_TC = 1 ] && tools="none ours tracecmd perfsched"
+tools="none ours perf-none perfsched"; [ $HAVE_TC = 1 ] && tools="none ours perf-none tracecmd perfsched"
 exec 9>/tmp/scxb-bench.lock
 flock 9
-echo "== collector overhead: perf bench sched messaging -g 4 -l 2000, $REPS interleaved reps =="
+echo "== collector overhead: hackbench 4 groups x 20 fds x 2000 loops, $REPS interleaved reps =="
+echo "   none = scxbench --no-trace, ours = scxbench (all collectors); perf-none = perf bench"
+echo "   messaging untraced, the baseline of tracecmd and perfsched"
 for variant in pipe socket; do
-	flag=""; [ $variant = pipe ] && flag="-p"
 	for r in $(seq "$REPS"); do
 		for tool in $(echo $tools | tr ' ' '\n' | shuf); do
-			s=$(run_tool $tool "$flag")
+			s=$(run_tool $tool $variant)
 			[ -n "$s" ] && echo "$s" >>"$T/$variant.$tool"
 		done
 	done
-	base=$(stats <"$T/$variant.none" | awk '{print $2}')
-	printf "%-7s %-10s %8s %8s %8s %9s\n" "$variant" tool min median max "overhead"
+	printf "%-7s %-10s %8s %8s %8s %4s %9s\n" "$variant" tool min median max n "overhead"
 	for tool in $tools; do
-		read -r mn md mx < <(stats <"$T/$variant.$tool")
-		printf "%-7s %-10s %8s %8s %8s %8.1f%%\n" "" $tool "$mn" "$md" "$mx" \
-			"$(awk -v a="$md" -v b="$base" 'BEGIN{print (a-b)/b*100}')"
+		read -r mn md mx nn < <(stats <"$T/$variant.$tool" 2>/dev/null) || { echo "        $tool: no samples"; continue; }
+		read -r _ bmd _ _ < <(stats <"$T/$variant.$(base_of $tool)")
+		printf "%-7s %-10s %8s %8s %8s %4s %8.1f%%\n" "" $tool "$mn" "$md" "$mx" "$nn" \
+			"$(awk -v a="$md" -v b="$bmd" 'BEGIN{print (a-b)/b*100}')"
 	done
 done
-lost=$(sqlite3 "$T/db" "SELECT sum(lost_events), count(*) FROM runs")
-echo "our runs: lost events total|runs = $lost"
+echo "our traced runs: $(sqlite3 "$T/ours.db" "SELECT count(*) || ' runs, ' || sum(lost_events) || ' lost events, statuses: ' || group_concat(DISTINCT status) FROM runs WHERE trace = 1")"
 
-echo "== ingest (one core), same workload: messaging -p -g 4 -l 2000 =="
-hb="perf bench sched messaging -p -g 4 -l 2000"
+# ~10 M events: a single real recording (not copies glued together, whose
+# timestamps would run backwards at every seam)
+LOOPS=${INGEST_LOOPS:-90000}
+echo "== ingest (one core), same workload: messaging -p -g 4 -l $LOOPS =="
+hb="perf bench sched messaging -p -g 4 -l $LOOPS"
 "$T/drv" "$T/rec.db" --keep-raw -- $hb >/dev/null 2>"$T/rec.err"
 raw=$(sed -n 's/^raw files kept in //p' "$T/rec.err")
-for c in 0 1 2 3 4 5 6 7; do [ -f "$raw/cpu$c.raw" ] || continue
-	for i in $(seq 10); do cat "$raw/cpu$c.raw"; done >"$T/cpu$c.raw"; done
-rm -rf "$raw"
+echo "recording: $(sqlite3 "$T/rec.db" "SELECT lost_events FROM runs") lost events"
 for mode in "" --keep-events; do
-	rm -f "$T/ing.db"
-	read -r _ ev secs < <(taskset -c 0 "$T/drv" "$T/ing.db" --reparse "$T" $mode)
-	printf "ours %-14s %10d events %7.3f s %6.2f M events/s\n" "${mode:-(metrics)}" "$ev" "$secs" \
-		"$(awk -v e="$ev" -v s="$secs" 'BEGIN{print e/s/1e6}')"
+	rm -f "$T/ing.db" "$T/ing.db-wal" "$T/ing.db-shm"
+	read -r _ ev secs < <(taskset -c 0 /usr/bin/time -o "$T/rss" -f %M "$T/drv" "$T/ing.db" --reparse "$raw" $mode)
+	printf "ours %-14s %10d events %7.3f s %6.2f M events/s  max RSS %d MiB\n" "${mode:-(metrics)}" \
+		"$ev" "$secs" "$(awk -v e="$ev" -v s="$secs" 'BEGIN{print e/s/1e6}')" $(( $(tail -1 "$T/rss") / 1024 ))
 done
+rm -rf "$raw"
 if [ $HAVE_TC = 1 ]; then
 	(cd "$T" && trace-cmd record -d --no-filter -o "$T/tc.dat" $TC_EV $hb >/dev/null 2>&1)
 	s0=$(date +%s.%N); ev=$(taskset -c 0 trace-cmd report -i "$T/tc.dat" 2>/dev/null | wc -l); s1=$(date +%s.%N)

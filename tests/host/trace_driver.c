@@ -92,8 +92,19 @@ int main(int argc, char **argv)
 	int64_t run_id;
 	pid_t child;
 
-	if (argc >= 4 && !strcmp(argv[2], "--reparse"))
-		return reparse(argv[1], argv[3], argc > 4 && !strcmp(argv[4], "--keep-events"));
+	if (argc >= 4 && !strcmp(argv[2], "--reparse")) {
+		bool keep = false;
+
+		for (i = 4; i < argc; i++) {
+			if (!strcmp(argv[i], "--keep-events"))
+				keep = true;
+			else if (!strcmp(argv[i], "-v"))
+				log__set_level(LOG_DEBUG);
+			else
+				goto usage;
+		}
+		return reparse(argv[1], argv[3], keep);
+	}
 	if (argc < 4)
 		goto usage;
 	for (i = 2; i < argc && strcmp(argv[i], "--"); i++) {
@@ -189,6 +200,7 @@ cleanup:
 	results__free(res);
 	return stop_flag ? 130 : rc;
 usage:
-	fprintf(stderr, "usage: trace_driver DB [--buffer-kb N] [--keep-events] [--keep-raw] [-v] -- CMD ARGS...\n");
+	fprintf(stderr, "usage: trace_driver DB [--buffer-kb N] [--keep-events] [--keep-raw] [-v] -- CMD ARGS...\n"
+			"       trace_driver DB --reparse DIR [--keep-events] [-v]\n");
 	return 2;
 }
