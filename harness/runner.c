@@ -7,6 +7,7 @@
  * everything the run produced goes into the store in one transaction.
  * Every step that was started is undone on every path.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
 #include <signal.h>
@@ -62,6 +63,31 @@ static void remove_tree(const char *dir)
 		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/*
+ * A SIGKILLed scxbench cannot remove its run's work dir (raw trace files,
+ * possibly large): the next run removes those whose owner is gone.
+ */
+static void remove_stale_workdirs(void)
+{
+	struct dirent *de;
+	DIR *d = opendir("/tmp");
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char path[300];
+		int pid;
+
+		if (sscanf(de->d_name, "scxbench-run-%d-", &pid) != 1 || pid <= 0 ||
+		    kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "/tmp/%s", de->d_name);
+		pr_info("removing %s, left by a scxbench that died\n", path);
+		remove_tree(path);
+	}
+	closedir(d);
+}
+
 /* "name=value" pairs of the workload parameters plus the run options */
 static int collect_params(const struct run_request *rq, const char ***names,
 			  const char ***values, char *dur, size_t durlen)
@@ -90,7 +116,7 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 	struct results *res = NULL;
 	struct sched *sched = NULL;
 	const char **pnames = NULL, **pvalues = NULL;
-	char workdir[64] = "", dur[32], why[256];
+	char workdir[80] = "", dur[32], why[256];
 	struct run_meta meta = { 0 };
 	struct wl_run_ctx ctx = { 0 };
 	bool txn = false, exited_early = false;
@@ -158,7 +184,8 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 			.sched_ext_active = strcmp(sched__kind(sched), "eevdf") != 0,
 		};
 
-		snprintf(workdir, sizeof(workdir), "/tmp/scxbench-run-XXXXXX");
+		remove_stale_workdirs();
+		snprintf(workdir, sizeof(workdir), "/tmp/scxbench-run-%d-XXXXXX", (int)getpid());
 		if (!mkdtemp(workdir)) {
 			rc = -errno;
 			snprintf(out->detail, sizeof(out->detail), "cannot create a work dir: %s",

@@ -131,6 +131,28 @@ static void html_fig(struct report_ctx *c, FILE *f, const struct report_fig *g)
 	fprintf(f, "</figcaption></figure>\n");
 }
 
+/* A metric name like scx_event.SCX_EV_DISPATCH_LOCAL_DSQ_OFFLINE has no
+ * space: offer line breaks after its '.' and '_' so the column can stay
+ * narrow without breaking inside a word. */
+static void esc_html_wbr(FILE *f, const char *s)
+{
+	char part[256];
+
+	while (*s) {
+		size_t n = strcspn(s, "._");
+
+		n += s[n] != 0;
+		if (n >= sizeof(part))
+			n = sizeof(part) - 1;
+		memcpy(part, s, n);
+		part[n] = 0;
+		esc_html(f, part);
+		s += n;
+		if (*s && (part[n - 1] == '.' || part[n - 1] == '_'))
+			fputs("<wbr>", f);
+	}
+}
+
 static void html_table(struct report_ctx *c, FILE *f)
 {
 	const struct cmp_table *t = c->table;
@@ -157,7 +179,7 @@ static void html_table(struct report_ctx *c, FILE *f)
 
 			fprintf(f, "<tr%s><td>", s ? "" : " class=\"first\"");
 			if (!s)
-				esc_html(f, r->metric);
+				esc_html_wbr(f, r->metric);
 			fputs("</td><td>", f);
 			esc_html(f, r->unit);
 			fputs("</td><td>", f);
@@ -345,9 +367,15 @@ int report_html(struct report_ctx *c)
 	}
 	fprintf(f, "</title>\n<style>\n"
 		   "body{font-family:sans-serif;max-width:1200px;margin:1em auto;padding:0 1em}\n"
-		   "table{border-collapse:collapse;font-size:90%%}\n"
-		   "td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}\n"
-		   "td:first-child,td:nth-child(3){text-align:left}\n"
+		   /* a table too wide for the window scrolls on its own: the
+		    * page and its figures keep their width */
+		   "table{border-collapse:collapse;font-size:90%%;display:block;max-width:100%%;"
+		   "overflow-x:auto}\n"
+		   /* a CI "[lo, hi]" broken over two lines reads as two numbers */
+		   "td,th{border:1px solid #ccc;padding:2px 6px;text-align:right;white-space:nowrap}\n"
+		   "td:first-child,td:last-child{white-space:normal}\n"
+		   "td:first-child{overflow-wrap:break-word}\n"
+		   "td:first-child,td:nth-child(3),th:first-child,th:nth-child(3){text-align:left}\n"
 		   "tr.first td{border-top:2px solid #888}\n"
 		   ".better{color:#006400;font-weight:bold}.worse{color:#b00000;font-weight:bold}\n"
 		   ".missing{color:#8a5a00;font-style:italic}\n"

@@ -9,7 +9,7 @@ need_root
 if [ -d /sys/kernel/sched_ext ] && [ "$(cat /sys/kernel/sched_ext/state)" != disabled ]; then
 	skip_all "a sched_ext scheduler is active on this host"
 fi
-plan 16
+plan 17
 DB=$TMP/t.db
 run() { "$SCXB" run eevdf --db "$DB" --no-trace -q "$@"; }
 
@@ -81,3 +81,21 @@ pkill -KILL -f 'scxb-hog' 2>/dev/null
 run --workload cpu --duration 0.5 >/dev/null 2>&1
 st=$(sql "$DB" "SELECT status FROM runs ORDER BY id DESC LIMIT 1 OFFSET 1")
 [ "$st" = aborted ] && pass "SIGKILLed run marked aborted at next start" || fail "SIGKILLed run marked aborted at next start" "status $st"
+
+# SIGKILL of a traced run: its work dir and tracefs instance stay behind
+# (nothing can run after SIGKILL); the next run removes both
+"$SCXB" run eevdf --workload cpu --duration 30 --db "$DB" -q >/dev/null 2>&1 &
+pid=$!
+sleep 2
+kill -KILL $pid
+wait $pid 2>/dev/null
+sleep 0.5
+pkill -KILL '^scxb-hog' 2>/dev/null
+left=$(ls -d /tmp/scxbench-run-$pid-* 2>/dev/null | wc -l)
+run --workload cpu --duration 0.5 >/dev/null 2>&1
+"$SCXB" run eevdf --workload cpu --duration 0.5 --db "$DB" -q >/dev/null 2>&1
+gone=$(ls -d /tmp/scxbench-run-$pid-* 2>/dev/null | wc -l)
+[ "$left" = 1 ] && [ "$gone" = 0 ] && pass "a SIGKILLed run's work dir is removed by the next run" \
+	|| fail "a SIGKILLed run's work dir is removed by the next run" "left $left, after $gone"
+inst=$(ls /sys/kernel/tracing/instances 2>/dev/null | grep -c "^scxbench-$pid-")
+[ "$inst" = 0 ] && pass "its tracefs instance is removed too" || fail "its tracefs instance is removed too"
