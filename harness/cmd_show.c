@@ -13,6 +13,7 @@
 
 const char cmd_show_usage[] =
 	"usage: scxbench show [RUN] [--db FILE] [--dump] [--tasks] [--json] [--last N]\n"
+	"       scxbench show --check [--db FILE]\n"
 	"\n"
 	"Without RUN: a table of the stored runs (the last 50 unless --last).\n"
 	"With RUN: its metadata, parameters, metrics and collector notes.\n"
@@ -21,7 +22,8 @@ const char cmd_show_usage[] =
 	"  --tasks     also per-CPU trace counts (lost events), per-task wakeup latency,\n"
 	"              waits, switches, migrations, and the probe tasks' antagonists\n"
 	"  --json      RUN as one JSON object\n"
-	"  --last N    how many runs the table shows (default 50, 0 = all)\n";
+	"  --last N    how many runs the table shows (default 50, 0 = all)\n"
+	"  --check     run SQLite's integrity check on the database (exit 1 if unsound)\n";
 
 int cmd_show(int argc, char **argv)
 {
@@ -29,13 +31,14 @@ int cmd_show(int argc, char **argv)
 		{ "db", required_argument, NULL, 'D' },
 		{ "dump", no_argument, NULL, 'd' },
 		{ "tasks", no_argument, NULL, 't' },
+		{ "check", no_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "last", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *db_path = STORE_DEFAULT_PATH;
-	bool dump = false, json = false, tasks = false;
+	bool dump = false, json = false, tasks = false, check = false;
 	int64_t run_id = 0, last = 50;
 	struct store *st;
 	char err[512];
@@ -46,6 +49,7 @@ int cmd_show(int argc, char **argv)
 		case 'D': db_path = optarg; break;
 		case 'd': dump = true; break;
 		case 't': tasks = true; break;
+		case 'c': check = true; break;
 		case 'j': json = true; break;
 		case 'l':
 			if (parse_i64(optarg, 0, INT32_MAX, &last)) {
@@ -68,6 +72,13 @@ int cmd_show(int argc, char **argv)
 	if (!st) {
 		pr_err("show: %s\n", err);
 		return EXIT_USAGE;
+	}
+	if (check) {
+		/* after a crash or a copy between machines: is the file sound? */
+		rc = store__check(st, err, sizeof(err));
+		printf("%s: integrity %s\n", db_path, err);
+		store__close(st);
+		return rc ? 1 : 0;
 	}
 	if (run_id)
 		rc = json ? store__print_run_json(st, run_id, stdout)

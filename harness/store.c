@@ -524,3 +524,21 @@ int store__abort_run(struct store *st, int64_t run_id, const char *detail)
 		store__txn_rollback(st);
 	return store__finish_run(st, run_id, "aborted", detail);
 }
+
+int store__check(struct store *st, char *msg, size_t len)
+{
+	sqlite3_stmt *s;
+	int err = -EIO;
+
+	snprintf(msg, len, "integrity_check did not run");
+	if (prep(st, &s, "PRAGMA integrity_check"))
+		return -EIO;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		const char *r = (const char *)sqlite3_column_text(s, 0);
+
+		snprintf(msg, len, "%s", r ? r : "?");
+		err = r && !strcmp(r, "ok") ? 0 : -EIO;
+	}
+	sqlite3_finalize(s);
+	return err;
+}

@@ -118,6 +118,10 @@ struct import_opts {
 int store__import(struct store *st, const char *src_path, const struct import_opts *o,
 		  char *err, size_t errlen);
 
+/* PRAGMA integrity_check: 0 when "ok", -EIO with SQLite's first finding in
+ * msg otherwise. */
+int store__check(struct store *st, char *msg, size_t len);
+
 /* Raw handle for the other store_*.c files (trace, query). Not for use
  * outside harness/store*.c. */
 struct sqlite3 *store__db(struct store *st);

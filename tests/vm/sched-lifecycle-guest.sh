@@ -30,7 +30,7 @@ cleanup() {
 trap cleanup EXIT
 
 n=0
-plan=25
+plan=31
 echo "1..$plan"
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
@@ -155,6 +155,38 @@ running "sleep 3141" && left=yes
 check "exec: a binary that never enables sched_ext: rc $rc, 'did not enable sched_ext', not left running ($left)" \
 	sh -c "test $rc = 2 && grep -q 'did not enable sched_ext within 1.0 s' '$tmp/err' && test $left = no"
 stop_hogs
+
+# through the runner: a scheduler that fails during a run makes that run
+# sched_failed with its exit info, and the harness goes on with the next
+db=$tmp/r.db
+"$bin" run simple --workload mixed --duration 2 --reps 2 --fail-after 300 --no-trace -q \
+	--db "$db" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+nf=$(grep -c ' sched_failed' "$tmp/out")
+check "run simple --fail-after --reps 2: rc $rc, both runs stored sched_failed ($nf)" \
+	test "$rc" = 1 -a "$nf" = 2
+check "run: exit kind 1025 and the message stored" sh -c \
+	"'$bin' show 2 --json --db '$db' | grep -q '\"exit_kind\":1025.*failing on purpose'"
+"$bin" run vtime --workload cpu --duration 5 --stall --timeout-ms 1000 --no-trace -q \
+	--db "$db" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "run vtime --stall: rc $rc, sched_failed with kind 1026" sh -c \
+	"test $rc = 1 && '$bin' show 3 --json --db '$db' | grep -q '\"status\":\"sched_failed\".*\"exit_kind\":1026'"
+
+# SIGKILL of scxbench mid-run: the scheduler goes with it, the database
+# stays sound and the dangling run is marked aborted at the next start
+"$bin" run simple --workload cpu --duration 60 --no-trace -q --db "$db" >/dev/null 2>&1 &
+pid=$!
+wait_state enabled 100
+sleep 1
+kill -KILL $pid
+wait $pid 2>/dev/null
+check "SIGKILLed scxbench run -> sched_ext disabled within 5 s" wait_state disabled 50
+killall -KILL scxb-hog-0 scxb-hog-1 2>/dev/null
+"$bin" run eevdf --workload cpu --duration 0.5 --no-trace -q --db "$db" >/dev/null 2>"$tmp/err"
+check "the killed run is marked aborted at the next start" sh -c \
+	"'$bin' show 4 --json --db '$db' | grep -q '\"status\":\"aborted\"'"
+check "the database passes PRAGMA integrity_check" sh -c "'$bin' show --check --db '$db' | grep -q 'integrity ok'"
 
 # busy: a second scheduler (or eevdf) is refused, naming the active ops
 "$bin" load simple >/dev/null 2>&1 &
