@@ -18,6 +18,7 @@
 #include "place.h"
 #include "plan.h"
 #include "report.h"
+#include "run_opts.h"
 #include "runner.h"
 #include "store_query.h"
 #include "util.h"
@@ -30,9 +31,7 @@ const char cmd_compare_usage[] =
 	"every metric which scheduler is better, by how much, and whether it is real,\n"
 	"and write a report folder. The first scheduler is the baseline.\n"
 	"\n"
-	"  -w, --workload W    hackbench, latency, cpu or mixed (scxbench list workloads)\n"
 	"  -n, --reps N        rounds = runs per scheduler (default 5)\n"
-	"  -d, --duration S    upper bound per run (default 10s)\n"
 	"      --seed N        shuffle/bootstrap seed (default: random, recorded)\n"
 	"      --until-ci PCT  keep adding rounds until the 95 % CI half-width of the\n"
 	"                      primary metric (a p99 latency if any) is under PCT % of\n"
@@ -42,10 +41,8 @@ const char cmd_compare_usage[] =
 	"  -o, --out DIR       report folder (default scxbench-report-<ID>)\n"
 	"  -f, --format LIST   report figure formats png,svg,pdf (default png)\n"
 	"      --no-report     table only, no report folder\n"
-	"      --no-trace      no collectors (no tracefs recording)\n"
-	"      --keep-events   store raw trace events (timeline figure)\n"
 	"      --label L       label stored with the comparison and its runs\n"
-	PLACE_USAGE
+	RUN_OPTS_USAGE
 	"  -q, --quiet         no progress, errors only;  -v, --verbose\n"
 	"\n"
 	"Exit status: 0 every run ok and the report complete, 1 some run failed (or\n"
@@ -55,15 +52,11 @@ const char cmd_compare_usage[] =
 int report_parse_formats(const char *s, const char **formats, int *n, char *err, size_t len);
 
 enum {
-	OPT_DB = 0x100, OPT_SEED, OPT_UNTIL_CI, OPT_MAX_REPS, OPT_NO_REPORT, OPT_NO_TRACE,
-	OPT_KEEP_EVENTS, OPT_LABEL, OPT_HELP,
-	OPT_WL_PARAM = 0x2000,
+	OPT_DB = 0x100, OPT_SEED, OPT_UNTIL_CI, OPT_MAX_REPS, OPT_NO_REPORT, OPT_LABEL, OPT_HELP,
 };
 
 static const struct option base_options[] = {
-	{ "workload", required_argument, NULL, 'w' },
 	{ "reps", required_argument, NULL, 'n' },
-	{ "duration", required_argument, NULL, 'd' },
 	{ "out", required_argument, NULL, 'o' },
 	{ "format", required_argument, NULL, 'f' },
 	{ "db", required_argument, NULL, OPT_DB },
@@ -71,44 +64,12 @@ static const struct option base_options[] = {
 	{ "until-ci", required_argument, NULL, OPT_UNTIL_CI },
 	{ "max-reps", required_argument, NULL, OPT_MAX_REPS },
 	{ "no-report", no_argument, NULL, OPT_NO_REPORT },
-	{ "no-trace", no_argument, NULL, OPT_NO_TRACE },
-	{ "keep-events", no_argument, NULL, OPT_KEEP_EVENTS },
 	{ "label", required_argument, NULL, OPT_LABEL },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, OPT_HELP },
-	PLACE_LONG_OPTIONS,
+	RUN_LONG_OPTIONS,
 };
-
-static const char *find_workload_arg(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++) {
-		if ((!strcmp(argv[i], "--workload") || !strcmp(argv[i], "-w")) && i + 1 < argc)
-			return argv[i + 1];
-		if (!strncmp(argv[i], "--workload=", 11))
-			return argv[i] + 11;
-	}
-	return NULL;
-}
-
-static char *join(int argc, char **argv, const char *first, const char *sep)
-{
-	size_t len = strlen(first) + 1;
-	char *s;
-
-	for (int i = 0; i < argc; i++)
-		len += strlen(argv[i]) + strlen(sep);
-	s = malloc(len);
-	if (!s)
-		return NULL;
-	strcpy(s, first);
-	for (int i = 0; i < argc; i++) {
-		if (i || first[0])
-			strcat(s, sep);
-		strcat(s, argv[i]);
-	}
-	return s;
-}
 
 static void fmt_eta(char *buf, size_t len, double s)
 {
@@ -170,7 +131,7 @@ int cmd_compare(int argc, char **argv)
 	struct wl_params params = { 0 };
 	struct option *opts = NULL;
 	const struct workload *wl;
-	const char *wl_name, *db_path = STORE_DEFAULT_PATH, *out_dir = NULL, *label = NULL;
+	const char *db_path = STORE_DEFAULT_PATH, *out_dir = NULL, *label = NULL;
 	const char *formats[GP_MAX_FORMATS] = { "png" };
 	struct store *st = NULL;
 	struct plan_item *plan = NULL;
@@ -181,7 +142,7 @@ int cmd_compare(int argc, char **argv)
 	double until_ci = 0, t_start, run_time_sum = 0;
 	uint64_t seed = 0;
 	bool have_seed = false, quiet = false, do_report = true, have_table = false;
-	int verbose = 0, nbase = ARRAY_SIZE(base_options), opt, rc = EXIT_USAGE, nformats = 1;
+	int verbose = 0, opt, rc = EXIT_USAGE, nformats = 1;
 	int nsched, nruns_done = 0, nbad = 0, rounds_done = 0, place;
 
 	for (int i = 1; i < argc; i++)
@@ -189,54 +150,32 @@ int cmd_compare(int argc, char **argv)
 			fputs(cmd_compare_usage, stdout);
 			return 0;
 		}
-	wl_name = find_workload_arg(argc, argv);
-	if (!wl_name) {
-		pr_err("compare: --workload is required (one of: hackbench, latency, cpu, mixed)\n");
-		return EXIT_USAGE;
-	}
-	wl = workload__find(wl_name);
+	wl = run_opts__workload(argc, argv, err, sizeof(err));
 	if (!wl) {
-		pr_err("compare: unknown workload '%s' (see: scxbench list workloads)\n", wl_name);
+		pr_err("compare: %s\n", err);
 		return EXIT_USAGE;
 	}
 	if (wl_params__init(&params, wl))
 		return EXIT_USAGE;
-	opts = calloc(nbase + wl->nr_params + 1, sizeof(*opts));
+	opts = run_opts__table(base_options, ARRAY_SIZE(base_options), wl);
 	orig_argv = calloc(argc + 1, sizeof(char *));
 	if (!opts || !orig_argv)
 		goto out;
-	memcpy(opts, base_options, sizeof(base_options));
-	for (int i = 0; i < wl->nr_params; i++)
-		opts[nbase + i] = (struct option){ wl->params[i].name, required_argument, NULL,
-						   OPT_WL_PARAM + i };
 	memcpy(orig_argv, argv, argc * sizeof(char *));
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "w:n:d:o:f:qv", opts, NULL)) != -1) {
-		int prc = place__parse_opt(&po, opt, optarg, err, sizeof(err));
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":w:n:d:o:f:qv", opts, NULL)) != -1) {
+		int prc = run_opts__parse(opt, optarg, &rq, &params, &po, err, sizeof(err));
 
 		if (prc < 0)
 			goto bad;
 		if (prc > 0)
 			continue;
-		if (opt >= OPT_WL_PARAM) {
-			if (wl_params__set(&params, wl->params[opt - OPT_WL_PARAM].name, optarg, err,
-					   sizeof(err)))
-				goto bad;
-			continue;
-		}
 		switch (opt) {
-		case 'w':
-			break;
 		case 'n':
 			if (parse_i64(optarg, 1, 10000, &reps)) {
 				snprintf(err, sizeof(err), "--reps %s: not a count from 1 to 10000", optarg);
-				goto bad;
-			}
-			break;
-		case 'd':
-			if (parse_duration(optarg, 0.1, 86400, &rq.duration_s)) {
-				snprintf(err, sizeof(err), "--duration %s: not a duration from 100ms to 24h", optarg);
 				goto bad;
 			}
 			break;
@@ -273,12 +212,6 @@ int cmd_compare(int argc, char **argv)
 		case OPT_NO_REPORT:
 			do_report = false;
 			break;
-		case OPT_NO_TRACE:
-			rq.trace = false;
-			break;
-		case OPT_KEEP_EVENTS:
-			rq.keep_events = true;
-			break;
 		case OPT_LABEL:
 			label = optarg;
 			break;
@@ -288,8 +221,12 @@ int cmd_compare(int argc, char **argv)
 		case 'v':
 			verbose++;
 			break;
+		case OPT_HELP:
+			fputs(cmd_compare_usage, stdout);
+			rc = 0;
+			goto out;
 		default:
-			snprintf(err, sizeof(err), "bad option (see: scxbench help compare)");
+			run_opts__bad_option(opt, argc, argv, wl, "compare", err, sizeof(err));
 			goto bad;
 		}
 	}
@@ -387,8 +324,8 @@ int cmd_compare(int argc, char **argv)
 		pr_err("compare: %s\n", err);
 		goto out;
 	}
-	sched_list = join(nsched, scheds, "", ",");
-	cmdline = join(argc, orig_argv, "scxbench", " ");
+	sched_list = run_opts__join(nsched, scheds, "", ",");
+	cmdline = run_opts__join(argc, orig_argv, "scxbench", " ");
 	settings = settings_json(&params, rq.duration_s, (int)reps, until_ci, (int)max_reps,
 				 rq.trace, rq.keep_events);
 	if (!sched_list || !cmdline || !settings)
