@@ -27,24 +27,6 @@ static const char *num(char *buf, size_t len, double v)
 	return buf;
 }
 
-void esc_xml(FILE *f, const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-		switch (*p) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&apos;", f); break;
-		case '\n': fputs("&#10;", f); break; /* kept inside attributes */
-		case '\t': fputs("&#9;", f); break;
-		default:
-			if (*p >= 0x20 || *p == '\r')
-				fputc(*p, f);
-		}
-	}
-}
-
 /* "12.3 ms [12.1, 12.6] -> 13.7 ms [13.5, 13.9]: +11.4 % [+9.8 %, +13.0 %], p(Holm) 0.0012" */
 static void cell_numbers(char *buf, size_t len, const struct ci_cell *c)
 {

@@ -45,6 +45,5 @@ int ci_output__json(const struct ci_night *n, const char *path);
 int ci_output__history(const struct ci_night *n, const char *dir, int *nplots, char *err,
 		       size_t errlen);
 /* XML text/attribute escaping; characters XML 1.0 forbids are dropped. */
-void esc_xml(FILE *f, const char *s);
 
 #endif

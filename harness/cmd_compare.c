@@ -34,7 +34,7 @@ const char cmd_compare_usage[] =
 	"  -n, --reps N        rounds = runs per scheduler (default 5)\n"
 	"      --seed N        shuffle/bootstrap seed (default: random, recorded)\n"
 	"      --until-ci PCT  keep adding rounds until the 95 % CI half-width of the\n"
-	"                      primary metric (a p99 latency if any) is under PCT % of\n"
+	"                      workload's first primary metric is under PCT % of\n"
 	"                      its median, for every scheduler ...\n"
 	"      --max-reps N    ... but at most N rounds (default 20)\n"
 	"      --db FILE       database (default " STORE_DEFAULT_PATH ", created if missing)\n"
@@ -145,7 +145,7 @@ int cmd_compare(int argc, char **argv)
 	int verbose = 0, opt, rc = EXIT_USAGE, nformats = 1;
 	int nsched, nruns_done = 0, nbad = 0, rounds_done = 0, place;
 
-	for (int i = 1; i < argc; i++)
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			fputs(cmd_compare_usage, stdout);
 			return 0;
@@ -269,8 +269,15 @@ int cmd_compare(int argc, char **argv)
 		goto out;
 	}
 	if (place == PLACE_VM) {
-		int64_t last;
+		int64_t last = 0, before = 0;
 		int rrc;
+
+		/* the guest's comparison is the one newer than what is there now */
+		st = store__open(db_path, STORE_READONLY, err, sizeof(err));
+		if (st && store__q_last_compare(st, &before))
+			before = 0;
+		store__close(st);
+		st = NULL;
 
 		/* the report is written here, from the imported comparison: the
 		 * guest has no gnuplot and its folder would be lost anyway */
@@ -295,10 +302,10 @@ int cmd_compare(int argc, char **argv)
 			rc = EXIT_USAGE;
 			goto out;
 		}
-		if (!do_report)
+		if (!do_report || rc == EXIT_USAGE)
 			goto out;
 		st = store__open(db_path, STORE_READONLY, err, sizeof(err));
-		if (!st || store__q_last_compare(st, &last)) {
+		if (!st || store__q_last_compare(st, &last) || last <= before) {
 			pr_err("compare: the guest's comparison is not in %s\n", db_path);
 			rc = EXIT_USAGE;
 			goto out;

@@ -64,7 +64,7 @@ int cmd_run(int argc, char **argv)
 	int n_exec = 0;
 	int nok = 0, nbad = 0;
 
-	for (int i = 1; i < argc; i++)
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			fputs(cmd_run_usage, stdout);
 			return 0;

@@ -75,12 +75,12 @@ static int vm_fetch(int argc, char **argv)
 
 	if (find_script("fetch-kernel.sh", script, sizeof(script))) {
 		pr_err("scripts/fetch-kernel.sh not found next to the binary nor in ./scripts\n");
-		return 1;
+		return EXIT_USAGE;
 	}
 	av = calloc(argc + 1, sizeof(*av));
 	if (!av) {
 		pr_err("out of memory\n");
-		return 1;
+		return EXIT_USAGE;
 	}
 	av[0] = script;
 	for (i = 1; i < argc; i++)
@@ -89,7 +89,7 @@ static int vm_fetch(int argc, char **argv)
 	if (pid < 0) {
 		pr_err("fork: %s\n", strerror(errno));
 		free(av);
-		return 1;
+		return EXIT_USAGE;
 	}
 	if (!pid) {
 		execv(script, av);
@@ -100,7 +100,7 @@ static int vm_fetch(int argc, char **argv)
 	while (waitpid(pid, &st, 0) < 0) {
 		if (errno != EINTR) {
 			pr_err("waitpid: %s\n", strerror(errno));
-			return 1;
+			return EXIT_USAGE;
 		}
 	}
 	if (WIFEXITED(st))
@@ -154,7 +154,7 @@ static int vm_list(void)
 	if (vm__cache_dir(cache, sizeof(cache)) ||
 	    xsnprintf(kdir, sizeof(kdir), "%s/kernels", cache)) {
 		pr_err("no cache folder: set HOME or XDG_CACHE_HOME\n");
-		return 1;
+		return EXIT_USAGE;
 	}
 	if (!xsnprintf(p, sizeof(p), "%s/current", kdir) && !realpath(p, cur))
 		cur[0] = 0;
@@ -286,7 +286,7 @@ static int vm_boot_or_run(int argc, char **argv, bool run)
 		      sizeof(err));
 	if (ret) {
 		pr_err("%s\n", err);
-		return 1;
+		return EXIT_USAGE;
 	}
 	if (!run) {
 		printf("guest kernel %s, accel %s, sched_ext present, booted and powered off in %.1f s\n",

@@ -146,6 +146,7 @@ int compare__eval(struct store *st, const char *schedulers, const struct q_runs 
 		if (strcmp(runs->v[i].workload, wl))
 			wl = "";
 	memset(t, 0, sizeof(*t));
+	snprintf(t->workload, sizeof(t->workload), "%s", wl);
 	if (schedulers) {
 		const char *s = schedulers;
 
@@ -349,21 +350,29 @@ cleanup:
 
 int compare__primary(const struct cmp_table *t, double *halfwidth_pct)
 {
+	const struct workload *w = workload__find(t->workload);
 	int best = -1;
 
-	for (int k = 0; k < t->nmetrics; k++) {
+	/* the workload's first primary metric present; else a p99; else the
+	 * first metric with a direction */
+	for (int i = 0; w && w->primary && w->primary[i] && best < 0; i++)
+		for (int k = 0; k < t->nmetrics; k++)
+			if (!strcmp(compare__row(t, k, 0)->metric, w->primary[i])) {
+				best = k;
+				break;
+			}
+	for (int k = 0; best < 0 && k < t->nmetrics; k++) {
 		const struct q_result *r = compare__row(t, k, 0);
 		size_t l = strlen(r->metric);
 
 		if (!r->better)
 			continue;
-		if (best < 0)
+		if (l > 4 && !strcmp(r->metric + l - 4, "_p99"))
 			best = k;
-		if (l > 4 && !strcmp(r->metric + l - 4, "_p99")) {
-			best = k;
-			break;
-		}
 	}
+	for (int k = 0; best < 0 && k < t->nmetrics; k++)
+		if (compare__row(t, k, 0)->better)
+			best = k;
 	if (best < 0)
 		return -1;
 	*halfwidth_pct = 0;

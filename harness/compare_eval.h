@@ -29,6 +29,7 @@ struct cmp_sched {
 };
 
 struct cmp_table {
+	char workload[32];        /* "" when the runs mix workloads */
 	int nsched;
 	struct cmp_sched *sched;  /* baseline first */
 	int nmetrics;
@@ -52,8 +53,8 @@ int compare__eval(struct store *st, const char *schedulers, const struct q_runs 
 		  uint64_t seed, struct cmp_table *t);
 void compare__free(struct cmp_table *t);
 void compare__print(const struct cmp_table *t, FILE *f);
-/* Index of the metric --until-ci watches (a p99 latency if there is one,
- * else the first directional metric), -1 if none; its worst CI
+/* Index of the metric --until-ci watches (the workload's first primary
+ * metric; else a p99 latency; else the first directional metric), -1 if none; its worst CI
  * half-width over schedulers in % of the median. */
 int compare__primary(const struct cmp_table *t, double *halfwidth_pct);
 static inline struct q_result *compare__row(const struct cmp_table *t, int metric, int sched)

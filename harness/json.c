@@ -3,6 +3,28 @@
 
 #include "json.h"
 
+/* Length of the valid UTF-8 sequence at p, 0 when it is not one. Kernel
+ * strings (comm, exit messages cut at a fixed size) can end mid-sequence. */
+int utf8_seq_len(const unsigned char *p)
+{
+	int n;
+
+	if (*p < 0x80)
+		return 1;
+	if (*p >= 0xc2 && *p <= 0xdf)
+		n = 2;
+	else if (*p >= 0xe0 && *p <= 0xef)
+		n = 3;
+	else if (*p >= 0xf0 && *p <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (int i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
 void json_str(FILE *f, const char *s)
 {
 	if (!s) {
@@ -11,6 +33,17 @@ void json_str(FILE *f, const char *s)
 	}
 	fputc('"', f);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p >= 0x80) {
+			int n = utf8_seq_len(p);
+
+			if (!n) {
+				fputs("\\ufffd", f); /* not UTF-8: the replacement character */
+				continue;
+			}
+			fwrite(p, 1, n, f);
+			p += n - 1;
+			continue;
+		}
 		switch (*p) {
 		case '"': fputs("\\\"", f); break;
 		case '\\': fputs("\\\\", f); break;

@@ -66,7 +66,10 @@ static int parse_value(const struct wl_param_def *d, const char *value, struct w
 			return rc;
 		}
 		out->num = v;
-		snprintf(text, sizeof(text), "%g", v);
+		/* shortest text that reads back as the very value that runs */
+		snprintf(text, sizeof(text), "%.15g", v);
+		if (strtod(text, NULL) != v)
+			snprintf(text, sizeof(text), "%.17g", v);
 		break;
 	case WL_BOOL:
 		if (!strcmp(value, "1") || !strcasecmp(value, "yes") || !strcasecmp(value, "true") ||

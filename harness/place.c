@@ -105,7 +105,9 @@ int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const ch
 		.timeout_s = 120 + expected_s * 1.5,
 	};
 	struct import_opts io = { .place = "vm" };
-	char tmpdir[] = "/tmp/scxbench-vm-XXXXXX", guest_db[64], why[256], host[256];
+	/* named like vm.c's boot dirs, with a pid file, so that the next boot
+	 * sweeps it away if this process is SIGKILLed */
+	char tmpdir[] = "/tmp/scxbench-vm.XXXXXX", guest_db[64], why[256], host[256], pidf[64];
 	struct store *st = NULL;
 	struct vm_info info = { 0 };
 	char **gargv;
@@ -128,6 +130,18 @@ int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const ch
 			continue;
 		}
 		gargv[gargc++] = argv[i];
+	}
+	snprintf(pidf, sizeof(pidf), "%s/pid", tmpdir);
+	{
+		char pid[24];
+
+		snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+		FILE *f = fopen(pidf, "we");
+
+		if (f) {
+			fputs(pid, f);
+			fclose(f);
+		}
 	}
 	snprintf(guest_db, sizeof(guest_db), "%s/guest.db", tmpdir);
 	/* open the host database first: a bad --db fails before a boot */
@@ -181,6 +195,7 @@ out:
 		snprintf(wal, sizeof(wal), "%s-shm", guest_db);
 		unlink(wal);
 	}
+	unlink(pidf);
 	rmdir(tmpdir);
 	free(gargv);
 	return rc;

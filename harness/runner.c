@@ -49,6 +49,7 @@ struct active_collector {
 	const struct collector_ops *ops;
 	void *state;
 	bool started;
+	bool stop_failed;     /* its recording is incomplete: not stored */
 	char off_reason[160]; /* why it did not run, stored as a note */
 };
 
@@ -120,6 +121,8 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 	struct run_meta meta = { 0 };
 	struct wl_run_ctx ctx = { 0 };
 	bool txn = false, exited_early = false;
+	const char *collector_failed = NULL;
+	int collector_err = 0;
 	int64_t run_id = 0;
 	int wl_err = 0;
 
@@ -223,8 +226,16 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 		wl_err = rq->wl->run(rq->params, &ctx, res);
 
 	for (int i = 0; i < ncols; i++) {
-		if (cols[i].started && cols[i].ops->stop(cols[i].state))
-			pr_warn("collector %s: stop failed\n", cols[i].ops->name);
+		int serr = cols[i].started ? cols[i].ops->stop(cols[i].state) : 0;
+
+		if (serr) {
+			/* e.g. the disk filled while recording: the pages that were
+			 * not written are not in any overrun count, so the run's
+			 * trace would look complete when it is not */
+			cols[i].stop_failed = true;
+			if (!collector_failed)
+				collector_failed = cols[i].ops->name, collector_err = serr;
+		}
 	}
 	exited_early = sched__has_exited(sched);
 	sched__stop(sched, &out->exit);
@@ -238,6 +249,9 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 		snprintf(out->detail, sizeof(out->detail), "scheduler exited during the run: %s%s%s",
 			 out->exit.reason[0] ? out->exit.reason : "unknown reason",
 			 out->exit.msg[0] ? ": " : "", out->exit.msg);
+	} else if (collector_failed) {
+		snprintf(out->detail, sizeof(out->detail), "collector %s failed during the run (%s):"
+			 " its data is incomplete", collector_failed, strerror(-collector_err));
 	} else if (wl_err) {
 		snprintf(out->detail, sizeof(out->detail), "workload %s failed: %s", rq->wl->name,
 			 strerror(-wl_err));
@@ -257,7 +271,7 @@ finish:
 	for (int i = 0; !rc && i < ncols; i++) {
 		if (cols[i].off_reason[0])
 			rc = store__add_note(st, run_id, cols[i].ops->name, cols[i].off_reason);
-		if (rc || !cols[i].started || !strcmp(out->status, "aborted"))
+		if (rc || !cols[i].started || cols[i].stop_failed || !strcmp(out->status, "aborted"))
 			continue;
 		rc = cols[i].ops->store(cols[i].state, st, run_id, res);
 		if (rc)

@@ -92,9 +92,10 @@ int store__import(struct store *st, const char *src_path, const struct import_op
 	int64_t n = 0;
 	int e;
 
-	/* open (and migrate) the source through the normal path: refuses
-	 * foreign or newer files, marks its own dangling runs aborted */
-	src = store__open(src_path, 0, tmp, sizeof(tmp));
+	/* check the source through the normal path (refuses foreign, newer
+	 * or older files) without writing to it: it may be a read-only
+	 * artifact, and merging must not change its inputs */
+	src = store__open(src_path, STORE_READONLY, tmp, sizeof(tmp));
 	if (!src) {
 		snprintf(err, errlen, "%s", tmp);
 		return -EINVAL;
@@ -168,6 +169,11 @@ int store__import(struct store *st, const char *src_path, const struct import_op
 		goto rollback;
 	sqlite3_finalize(s);
 	s = NULL;
+	/* a run still 'running' in the source can never finish here */
+	if (exec(db, "UPDATE main.runs SET status = 'aborted', status_detail ="
+		     " 'never finished in the imported database' WHERE status = 'running'"
+		     " AND id IN (SELECT new FROM temp.runmap)"))
+		goto rollback;
 	if (o && o->place &&
 	    exec(db, "UPDATE main.comparisons SET place = 'vm' WHERE id IN (SELECT new FROM temp.cmpmap)"
 		     " AND EXISTS (SELECT 1 FROM main.runs r WHERE r.compare_id = comparisons.id AND r.place = 'vm')"))

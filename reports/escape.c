@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "json.h"
 
 void esc_html(FILE *f, const char *s)
 {
@@ -13,6 +14,35 @@ void esc_html(FILE *f, const char *s)
 		case '"': fputs("&quot;", f); break;
 		case '\'': fputs("&#39;", f); break;
 		default: fputc(*s, f);
+		}
+	}
+}
+
+void esc_xml(FILE *f, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+		int n;
+
+		switch (*p) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&apos;", f); break;
+		case '\n': fputs("&#10;", f); break; /* kept inside attributes */
+		case '\t': fputs("&#9;", f); break;
+		default:
+			if (*p >= 0x80) {
+				n = utf8_seq_len(p);
+				if (!n) {
+					fputs("&#xFFFD;", f);
+				} else {
+					fwrite(p, 1, n, f);
+					p += n - 1;
+				}
+			} else if (*p >= 0x20 || *p == '\r') {
+				fputc(*p, f);
+			}
 		}
 	}
 }

@@ -12,6 +12,9 @@
 
 /* Text content and attribute values: & < > " ' */
 void esc_html(FILE *f, const char *s);
+/* XML text and attribute values (JUnit): also drops the control
+ * characters XML 1.0 forbids and replaces bytes that are not UTF-8. */
+void esc_xml(FILE *f, const char *s);
 /* Inline Markdown: backslash-escapes the punctuation Markdown acts on and
  * HTML's < >, so a task named <b>x</b> stays text; newlines become spaces
  * (a table cell must stay on one line). */

@@ -52,8 +52,15 @@ int fig_bars(struct report_ctx *c, struct report_fig *fig, const char *const *gr
 	if (!f)
 		return -errno;
 	fprintf(f, "# group");
-	for (int s = 0; s < ns; s++)
-		fprintf(f, "\t%s_median\t%s_ci_lo\t%s_ci_hi", c->sched[s], c->sched[s], c->sched[s]);
+	for (int s = 0; s < ns; s++) {
+		/* a comment line: a newline in a name would start a data line */
+		for (int k = 0; k < 3; k++) {
+			fputc('\t', f);
+			for (const char *p = c->sched[s]; *p; p++)
+				fputc((unsigned char)*p < 0x20 ? ' ' : *p, f);
+			fputs(k == 0 ? "_median" : k == 1 ? "_ci_lo" : "_ci_hi", f);
+		}
+	}
 	fputc('\n', f);
 	for (int g = 0; g < ngroups; g++) {
 		dat_label(f, groups[g]);

@@ -80,8 +80,9 @@ static int one_cdf(struct report_ctx *c, const char *hname, const char *unit, st
 		   "set ytics 0.2\n"
 		   "set xlabel \"");
 	esc_gp(f, hname);
-	fprintf(f, "%s (%s, log scale)\"\n", strstr(hname, "lat") ? "" : " latency",
-		ns_unit ? "µs" : unit);
+	fprintf(f, "%s (", strstr(hname, "lat") ? "" : " latency");
+	esc_gp(f, ns_unit ? "µs" : unit); /* the unit comes from the database */
+	fprintf(f, ", log scale)\"\n");
 	fprintf(f, "set ylabel \"fraction of samples\"\nplot ");
 	for (int i = 0; i < ndrawn; i++) {
 		fprintf(f, "%s'%s.dat' index %d using 1:2 with steps lw 2 lc rgb \"%s\" title \"",

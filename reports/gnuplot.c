@@ -106,7 +106,11 @@ int gp__render(const char *gnuplot, const char *dir, const char *name,
 			execl(gnuplot, "gnuplot", "-e", fmtarg, script, (char *)NULL);
 			_exit(127);
 		}
-		if (waitpid(pid, &status, 0) < 0) {
+		/* a SIGINT (compare's handler has no SA_RESTART) must not leave
+		 * gnuplot unreaped */
+		while (waitpid(pid, &status, 0) < 0) {
+			if (errno == EINTR)
+				continue;
 			snprintf(err, errlen, "waitpid: %s", strerror(errno));
 			return -ECHILD;
 		}

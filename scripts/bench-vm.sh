@@ -20,13 +20,15 @@ start=$(date +%s)
 	--db "$tmp/b.db" --out "$tmp/rep" -q || echo "compare exited $?"
 echo "elapsed: $(( $(date +%s) - start )) s (one boot, $((2 * REPS)) runs)"
 printf '\n%-22s %-8s %12s %12s %12s\n' metric sched min median max
+# min/max over the ok runs, the median as the comparison computed it
 sqlite3 -separator ' ' "$tmp/b.db" "
-	WITH v AS (SELECT r.scheduler s, m.name n, m.value x FROM metrics m JOIN runs r ON r.id = m.run_id
-	           WHERE r.status = 'ok' AND m.name IN ('wakeup_lat_p99','timer_lat_p99','requests_per_s',
-	           'hackbench_msgs_per_s','cpu_work_per_s'))
-	SELECT n, s, min(x), (SELECT x FROM v v2 WHERE v2.n = v.n AND v2.s = v.s ORDER BY x
-	       LIMIT 1 OFFSET (SELECT count(*) FROM v v3 WHERE v3.n = v.n AND v3.s = v.s) / 2), max(x)
-	FROM v GROUP BY n, s ORDER BY n, s" |
+	SELECT m.name, r.scheduler, min(m.value),
+	       (SELECT c.median FROM comparison_results c WHERE c.metric = m.name AND c.scheduler = r.scheduler),
+	       max(m.value)
+	FROM metrics m JOIN runs r ON r.id = m.run_id
+	WHERE r.status = 'ok' AND m.name IN ('wakeup_lat_p99', 'timer_lat_p99', 'requests_per_s',
+	      'hackbench_msgs_per_s', 'cpu_work_per_s')
+	GROUP BY m.name, r.scheduler ORDER BY m.name, r.scheduler" |
 while read -r n s lo med hi; do
 	printf '%-22s %-8s %12.1f %12.1f %12.1f\n' "$n" "$s" "$lo" "$med" "$hi"
 done

@@ -7,6 +7,7 @@
 plan 15
 DB=$TMP/keep.db
 "$SCXB" run eevdf --workload cpu --duration 0.3 --db "$DB" --no-trace -q >/dev/null 2>&1
+[ -s "$DB" ] || { echo "Bail out! could not create the database the checks compare against"; exit 1; }
 sum0=$(sha256sum "$DB" | cut -d' ' -f1)
 
 expect_err() { # DESC PATTERN CMD...

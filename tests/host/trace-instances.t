@@ -41,8 +41,11 @@ check "and said so" [ $rc = 0 ]
 
 BIN=$ROOT/build/scxbench
 if [ -x "$BIN" ] && "$BIN" run --help >/dev/null 2>&1; then
-	"$BIN" run eevdf --workload hackbench --duration 1 --db "$T/cli.db" >/dev/null 2>&1
-	check "scxbench run: no instance left" [ "$(our_instances)" = 0 ]
+	"$BIN" run eevdf --workload hackbench --duration 1 --db "$T/cli.db" >/dev/null 2>&1; rc=$?
+	traced=$(sqlite3 "$T/cli.db" "SELECT count(*) FROM runs r JOIN metrics m ON m.run_id = r.id
+		WHERE r.trace = 1 AND m.name = 'trace_events' AND m.value > 0" 2>/dev/null)
+	check "scxbench run (traced, exit $rc, traced runs ${traced:-0}): no instance left" \
+		[ $rc = 0 -a "${traced:-0}" = 1 -a "$(our_instances)" = 0 ]
 else
 	n=$((n + 1)); echo "ok $n # SKIP build/scxbench run not available yet"
 fi
