@@ -4,7 +4,7 @@
 # nothing useful can be produced, a partial report that says what is
 # missing otherwise.
 . "$(dirname "$0")/report-lib.sh"
-plan 12
+plan 13
 if ! build_gen; then
 	fail "build the generator" "$(tail -5 "$TMP/build.log")"; exit 1
 fi
@@ -56,4 +56,9 @@ rc=$?
 	[ -s "$TMP/ng/cdf_wakeup.gp" ] && [ ! -e "$TMP/ng/cdf_wakeup.png" ] &&
 	pass "gnuplot missing: data and scripts, report says so, exit 1" ||
 	fail "gnuplot missing: data and scripts, report says so, exit 1" "rc=$rc $(head -3 "$TMP/ng.out")"
+# runs of different places (host vs a TCG guest) are never one comparison
+gen_db "$TMP/mix.db" 4 eevdf,simple >/dev/null
+sqlite3 "$TMP/mix.db" "UPDATE runs SET place = 'vm', accel = 'tcg', guest_kernel = '7.2.13' WHERE id = 2"
+expect 2 "different places" "report --runs of a host run and a VM run: refused" \
+	"$SCXB" report --db "$TMP/mix.db" --runs 1,2 --out "$TMP/om"
 exit 0
