@@ -44,7 +44,7 @@ enum {
 	"  -w, --workload W    hackbench, latency, cpu or mixed (scxbench list workloads)\n" \
 	"  -d, --duration S    upper bound per run: 10, 10s, 500ms, 2m (default 10s)\n"      \
 	"      --no-trace      no collectors (no tracefs recording)\n"                        \
-	"      --buffer-kb N   per-CPU trace buffer in KiB (default 8192)\n"                  \
+	"      --buffer-kb N   per-CPU trace buffer in KiB (default 1408)\n"                  \
 	"      --keep-events   also store raw trace events (timeline figure)\n"               \
 	"      --keep-raw      keep the recorded trace files (path printed)\n"                \
 	"      --fail-after N  (simple/vtime, for tests) scx_bpf_error() after N enqueues\n" \

@@ -31,7 +31,9 @@ static int role_of(const char *comm)
 
 int fig_timeline(struct report_ctx *c)
 {
-	static const char *const role_color[] = { "#D55E00", "#0072B2", "#009E73", "#999999" };
+	/* hues outside the scheduler palette (gnuplot.c), so that a role is
+	 * never mistaken for a scheduler of a neighbouring figure */
+	static const char *const role_color[] = { "#E41A1C", "#984EA3", "#A6761D", "#BBBBBB" };
 	static const char *const role_name[] = { "probe", "hackbench", "hog", "other" };
 	struct report_fig *fig = report__add_fig(c, "timeline", "Per-CPU timeline excerpt");
 	char path[4096];
