@@ -249,6 +249,32 @@ out:
 	return err;
 }
 
+/*
+ * The QEMU to boot with: $SCXB_QEMU; else the private one scripts/get-qemu.sh
+ * puts next to the binary (build/tools/qemu, QEMU 10 from bookworm-backports:
+ * QEMU 7.2's multi-threaded TCG now and then runs a stale translation of
+ * kernel text that sched_ext just patched, an "Oops: int3" in about one
+ * boot in three of a 10-run comparison; none in our tries with 10); else
+ * PATH. datadir: its firmware folder ("" for a system QEMU).
+ */
+static int find_qemu(char *buf, size_t len, char *datadir, size_t dlen)
+{
+	char self[PATH_MAX], dir[PATH_MAX];
+	const char *env = getenv("SCXB_QEMU");
+
+	datadir[0] = 0;
+	if (env && *env)
+		return xsnprintf(buf, len, "%s", env) ? -ENAMETOOLONG :
+		       is_file(buf) && !access(buf, X_OK) ? 0 : -ENOENT;
+	if (realpath("/proc/self/exe", self) && !dir_of(self, dir, sizeof(dir)) &&
+	    !xsnprintf(buf, len, "%s/tools/qemu/usr/bin/qemu-system-x86_64", dir) &&
+	    is_file(buf) && !access(buf, X_OK) &&
+	    !xsnprintf(datadir, dlen, "%s/tools/qemu/usr/share", dir))
+		return 0;
+	datadir[0] = 0;
+	return find_in_path("qemu-system-x86_64", buf, len);
+}
+
 /* scripts/NAME next to the binary (build/../scripts), else ./scripts. */
 static int script_path(const char *name, char *buf, size_t len)
 {
@@ -359,6 +385,10 @@ struct vm_boot {
 	pid_t qemu;
 	int outfd;
 	char last[256];     /* last console line, for error messages */
+	/* the last console lines, saved to a file when the guest dies: an
+	 * Oops is only useful in full */
+	char tail[64][200];
+	unsigned int ntail;
 	char pending[1024]; /* console bytes not yet ending in a newline */
 	size_t npending;
 	double t_start, t_up;
@@ -366,6 +396,26 @@ struct vm_boot {
 	bool dead;          /* QEMU said the vCPU cannot go on (KVM failure) */
 	char dead_line[128];
 };
+
+/* The console tail into <cache>/last-guest-console.log; path in out. */
+static void save_console_tail(const struct vm_boot *b, char *out, size_t len)
+{
+	char path[PATH_MAX];
+	unsigned int first = b->ntail > 64 ? b->ntail - 64 : 0;
+	FILE *f;
+
+	if (vm__cache_dir(path, sizeof(path)) ||
+	    strlen(path) + sizeof("/last-guest-console.log") > sizeof(path))
+		return;
+	strcat(path, "/last-guest-console.log");
+	f = fopen(path, "we");
+	if (!f)
+		return;
+	for (unsigned int i = first; i < b->ntail; i++)
+		fprintf(f, "%s\n", b->tail[i % 64]);
+	if (!fclose(f))
+		snprintf(out, len, "%s", path);
+}
 
 static const char *const tmp_files[] = {
 	"argv.sh", "mode", "initrd.cpio", "results", "mkinitramfs.log", "pid",
@@ -465,6 +515,7 @@ static void console_line(struct vm_boot *b, char *line)
 	if (!n)
 		return;
 	snprintf(b->last, sizeof(b->last), "%s", line);
+	snprintf(b->tail[b->ntail++ % 64], sizeof(b->tail[0]), "%s", line);
 	/*
 	 * QEMU stops the vCPU but stays up on these (seen with a /dev/kvm that
 	 * only runs special guests): no need to wait for the timeout.
@@ -707,10 +758,11 @@ static int vm_boot(const struct vm_opts *o, const char *kernel, const char *acce
 		   struct vm_info *info, char *err, size_t errlen)
 {
 	char qemu[PATH_MAX], self[PATH_MAX], script[PATH_MAX], kdir[PATH_MAX], cfg[PATH_MAX];
+	char qdata[PATH_MAX], bios_dir[PATH_MAX + 16], fw_dir[PATH_MAX + 16];
 	char mdir[PATH_MAX], argvf[PATH_MAX], modef[PATH_MAX], initrd[PATH_MAX], results[PATH_MAX];
 	char logf[PATH_MAX], fa[PATH_MAX + 16], fm[PATH_MAX + 16], smp[16], mem[16];
 	char chardev[PATH_MAX + 32];
-	char *margv[32], *qargv[48];
+	char *margv[32], *qargv[56];
 	struct guest_record rec = { 0 };
 	struct vm_boot b = { .outfd = -1, .quiet = o->quiet };
 	const char *tmpdir = getenv("TMPDIR");
@@ -721,7 +773,7 @@ static int vm_boot(const struct vm_opts *o, const char *kernel, const char *acce
 
 	if (cpus < 1)
 		cpus = 1;
-	err_ = find_in_path("qemu-system-x86_64", qemu, sizeof(qemu));
+	err_ = find_qemu(qemu, sizeof(qemu), qdata, sizeof(qdata));
 	if (err_) {
 		set_err(err, errlen, "qemu-system-x86_64 not found in PATH (apt-get install qemu-system-x86)");
 		return err_;
@@ -832,8 +884,23 @@ static int vm_boot(const struct vm_opts *o, const char *kernel, const char *acce
 	snprintf(mem, sizeof(mem), "%d", mem_mb);
 	snprintf(chardev, sizeof(chardev), "file,id=cres,path=%s", results);
 	qargv[nq++] = qemu;
+	if (qdata[0]) {
+		/* a private QEMU: its own BIOS and option ROMs (-nodefaults and
+		 * -display none below also keep it from loading the system
+		 * QEMU's ui/audio modules, which abort another build) */
+		snprintf(bios_dir, sizeof(bios_dir), "%s/seabios", qdata);
+		snprintf(fw_dir, sizeof(fw_dir), "%s/qemu", qdata);
+		qargv[nq++] = "-L";
+		qargv[nq++] = bios_dir;
+		qargv[nq++] = "-L";
+		qargv[nq++] = fw_dir;
+	}
 	qargv[nq++] = "-accel";
-	qargv[nq++] = !strcmp(accel, "kvm") ? "kvm" : "tcg,thread=multi";
+	/* SCXB_VM_TCG=single: one host thread for all vCPUs (no cross-vCPU
+	 * stale translations, slower and coarser timing) */
+	qargv[nq++] = !strcmp(accel, "kvm") ? "kvm" :
+		      getenv("SCXB_VM_TCG") && !strcmp(getenv("SCXB_VM_TCG"), "single") ?
+		      "tcg,thread=single" : "tcg,thread=multi";
 	qargv[nq++] = "-cpu";
 	qargv[nq++] = !strcmp(accel, "kvm") ? "host" : "max";
 	qargv[nq++] = "-smp";
@@ -853,7 +920,7 @@ static int vm_boot(const struct vm_opts *o, const char *kernel, const char *acce
 	qargv[nq++] = "-initrd";
 	qargv[nq++] = initrd;
 	qargv[nq++] = "-append";
-	qargv[nq++] = "console=ttyS0 quiet loglevel=1 panic=-1 rdinit=/init random.trust_cpu=on";
+	qargv[nq++] = "console=ttyS0 quiet loglevel=5 panic=-1 rdinit=/init random.trust_cpu=on";
 	qargv[nq++] = "-device";
 	qargv[nq++] = "virtio-serial-pci,id=vser";
 	qargv[nq++] = "-chardev";
@@ -873,10 +940,15 @@ static int vm_boot(const struct vm_opts *o, const char *kernel, const char *acce
 	if (err_) {
 		size_t l = strlen(err);
 
-		/* Say how the guest ended: the console's last line is the best clue. */
+		char saved[PATH_MAX] = "";
+
+		/* Say how the guest ended: the console's last line is the best
+		 * clue; the lines before it go to a file for the full story */
+		save_console_tail(&b, saved, sizeof(saved));
 		if (l + 32 < errlen)
-			snprintf(err + l, errlen - l, " (QEMU exit %d; last console line: '%s')",
-				 WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st), b.last);
+			snprintf(err + l, errlen - l, " (QEMU exit %d; last console line: '%s'%s%s)",
+				 WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st), b.last,
+				 saved[0] ? "; console tail in " : "", saved);
 		goto cleanup;
 	}
 	pr_debug("vm: guest finished %.2f s after QEMU start, sent %lld database bytes\n",
@@ -992,10 +1064,10 @@ int vm__run(const struct vm_opts *o, int argc, char **argv, const char *out_db,
 		return -ENOTSUP;
 	}
 	{
-		char qemu[PATH_MAX];
+		char qemu[PATH_MAX], qdata[PATH_MAX];
 
 		/* Before the KVM probe, so a missing QEMU is named as such. */
-		if (find_in_path("qemu-system-x86_64", qemu, sizeof(qemu))) {
+		if (find_qemu(qemu, sizeof(qemu), qdata, sizeof(qdata))) {
 			set_err(err, errlen, "qemu-system-x86_64 not found in PATH (apt-get install qemu-system-x86)");
 			return -ENOENT;
 		}

@@ -34,6 +34,7 @@ else
 fi
 
 scripts/build-libbpf.sh
+scripts/get-qemu.sh
 # Hosts without sched_ext (most CI runners) run schedulers in a guest, and
 # the BPF build needs a sched_ext kernel's BTF for vmlinux.h.
 if [ ! -d /sys/kernel/sched_ext ]; then

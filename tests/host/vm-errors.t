@@ -73,9 +73,11 @@ out=$(XDG_CACHE_HOME=$TMP/noscx "$SCXB" vm boot-test 2>&1); rc=$?
 if [ $rc -ne 0 ] && grep -q 'has no sched_ext' <<<"$out"; then pass "kernel without CONFIG_SCHED_CLASS_EXT refused before boot"
 else fail "kernel without CONFIG_SCHED_CLASS_EXT refused before boot" "rc=$rc: $out"; fi
 
-# 8: QEMU missing (PATH without it; the binary itself needs no PATH)
+# 8: QEMU missing (PATH without it; the binary itself needs no PATH; a
+# copy of it, away from the private QEMU that make deps puts in build/tools)
 mkcache "$TMP/scx" "CONFIG_SCHED_CLASS_EXT=y"
-out=$(XDG_CACHE_HOME=$TMP/scx PATH=/nonexistent "$SCXB" vm boot-test 2>&1); rc=$?
+mkdir -p "$TMP/lone" && cp "$SCXB" "$TMP/lone/scxbench"
+out=$(XDG_CACHE_HOME=$TMP/scx PATH=/nonexistent SCXB_QEMU= "$TMP/lone/scxbench" vm boot-test 2>&1); rc=$?
 if [ $rc -ne 0 ] && grep -q 'qemu-system-x86_64 not found' <<<"$out"; then pass "QEMU missing from PATH: named"
 else fail "QEMU missing from PATH: named" "rc=$rc: $out"; fi
 

@@ -46,6 +46,14 @@ INIT
 chmod +x "$root/init"
 (cd "$root" && find . | cpio -o -H newc 2>/dev/null | gzip -1) > "$TMP/initrd.gz"
 
+# the QEMU scxbench itself prefers (scripts/get-qemu.sh), else the system's;
+# -nodefaults -display none: no ui/audio modules (the system's are another
+# build's, a private QEMU aborts on them)
+qemu=qemu-system-x86_64 qemu_l=()
+if [ -x "$ROOT/build/tools/qemu/usr/bin/qemu-system-x86_64" ]; then
+	qemu=$ROOT/build/tools/qemu/usr/bin/qemu-system-x86_64
+	qemu_l=(-L "$ROOT/build/tools/qemu/usr/share/seabios" -L "$ROOT/build/tools/qemu/usr/share/qemu")
+fi
 exec 9>/tmp/scxb-vm.lock
 flock -w 900 9 || skip_all "the VM lock /tmp/scxb-vm.lock stayed busy for 15 min"
 start=$(date +%s)
@@ -53,8 +61,8 @@ start=$(date +%s)
 # sched_clock_cpu while text is being patched, 7.3.4): one more boot then,
 # said in a diagnostic line, never when the guest got as far as init.
 for attempt in 1 2; do
-	timeout --kill-after=5 400 qemu-system-x86_64 -accel tcg,thread=multi -cpu max \
-		-smp 2 -m 2G -nographic -no-reboot -kernel "$kernel" -initrd "$TMP/initrd.gz" \
+	timeout --kill-after=5 400 "$qemu" "${qemu_l[@]}" -accel tcg,thread=multi -cpu max \
+		-smp 2 -m 2G -nodefaults -display none -serial stdio -no-reboot -kernel "$kernel" -initrd "$TMP/initrd.gz" \
 		-append "console=ttyS0 quiet panic=-1" </dev/null >"$TMP/console" 2>&1
 	rc=$?
 	tr -d '\r' < "$TMP/console" | sed -n '/SCXB-TAP-BEGIN$/,/^SCXB-TAP-END$/p' |
