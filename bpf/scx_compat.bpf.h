@@ -158,6 +158,19 @@ static __always_inline void scxb_task_set_dsq_vtime(struct task_struct *p, u64 v
 
 #define SCXB_COUNT(__counters, __idx) __sync_fetch_and_add(&(__counters)[__idx], 1)
 
+/* Both schedulers' queues: the shared one every task goes through, and
+ * the one the stall test knob strands a task in (never dispatched). */
+#define SHARED_DSQ 0
+#define STRAND_DSQ 1
+
+/* ops.init (sleepable: scx_bpf_create_dsq may allocate) */
+static __always_inline s32 scxb_create_dsqs(void)
+{
+	s32 err = scx_bpf_create_dsq(SHARED_DSQ, -1);
+
+	return err ? err : scx_bpf_create_dsq(STRAND_DSQ, -1);
+}
+
 static __always_inline bool time_before(u64 a, u64 b)
 {
 	return (s64)(a - b) < 0;

@@ -37,8 +37,6 @@
 
 char _license[] SEC("license") = "GPL";
 
-#define SHARED_DSQ  0
-#define STRAND_DSQ  1
 
 const volatile __u64 fail_after_enqueues;
 const volatile bool stall_one;
@@ -98,12 +96,7 @@ void BPF_STRUCT_OPS(simple_dispatch, s32 cpu, struct task_struct *prev)
 
 s32 BPF_STRUCT_OPS_SLEEPABLE(simple_init)
 {
-	s32 err;
-
-	err = scx_bpf_create_dsq(SHARED_DSQ, -1);
-	if (err)
-		return err;
-	return scx_bpf_create_dsq(STRAND_DSQ, -1);
+	return scxb_create_dsqs();
 }
 
 void BPF_STRUCT_OPS(simple_exit, struct scx_exit_info *ei)
