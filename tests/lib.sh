@@ -24,4 +24,12 @@ ok() { # ok DESC CMD...
 }
 # sql DB QUERY: one value
 sql() { sqlite3 -batch -noheader "$1" "$2"; }
+# pid_running PID: the process exists and is not a zombie. A killed child
+# whose parent died is reparented to PID 1; where PID 1 does not reap (some
+# CI containers) it stays a zombie, which kill -0 still reports as alive.
+pid_running() {
+	local st
+	st=$(sed -n 's/^[0-9]* (.*) \([A-Za-z]\) .*/\1/p' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+}
 need_root() { [ "$(id -u)" = 0 ] || skip_all "needs root"; }

@@ -84,7 +84,7 @@ kill -INT $pid
 wait $pid; rc=$?
 if [ -n "$q" ] && [ $rc -ne 0 ] && grep -q 'interrupted' "$TMP/int.out"; then pass "SIGINT: non-zero exit, says interrupted"
 else fail "SIGINT: non-zero exit, says interrupted" "qemu=$q rc=$rc: $(tail -3 "$TMP/int.out")"; fi
-if [ -n "$q" ] && ! kill -0 "$q" 2>/dev/null; then pass "SIGINT: QEMU $q is gone"
+if [ -n "$q" ] && ! pid_running "$q"; then pass "SIGINT: QEMU $q is gone"
 else fail "SIGINT: QEMU is gone" "qemu pid '$q'"; fi
 left=$(ls -A "$TMPDIR")
 [ -z "$left" ] && pass "SIGINT: temp dir removed" || fail "SIGINT: temp dir removed" "$left"
@@ -108,7 +108,7 @@ kill -KILL $pid
 wait $pid 2>/dev/null
 gone=no
 for i in $(seq 20); do
-	if [ -n "$q" ] && ! kill -0 "$q" 2>/dev/null; then gone=yes; break; fi
+	if [ -n "$q" ] && ! pid_running "$q"; then gone=yes; break; fi
 	sleep 0.1
 done
 [ $gone = yes ] && pass "SIGKILL: QEMU $q gone within 2 s" || fail "SIGKILL: QEMU gone within 2 s" "qemu pid '$q'"
