@@ -40,6 +40,9 @@ struct collector_ops {
 	int (*create)(void **state, const struct collector_cfg *cfg);
 	int (*start)(void *state);
 	int (*stop)(void *state);
+	/* Optional: after stop() failed, what failed, in a few words (the
+	 * runner puts it in the run's status detail). */
+	const char *(*failure)(void *state);
 	/* Analyse what was recorded; add metrics to res and rows to the
 	 * store (inside the run's transaction). */
 	int (*store)(void *state, struct store *st, int64_t run_id, struct results *res);

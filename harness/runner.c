@@ -121,7 +121,7 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 	struct run_meta meta = { 0 };
 	struct wl_run_ctx ctx = { 0 };
 	bool txn = false, exited_early = false;
-	const char *collector_failed = NULL;
+	const char *collector_failed = NULL, *collector_why = NULL;
 	int collector_err = 0;
 	int64_t run_id = 0;
 	int wl_err = 0;
@@ -233,8 +233,11 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 			 * not written are not in any overrun count, so the run's
 			 * trace would look complete when it is not */
 			cols[i].stop_failed = true;
-			if (!collector_failed)
+			if (!collector_failed) {
 				collector_failed = cols[i].ops->name, collector_err = serr;
+				if (cols[i].ops->failure)
+					collector_why = cols[i].ops->failure(cols[i].state);
+			}
 		}
 	}
 	exited_early = sched__has_exited(sched);
@@ -251,7 +254,8 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 			 out->exit.msg[0] ? ": " : "", out->exit.msg);
 	} else if (collector_failed) {
 		snprintf(out->detail, sizeof(out->detail), "collector %s failed during the run (%s):"
-			 " its data is incomplete", collector_failed, strerror(-collector_err));
+			 " its data is incomplete", collector_failed,
+			 collector_why ? collector_why : strerror(-collector_err));
 	} else if (wl_err) {
 		snprintf(out->detail, sizeof(out->detail), "workload %s failed: %s", rq->wl->name,
 			 strerror(-wl_err));

@@ -9,17 +9,22 @@
 #                  collectors) vs the same with --no-trace;
 #       peers:     `perf bench sched messaging [-p] -g 4 -l 2000` untraced vs
 #                  under `trace-cmd record -d --no-filter` and `perf sched
-#                  record`;
+#                  record`; and trace-cmd record around our --no-trace run
+#                  (tc-ours: the same workload binary as ours), and our
+#                  collectors around perf bench (ours-perf: the runner's
+#                  collector code through tests/host/trace_driver.c);
 #     REPS interleaved repetitions (order shuffled in every round), min /
 #     median / max of the elapsed time each benchmark reports itself, and
-#     the overhead of each tracer's median over its own untraced median;
+#     the overhead of each tracer's median over its own untraced median,
+#     with a seeded bootstrap 95 % CI (scripts/bootstrap-overhead.awk):
+#     single runs spread +-10 % here, so 20 reps still leave +-5 %;
 #  2. ingest: events parsed into per-task metrics and stored per second,
 #     without and with --keep-events, vs `trace-cmd report` and
 #     `perf sched timehist` on recordings of the same workload.
-# Usage: scripts/bench-trace.sh [REPS]   (default 7, at least 5). Needs root.
+# Usage: scripts/bench-trace.sh [REPS]   (default 15, at least 5: single runs spread +-15 %). Needs root.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-REPS=${1:-7}
+REPS=${1:-15}
 [ "$REPS" -ge 5 ] 2>/dev/null || { echo "bench-trace: REPS must be >= 5"; exit 2; }
 T=$(mktemp -d /tmp/scxb-bench-trace.XXXXXX)
 trap 'rm -rf "$T"' EXIT
@@ -61,18 +66,25 @@ run_tool() { # tool pipe|socket -> prints seconds
 	ours)      ours $op ;;
 	perf-none) $hb 2>/dev/null | elapsed ;;
 	tracecmd)  (cd "$T" && trace-cmd record -d --no-filter -o "$T/tc.dat" $TC_EV $hb 2>/dev/null) | elapsed ;;
+	tc-ours)   (cd "$T" && trace-cmd record -d --no-filter -o "$T/tco.dat" $TC_EV \
+			"$SCXB" run eevdf --workload hackbench $HB_ARGS $op --no-trace --db "$T/tco.db" --json -q 2>/dev/null) |
+			grep -o '"hackbench_elapsed":[0-9][0-9.e+-]*' | head -1 | cut -d: -f2 ;;
 	perfsched) (cd "$T" && perf sched record -o "$T/ps.data" $hb 2>/dev/null) | elapsed ;;
+	ours-perf) "$T/drv" "$T/drv.db" -- $hb 2>/dev/null | elapsed ;;
 	esac
 }
 stats() { sort -n | awk '{a[NR]=$1} END {if (NR) printf "%.3f %.3f %.3f %d\n", a[1], (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2), a[NR], NR}'; }
-base_of() { case $1 in none|ours) echo none ;; *) echo perf-none ;; esac; }
+base_of() { case $1 in none|ours|tc-ours) echo none ;; *) echo perf-none ;; esac; }
 
-tools="none ours perf-none perfsched"; [ $HAVE_TC = 1 ] && tools="none ours perf-none tracecmd perfsched"
+tools="none ours perf-none ours-perf perfsched"
+[ $HAVE_TC = 1 ] && tools="none ours tc-ours perf-none ours-perf tracecmd perfsched"
 exec 9>/tmp/scxb-bench.lock
 flock 9
 echo "== collector overhead: hackbench 4 groups x 20 fds x 2000 loops, $REPS interleaved reps =="
 echo "   none = scxbench --no-trace, ours = scxbench (all collectors); perf-none = perf bench"
-echo "   messaging untraced, the baseline of tracecmd and perfsched"
+echo "   messaging untraced, the baseline of tracecmd and perfsched; tc-ours = trace-cmd"
+echo "   record around scxbench --no-trace (baseline: none); ours-perf = our collectors"
+echo "   around perf bench messaging (baseline: perf-none)"
 for variant in pipe socket; do
 	for r in $(seq "$REPS"); do
 		for tool in $(echo $tools | tr ' ' '\n' | shuf); do
@@ -80,12 +92,16 @@ for variant in pipe socket; do
 			[ -n "$s" ] && echo "$s" >>"$T/$variant.$tool"
 		done
 	done
-	printf "%-7s %-10s %8s %8s %8s %4s %9s\n" "$variant" tool min median max n "overhead"
+	printf "%-7s %-10s %8s %8s %8s %4s %9s  %s\n" "$variant" tool min median max n "overhead" "95% CI"
 	for tool in $tools; do
 		read -r mn md mx nn < <(stats <"$T/$variant.$tool" 2>/dev/null) || { echo "        $tool: no samples"; continue; }
 		read -r _ bmd _ _ < <(stats <"$T/$variant.$(base_of $tool)")
-		printf "%-7s %-10s %8s %8s %8s %4s %8.1f%%\n" "" $tool "$mn" "$md" "$mx" "$nn" \
-			"$(awk -v a="$md" -v b="$bmd" 'BEGIN{print (a-b)/b*100}')"
+		ci=""
+		[ "$tool" != "$(base_of $tool)" ] &&
+			ci=$( (sed 's/^/A /' "$T/$variant.$(base_of $tool)"; sed 's/^/B /' "$T/$variant.$tool") |
+				awk -f "$ROOT/scripts/bootstrap-overhead.awk" | awk '{printf "[%s, %s] %%", $1, $2}')
+		printf "%-7s %-10s %8s %8s %8s %4s %8.1f%%  %s\n" "" $tool "$mn" "$md" "$mx" "$nn" \
+			"$(awk -v a="$md" -v b="$bmd" 'BEGIN{print (a-b)/b*100}')" "$ci"
 	done
 done
 echo "our traced runs: $(sqlite3 "$T/ours.db" "SELECT count(*) || ' runs, ' || sum(lost_events) || ' lost events, statuses: ' || group_concat(DISTINCT status) FROM runs WHERE trace = 1")"
@@ -95,7 +111,9 @@ echo "our traced runs: $(sqlite3 "$T/ours.db" "SELECT count(*) || ' runs, ' || s
 LOOPS=${INGEST_LOOPS:-90000}
 echo "== ingest (one core), same workload: messaging -p -g 4 -l $LOOPS =="
 hb="perf bench sched messaging -p -g 4 -l $LOOPS"
-"$T/drv" "$T/rec.db" --keep-raw -- $hb >/dev/null 2>"$T/rec.err"
+# a big buffer: this recording is only the ingest input, and a lost
+# event would make the volumes of the tools differ
+"$T/drv" "$T/rec.db" --buffer-kb 16384 --keep-raw -- $hb >/dev/null 2>"$T/rec.err"
 raw=$(sed -n 's/^raw files kept in //p' "$T/rec.err")
 echo "recording: $(sqlite3 "$T/rec.db" "SELECT lost_events FROM runs") lost events"
 for mode in "" --keep-events; do

@@ -33,4 +33,6 @@ build_tools() {
 		>>"$T/build.log" 2>&1
 }
 
+# live (not zombie) trace recorder processes: the collector's readers
+live_recorders() { pgrep -x -r R,S,D scxb-trace | tr '\n' ' ' | sed 's/ $//'; }
 our_instances() { ls /sys/kernel/tracing/instances 2>/dev/null | grep -c '^scxbench-'; }
