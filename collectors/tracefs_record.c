@@ -683,6 +683,8 @@ static void __attribute__((noreturn)) recorder_main(struct tracefs_rec *r, pid_t
 	if (getppid() != runner)
 		_exit(1);
 	prctl(PR_SET_NAME, "scxb-trace");
+	/* forked with every signal blocked, and they stay blocked (SIGKILL
+	 * cannot be): ignoring these too keeps a stray one harmless */
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
@@ -711,11 +713,18 @@ static int tracefs_start(void *state)
 	struct tracefs_rec *r = state;
 	int ready[2], status, err = 0;
 	pid_t runner = getpid(), pid;
+	sigset_t all, old;
 	ssize_t n;
 
 	if (pipe2(ready, O_CLOEXEC))
 		return -errno;
+	/* a ^C right now must not kill the recorder before it ignores it; the
+	 * runner gets it when the mask is restored */
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
 	pid = fork();
+	if (pid)
+		sigprocmask(SIG_SETMASK, &old, NULL);
 	if (pid < 0) {
 		err = -errno;
 		close(ready[0]);

@@ -151,20 +151,21 @@ int main(int argc, char **argv)
 		}
 		started[c] = true;
 	}
-	child = fork();
+	/* a signal during the collectors' start-up aborts the run too */
+	child = stop_flag ? -1 : fork();
 	if (child == 0) {
 		execvp(argv[i + 1], argv + i + 1);
 		_exit(127);
 	}
-	while (waitpid(child, &status, 0) < 0) {
+	while (child > 0 && waitpid(child, &status, 0) < 0) {
 		if (errno != EINTR)
 			break;
-		if (stop_flag) {
+		if (stop_flag)
 			kill(child, SIGKILL);
-			status_s = "aborted";
-		}
 	}
-	if (!stop_flag && (!WIFEXITED(status) || WEXITSTATUS(status)))
+	if (stop_flag)
+		status_s = "aborted";
+	else if (child < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
 		status_s = "failed";
 stop:
 	for (int c = 0; c < n; c++)
