@@ -1,15 +1,21 @@
 # Bootstrap 95 % CI of the overhead (median(B) / median(A) - 1) * 100 %,
 # seeded, 2000 resamples. Input lines: "A seconds" (baseline), "B seconds".
-function qsort(v, lo, hi,   i, last, t) {
-	if (lo >= hi) return
-	t = v[lo]; v[lo] = v[int((lo + hi) / 2)]; v[int((lo + hi) / 2)] = t
-	last = lo
-	for (i = lo + 1; i <= hi; i++)
-		if (v[i] < v[lo]) { last++; t = v[last]; v[last] = v[i]; v[i] = t }
-	t = v[lo]; v[lo] = v[last]; v[last] = t
-	qsort(v, lo, last - 1); qsort(v, last + 1, hi)
+# Plain (m)awk: an iterative heap sort (resamples are full of ties, which
+# would drive a recursive quicksort past mawk's stack).
+function sift(v, lo, start, end,   root, child, t) {
+	root = start
+	while ((child = 2 * (root - lo) + 1 + lo) <= end) {
+		if (child + 1 <= end && v[child] < v[child + 1]) child++
+		if (v[root] >= v[child]) return
+		t = v[root]; v[root] = v[child]; v[child] = t
+		root = child
+	}
 }
-function med(v, n) { qsort(v, 1, n); return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }
+function hsort(v, n,   i, t) {
+	for (i = int((n - 2) / 2) + 1; i >= 1; i--) sift(v, 1, i, n)
+	for (i = n; i > 1; i--) { t = v[1]; v[1] = v[i]; v[i] = t; sift(v, 1, 1, i - 1) }
+}
+function med(v, n) { hsort(v, n); return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }
 $1 == "A" { a[++na] = $2 } $1 == "B" { b[++nb] = $2 }
 END {
 	if (!na || !nb) exit 1
@@ -19,6 +25,6 @@ END {
 		for (i = 1; i <= nb; i++) rb[i] = b[int(rand() * nb) + 1]
 		d[k] = (med(rb, nb) / med(ra, na) - 1) * 100
 	}
-	qsort(d, 1, 2000)
+	hsort(d, 2000)
 	printf "%+.1f %+.1f\n", d[50], d[1951]
 }
