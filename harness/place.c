@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,9 +106,7 @@ int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const ch
 		.timeout_s = 120 + expected_s * 1.5,
 	};
 	struct import_opts io = { .place = "vm" };
-	/* named like vm.c's boot dirs, with a pid file, so that the next boot
-	 * sweeps it away if this process is SIGKILLed */
-	char tmpdir[] = "/tmp/scxbench-vm.XXXXXX", guest_db[64], why[256], host[256], pidf[64];
+	char tmpdir[PATH_MAX], guest_db[PATH_MAX + 16], why[256], host[256];
 	struct store *st = NULL;
 	struct vm_info info = { 0 };
 	char **gargv;
@@ -115,10 +114,11 @@ int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const ch
 	bool passthrough = false;
 
 	gargv = calloc(argc + 1, sizeof(char *));
-	if (!gargv || !mkdtemp(tmpdir)) {
+	rc = gargv ? vm__make_tmp_dir(tmpdir, sizeof(tmpdir)) : -ENOMEM;
+	if (rc) {
 		free(gargv);
-		snprintf(err, len, "cannot set up the VM run: %s", strerror(errno));
-		return -errno;
+		snprintf(err, len, "cannot set up the VM run: %s", strerror(-rc));
+		return rc;
 	}
 	for (int i = 0; i < argc; i++) {
 		int skip = passthrough ? 0 : host_only_opt(argv[i]);
@@ -130,18 +130,6 @@ int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const ch
 			continue;
 		}
 		gargv[gargc++] = argv[i];
-	}
-	snprintf(pidf, sizeof(pidf), "%s/pid", tmpdir);
-	{
-		char pid[24];
-
-		snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
-		FILE *f = fopen(pidf, "we");
-
-		if (f) {
-			fputs(pid, f);
-			fclose(f);
-		}
 	}
 	snprintf(guest_db, sizeof(guest_db), "%s/guest.db", tmpdir);
 	/* open the host database first: a bad --db fails before a boot */
@@ -186,17 +174,7 @@ int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const ch
 	rc = info.guest_exit;
 out:
 	store__close(st);
-	unlink(guest_db);
-	{
-		char wal[80];
-
-		snprintf(wal, sizeof(wal), "%s-wal", guest_db);
-		unlink(wal);
-		snprintf(wal, sizeof(wal), "%s-shm", guest_db);
-		unlink(wal);
-	}
-	unlink(pidf);
-	rmdir(tmpdir);
+	vm__remove_tmp_dir(tmpdir);
 	free(gargv);
 	return rc;
 }

@@ -275,6 +275,17 @@ static int find_qemu(char *buf, size_t len, char *datadir, size_t dlen)
 	return find_in_path("qemu-system-x86_64", buf, len);
 }
 
+/* find_qemu() failed: say what the user can change. */
+static void qemu_missing(char *err, size_t errlen)
+{
+	const char *env = getenv("SCXB_QEMU");
+
+	if (env && *env)
+		set_err(err, errlen, "SCXB_QEMU=%s: not an executable file", env);
+	else
+		set_err(err, errlen, "qemu-system-x86_64 not found in PATH (apt-get install qemu-system-x86)");
+}
+
 /* scripts/NAME next to the binary (build/../scripts), else ./scripts. */
 static int script_path(const char *name, char *buf, size_t len)
 {
@@ -417,11 +428,13 @@ static void save_console_tail(const struct vm_boot *b, char *out, size_t len)
 		snprintf(out, len, "%s", path);
 }
 
+/* Everything a boot (and place.c's guest database) leaves in its dir. */
 static const char *const tmp_files[] = {
 	"argv.sh", "mode", "initrd.cpio", "results", "mkinitramfs.log", "pid",
+	"guest.db", "guest.db-wal", "guest.db-shm",
 };
 
-static void remove_tmp_dir(const char *dir)
+void vm__remove_tmp_dir(const char *dir)
 {
 	char p[PATH_MAX];
 	size_t i;
@@ -456,10 +469,40 @@ static void sweep_stale_tmp(const char *tmpdir)
 			continue;
 		if (kill((pid_t)pid, 0) && errno == ESRCH) {
 			pr_debug("vm: removing %s left by dead pid %lld\n", dir, (long long)pid);
-			remove_tmp_dir(dir);
+			vm__remove_tmp_dir(dir);
 		}
 	}
 	closedir(d);
+}
+
+int vm__make_tmp_dir(char *buf, size_t len)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	char pidf[PATH_MAX], pid[24];
+	FILE *f;
+
+	if (!tmpdir || tmpdir[0] != '/')
+		tmpdir = "/tmp";
+	sweep_stale_tmp(tmpdir);
+	if (xsnprintf(buf, len, "%s/scxbench-vm.XXXXXX", tmpdir) ||
+	    xsnprintf(pidf, sizeof(pidf), "%s/pid", buf)) {
+		buf[0] = 0;
+		return -ENAMETOOLONG;
+	}
+	if (!mkdtemp(buf)) {
+		int err = -errno;
+
+		buf[0] = 0;
+		return err;
+	}
+	snprintf(pidf, sizeof(pidf), "%s/pid", buf);
+	snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	f = fopen(pidf, "we");
+	if (f) {
+		fputs(pid, f);
+		fclose(f);
+	}
+	return 0;
 }
 
 static void boot_cleanup(struct vm_boot *b)
@@ -475,7 +518,7 @@ static void boot_cleanup(struct vm_boot *b)
 		b->outfd = -1;
 	}
 	if (b->tmp[0])
-		remove_tmp_dir(b->tmp);
+		vm__remove_tmp_dir(b->tmp);
 	b->tmp[0] = 0;
 }
 
@@ -765,7 +808,6 @@ static int vm_boot(const struct vm_opts *o, const char *kernel, const char *acce
 	char *margv[32], *qargv[56];
 	struct guest_record rec = { 0 };
 	struct vm_boot b = { .outfd = -1, .quiet = o->quiet };
-	const char *tmpdir = getenv("TMPDIR");
 	int cpus = o->cpus > 0 ? o->cpus : host_ncpus();
 	int mem_mb = o->mem_mb > 0 ? o->mem_mb : VM_DEFAULT_MEM;
 	int err_, st = 0, na = 0, nq = 0;
@@ -775,7 +817,7 @@ static int vm_boot(const struct vm_opts *o, const char *kernel, const char *acce
 		cpus = 1;
 	err_ = find_qemu(qemu, sizeof(qemu), qdata, sizeof(qdata));
 	if (err_) {
-		set_err(err, errlen, "qemu-system-x86_64 not found in PATH (apt-get install qemu-system-x86)");
+			qemu_missing(err, errlen);
 		return err_;
 	}
 	if (!realpath("/proc/self/exe", self)) {
@@ -801,30 +843,10 @@ static int vm_boot(const struct vm_opts *o, const char *kernel, const char *acce
 		return -ENAMETOOLONG;
 	}
 
-	if (!tmpdir || tmpdir[0] != '/')
-		tmpdir = "/tmp";
-	sweep_stale_tmp(tmpdir);
-	if (xsnprintf(b.tmp, sizeof(b.tmp), "%s/scxbench-vm.XXXXXX", tmpdir)) {
-		err_ = -ENAMETOOLONG;
-		set_err(err, errlen, "TMPDIR path too long");
-		b.tmp[0] = 0;
+	err_ = vm__make_tmp_dir(b.tmp, sizeof(b.tmp));
+	if (err_) {
+		set_err(err, errlen, "cannot create a temp dir in $TMPDIR or /tmp: %s", strerror(-err_));
 		goto cleanup;
-	}
-	if (!mkdtemp(b.tmp)) {
-		err_ = -errno;
-		set_err(err, errlen, "cannot create a temp dir %s: %s", b.tmp, strerror(errno));
-		b.tmp[0] = 0;
-		goto cleanup;
-	}
-	{
-		char pidf[PATH_MAX], pid[24];
-		FILE *f;
-
-		snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
-		if (!xsnprintf(pidf, sizeof(pidf), "%s/pid", b.tmp) && (f = fopen(pidf, "we"))) {
-			fputs(pid, f);
-			fclose(f);
-		}
 	}
 	err_ = 0;
 	err_ = err_ ?: xsnprintf(argvf, sizeof(argvf), "%s/argv.sh", b.tmp);
@@ -1068,7 +1090,7 @@ int vm__run(const struct vm_opts *o, int argc, char **argv, const char *out_db,
 
 		/* Before the KVM probe, so a missing QEMU is named as such. */
 		if (find_qemu(qemu, sizeof(qemu), qdata, sizeof(qdata))) {
-			set_err(err, errlen, "qemu-system-x86_64 not found in PATH (apt-get install qemu-system-x86)");
+			qemu_missing(err, errlen);
 			return -ENOENT;
 		}
 	}

@@ -34,6 +34,14 @@ struct vm_info {
 int vm__cached_kernel(char *buf, size_t len);
 /* Cache folder: $XDG_CACHE_HOME/scxbench or ~/.cache/scxbench. */
 int vm__cache_dir(char *buf, size_t len);
+/*
+ * A private dir $TMPDIR (or /tmp)/scxbench-vm.XXXXXX holding our pid, so
+ * that a later call removes it if this process is SIGKILLed (it sweeps
+ * such dirs of dead owners first). -errno on failure.
+ */
+int vm__make_tmp_dir(char *buf, size_t len);
+/* Remove such a dir and the files a VM run puts in it. */
+void vm__remove_tmp_dir(const char *dir);
 
 /*
  * Boot, run `scxbench ARGV... --host --db <guest db>` in the guest (the
