@@ -42,7 +42,7 @@ STATIC     ?= 1
 ifeq ($(STATIC),1)
 LDFLAGS    += -static
 endif
-LDLIBS     := $(LIBBPF_LIB) -ltracefs -ltraceevent -lsqlite3 -lelf -lz -lzstd -lm -lpthread -ldl
+LDLIBS     := $(LIBBPF_LIB) -ltracefs -ltraceevent -lsqlite3 -lelf -lz -lzstd -lmd -lm -lpthread -ldl
 
 # ---- BPF schedulers (bpf/*.bpf.c -> $(OUT)/bpf/*.skel.h) ----
 VMLINUX_H  := $(OUT)/vmlinux.h
@@ -60,9 +60,14 @@ LIB_OBJS   := $(filter-out $(OUT)/obj/harness/main.o,$(OBJS))
 BIN        := $(OUT)/scxbench
 
 UNIT_SRCS  := $(wildcard tests/unit/*.c)
+UNIT_OBJS  := $(patsubst %.c,$(OUT)/obj/%.o,$(UNIT_SRCS))
 UNIT_BIN   := $(OUT)/tests/unit_tests
+# test programs of the host tier (drivers, generators), linked against the
+# very objects of this build
+HELPER_SRCS := $(wildcard tests/host/*.c)
+HELPERS    := $(patsubst tests/host/%.c,$(OUT)/tests/%,$(HELPER_SRCS))
 
-.PHONY: FORCE all deps test test-unit test-host test-vm bench clean help vmlinux fetch-kernel
+.PHONY: FORCE all deps test test-unit test-host test-vm bench clean help vmlinux fetch-kernel helpers
 all: $(BIN) scxbench
 
 scxbench: $(BIN)
@@ -112,10 +117,23 @@ $(OUT)/version.h: FORCE
 
 FORCE:
 
-$(UNIT_BIN): $(UNIT_SRCS) $(LIB_OBJS)
+# one object per test source, so that -MMD keeps every source's dependencies
+$(OUT)/obj/tests/%.o: tests/%.c | $(BPF_SKELS) $(OUT)/version.h
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Itests/unit -c -o $@ $<
+
+$(UNIT_BIN): $(UNIT_OBJS) $(LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $(UNIT_SRCS) $(LIB_OBJS) $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(UNIT_OBJS) $(LIB_OBJS) $(LDLIBS)
+
+$(OUT)/tests/%: $(OUT)/obj/tests/host/%.o $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
+
+helpers: $(HELPERS)
 
 # ---- set-up, tests, benchmarks ----
 deps:
@@ -125,13 +143,13 @@ deps:
 fetch-kernel:
 	scripts/fetch-kernel.sh
 
-test: all $(UNIT_BIN)
+test: all $(UNIT_BIN) $(HELPERS)
 	tests/run.sh unit host vm
 
 test-unit: $(UNIT_BIN)
 	tests/run.sh unit
 
-test-host: all
+test-host: all $(HELPERS)
 	tests/run.sh host
 
 test-vm: all
@@ -156,4 +174,5 @@ help:
 	@echo '  clean         remove build/'
 	@echo 'Variables: V=1 (show commands), OUT=dir (build dir), STATIC=0 (dynamic binary)'
 
--include $(OBJS:.o=.d) $(BPF_OBJS:.o=.d) $(UNIT_BIN).d
+-include $(OBJS:.o=.d) $(BPF_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) \
+	$(patsubst tests/host/%.c,$(OUT)/obj/tests/host/%.d,$(HELPER_SRCS))

@@ -28,6 +28,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sched_spec.h"
+
 enum ci_state {
 	CI_OK = 0,         /* no significant change beyond the minimum effect */
 	CI_NO_BASELINE,    /* nothing comparable in the history (first night) */
@@ -48,7 +50,7 @@ struct ci_hist_point {
 };
 
 struct ci_cell {
-	char scheduler[64], workload[64], metric[64], unit[16];
+	char scheduler[SCHED_NAME_MAX], workload[64], metric[64], unit[16];
 	int better;                /* +1 higher is better, -1 lower, 0 info */
 	bool gated;
 	bool survival;             /* the per scheduler x workload status cell */

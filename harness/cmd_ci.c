@@ -33,6 +33,7 @@
 #include "place.h"
 #include "plan.h"
 #include "report.h"
+#include "run_opts.h"
 #include "runner.h"
 #include "sched.h"
 #include "stats.h"
@@ -91,7 +92,7 @@ static const struct option options[] = {
 
 struct ci_ctx {
 	struct ci_config cfg;
-	char stored_name[CI_MAX_SCHED][64]; /* what the runs table calls each scheduler */
+	char stored_name[CI_MAX_SCHED][SCHED_NAME_MAX]; /* what the runs table calls each scheduler */
 	const char *label, *db, *out;
 	uint64_t seed;
 	bool harness_failed;
@@ -156,7 +157,7 @@ static int run_workload(struct ci_ctx *x, struct store *st, int wi, const char *
 	struct ci_workload *w = &c->wl[wi];
 	struct plan_item *items = NULL;
 	bool dead[CI_MAX_SCHED] = { false };
-	char scheds[CI_MAX_SCHED * 64] = "", err[512];
+	char scheds[CI_MAX_SCHED * SCHED_NAME_MAX] = "", err[512];
 	int rounds = c->until_ci ? c->max_reps : c->reps, r, rc = 0;
 	char *settings = settings_json(x, w);
 	struct compare_meta m = {
@@ -166,7 +167,7 @@ static int run_workload(struct ci_ctx *x, struct store *st, int wi, const char *
 	};
 
 	for (int s = 0; s < c->nsched; s++) {
-		strcat(scheds, s ? "," : "");
+		strcat(scheds, s ? SCHED_LIST_SEP : "");
 		strcat(scheds, x->stored_name[s]);
 	}
 	items = calloc(c->nsched, sizeof(*items));
@@ -192,7 +193,7 @@ static int run_workload(struct ci_ctx *x, struct store *st, int wi, const char *
 				.trace = c->trace, .compare_id = x->compare_id[wi],
 				.rep = items[k].rep, .round = items[k].round, .label = x->label,
 				.cmdline = cmdline,
-				.progress = isatty(STDERR_FILENO) && log__level() >= LOG_INFO,
+				.progress = stderr_is_tty() && log__level() >= LOG_INFO,
 			};
 			struct run_outcome out;
 
@@ -204,12 +205,11 @@ static int run_workload(struct ci_ctx *x, struct store *st, int wi, const char *
 				harness_fail(x, "run of %s could not be stored: %s", cs->spec, err);
 				goto cleanup;
 			}
-			pr_info("ci: %s / %s round %d: %s%s%s\n", w->name, cs->spec, r + 1, out.status,
-				out.detail[0] ? ": " : "", out.detail);
-			/* a scheduler that does not start (verifier, missing
-			 * binary) would fail every round the same way */
-			if (!strcmp(out.status, "failed") &&
-			    !strncmp(out.detail, "scheduler did not start", 23))
+			pr_info("ci: %s / %s round %d: %s%s%s\n", w->name, x->stored_name[items[k].sched],
+				r + 1, run_status__name(out.status), out.detail[0] ? ": " : "", out.detail);
+			/* a scheduler that does not start (verifier, bad flag)
+			 * would fail every round the same way */
+			if (out.stage == FAIL_EXEC || out.stage == FAIL_LOAD || out.stage == FAIL_ENABLE)
 				dead[items[k].sched] = true;
 		}
 		if (c->until_ci && r + 1 >= c->min_reps) {
@@ -567,7 +567,7 @@ static int gate_workload(struct ci_ctx *x, struct store *st, const struct ci_wor
 	int64_t *ids = NULL, missing;
 	const struct q_run *ident = NULL;
 	bool *tonight = NULL;
-	char names[CI_MAX_SCHED * 2][64];
+	char names[CI_MAX_SCHED * 2][SCHED_NAME_MAX];
 	int nref = 0, nnames = 0, err;
 
 	err = store__ci_runs(st, w->sig, &refs, &nref);
@@ -823,7 +823,13 @@ int cmd_ci(int argc, char **argv)
 	int verbose = 0, opt, rc = EXIT_USAGE, place = PLACE_HOST;
 	double started = now_wall();
 	struct stat sb;
+	/* as typed (getopt permutes argv): stored on runs made in a VM */
+	char *cmdline = run_opts__join(argc, argv, "scxbench", " ");
 
+	if (!cmdline) {
+		pr_err("ci: out of memory\n");
+		return EXIT_USAGE;
+	}
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "l:qv", options, NULL)) != -1) {
 		int prc = place__parse_opt(&po, opt, optarg, err, sizeof(err));
@@ -865,6 +871,7 @@ int cmd_ci(int argc, char **argv)
 			break;
 		case OPT_HELP:
 			fputs(usage, stdout);
+			free(cmdline);
 			return 0;
 		default:
 			snprintf(err, sizeof(err), "bad option (see: scxbench help ci)");
@@ -966,6 +973,7 @@ int cmd_ci(int argc, char **argv)
 		}
 	}
 	if (!gate_only && place == PLACE_VM) {
+		struct place_result pr;
 		char *gargv[16];
 		int gargc = 0, grc;
 		double expected = 0;
@@ -989,7 +997,10 @@ int cmd_ci(int argc, char **argv)
 		for (int v = 0; v < verbose && v < 2; v++)
 			gargv[gargc++] = "-v";
 		gargv[gargc] = NULL;
-		grc = place__run_in_vm(&po, gargc, gargv, x.db, expected, err, sizeof(err));
+		runner__install_signals();
+		grc = place__run_in_vm(&po, gargc, gargv, x.db, expected, cmdline, &pr, err,
+				       sizeof(err));
+		place_result__free(&pr);
 		if (grc < 0)
 			harness_fail(&x, "VM run failed: %s%s", err, "");
 		else if (grc)
@@ -1016,5 +1027,6 @@ bad:
 out:
 	store__close(st);
 	ci_config__free(&x.cfg);
+	free(cmdline);
 	return rc;
 }

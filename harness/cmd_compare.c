@@ -51,6 +51,36 @@ const char cmd_compare_usage[] =
 
 int report_parse_formats(const char *s, const char **formats, int *n, char *err, size_t len);
 
+/* The table of stored comparison cid, evaluated again (seeded: the same). */
+static int print_stored_table(struct store *st, int64_t cid, FILE *f, char *err, size_t len)
+{
+	struct q_compare c = { 0 };
+	struct q_runs runs;
+	struct cmp_table t;
+	int e;
+
+	e = store__q_compare(st, cid, &c);
+	if (e) {
+		snprintf(err, len, "comparison %lld: %s", (long long)cid, strerror(-e));
+		return e;
+	}
+	e = store__q_runs_of_compare(st, cid, &runs);
+	if (!e) {
+		e = compare__eval(st, c.schedulers, &runs, c.seed, &t);
+		q_runs__free(&runs);
+		if (!e) {
+			compare__print(&t, f);
+			fflush(f);
+			compare__free(&t);
+		}
+	}
+	q_compare__free(&c);
+	if (e)
+		snprintf(err, len, "comparison %lld: %s", (long long)cid,
+			 e == -ENODATA ? "no successful run with metrics" : strerror(-e));
+	return e;
+}
+
 enum {
 	OPT_DB = 0x100, OPT_SEED, OPT_UNTIL_CI, OPT_MAX_REPS, OPT_NO_REPORT, OPT_LABEL, OPT_HELP,
 };
@@ -137,13 +167,14 @@ int cmd_compare(int argc, char **argv)
 	struct plan_item *plan = NULL;
 	struct cmp_table table = { 0 };
 	char err[600] = "", outbuf[64], *cmdline = NULL, *sched_list = NULL, *settings = NULL;
-	char **orig_argv = NULL, **scheds;
+	char **orig_argv = NULL, **scheds, **names = NULL;
+	int n_exec = 0, exec_at = -1;
 	int64_t v, reps = 5, max_reps = 20, cid = 0;
 	double until_ci = 0, t_start, run_time_sum = 0;
 	uint64_t seed = 0;
 	bool have_seed = false, quiet = false, do_report = true, have_table = false;
 	int verbose = 0, opt, rc = EXIT_USAGE, nformats = 1;
-	int nsched, nruns_done = 0, nbad = 0, rounds_done = 0, place;
+	int nsched, nruns_done = 0, nbad = 0, rounds_done = 0, place, knob_free = 0;
 
 	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -162,6 +193,11 @@ int cmd_compare(int argc, char **argv)
 	if (!opts || !orig_argv)
 		goto out;
 	memcpy(orig_argv, argv, argc * sizeof(char *));
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			n_exec = argc - i - 1;
+			break;
+		}
 
 	optind = 1;
 	opterr = 0;
@@ -231,8 +267,10 @@ int cmd_compare(int argc, char **argv)
 		}
 	}
 	command__verbosity(verbose, quiet);
+	/* getopt moved the non-options to the end: the schedulers, then what
+	 * followed "--" (arguments for the one exec: scheduler) */
 	scheds = &argv[optind];
-	nsched = argc - optind;
+	nsched = argc - optind - n_exec;
 	if (nsched < 2) {
 		snprintf(err, sizeof(err), nsched ? "a comparison needs at least two schedulers (the"
 			 " first is the baseline); for one, use scxbench run" :
@@ -244,45 +282,68 @@ int cmd_compare(int argc, char **argv)
 			 (long long)reps);
 		goto bad;
 	}
+	for (int i = 0; n_exec && i < nsched; i++)
+		if (!strncmp(scheds[i], "exec:", 5)) {
+			if (exec_at >= 0) {
+				snprintf(err, sizeof(err), "arguments after -- go to one exec: scheduler, and"
+					 " there are several: write each with its own, e.g. \"%s ARGS\"",
+					 scheds[i]);
+				goto bad;
+			}
+			exec_at = i;
+		}
+	if (n_exec && exec_at < 0) {
+		snprintf(err, sizeof(err), "arguments after -- are for an exec: scheduler, and there is none");
+		goto bad;
+	}
+	/* every scheduler by its identity (exec: arguments included), which
+	 * the runs and the comparison store */
+	names = calloc(nsched, sizeof(*names));
+	if (!names)
+		goto out;
 	for (int i = 0; i < nsched; i++) {
-		struct sched *probe = sched__new(scheds[i], &rq.sched_opts, err, sizeof(err));
+		struct sched_opts so = rq.sched_opts;
+		struct sched *probe;
 
+		so.exec_argv = i == exec_at ? &scheds[nsched] : NULL;
+		probe = sched__new(scheds[i], &so, err, sizeof(err));
 		if (!probe)
 			goto bad;
+		if (strcmp(sched__kind(probe), "bpf"))
+			knob_free++;
+		names[i] = strdup(sched__name(probe));
 		sched__free(probe);
-		if (strchr(scheds[i], ',')) {
-			snprintf(err, sizeof(err), "scheduler '%s': names may not contain ','", scheds[i]);
-			goto bad;
-		}
+		if (!names[i])
+			goto out;
+	}
+	if (knob_free == nsched && (rq.sched_opts.fail_after_enqueues || rq.sched_opts.stall_one ||
+				    rq.sched_opts.timeout_ms)) {
+		snprintf(err, sizeof(err), "--fail-after, --stall and --timeout-ms are for the built-in"
+			 " BPF schedulers (simple, vtime), and none is compared");
+		goto bad;
 	}
 
 	/*
-	 * PLACE HOOK: a host without sched_ext runs the whole comparison in
-	 * the guest (same argv, --host added by vm__run), then the host
-	 * imports the guest database. The report is then written here from
-	 * the imported comparison (the newest one), which requires
-	 * store__import to bring comparisons/comparison_results along.
+	 * A host without sched_ext runs the whole comparison in the guest
+	 * (same argv, --host added by place.c), then imports the guest's
+	 * database. The table and the report are made here, from the
+	 * imported comparison: the guest has no gnuplot to rely on, and its
+	 * folder would be lost anyway.
 	 */
-	place = place__decide(&po, (const char *const *)scheds, nsched, err, sizeof(err));
+	place = place__decide(&po, (const char *const *)names, nsched, err, sizeof(err));
 	if (place < 0) {
 		pr_err("compare: %s\n", err);
 		goto out;
 	}
+	cmdline = run_opts__join(argc, orig_argv, "scxbench", " ");
+	if (!cmdline)
+		goto out;
+	/* before anything that can be interrupted, the VM boot included */
+	runner__install_signals();
 	if (place == PLACE_VM) {
-		int64_t last = 0, before = 0;
-		int rrc;
-
-		/* the guest's comparison is the one newer than what is there now */
-		st = store__open(db_path, STORE_READONLY, err, sizeof(err));
-		if (st && store__q_last_compare(st, &before))
-			before = 0;
-		store__close(st);
-		st = NULL;
-
-		/* the report is written here, from the imported comparison: the
-		 * guest has no gnuplot and its folder would be lost anyway */
+		struct place_result pr;
 		char **vargv = calloc(argc + 2, sizeof(char *));
-		int vargc = 0;
+		int vargc = 0, rrc;
 
 		if (!vargv)
 			goto out;
@@ -293,34 +354,56 @@ int cmd_compare(int argc, char **argv)
 		}
 		if (vargc == argc)
 			vargv[vargc++] = "--no-report";
-		rc = place__run_in_vm(&po, vargc, vargv,  db_path,
+		rc = place__run_in_vm(&po, vargc, vargv, db_path,
 				      (until_ci > 0 ? max_reps : reps) * nsched * (rq.duration_s + 15),
-				      err, sizeof(err));
+				      cmdline, &pr, err, sizeof(err));
 		free(vargv);
 		if (rc < 0) {
+			pr_err("compare: %s\n", err);
+			rc = runner_stop ? runner__signal_exit_code() : EXIT_USAGE;
+			goto out;
+		}
+		if (pr.stopped)
+			rc = runner__signal_exit_code();
+		if (!pr.ncmp) {
+			if (rc != EXIT_USAGE)
+				pr_err("compare: the guest stored no comparison\n");
+			rc = rc ? rc : EXIT_USAGE;
+			place_result__free(&pr);
+			goto out;
+		}
+		cid = pr.cmp_ids[pr.ncmp - 1];
+		place_result__free(&pr);
+		st = store__open(db_path, STORE_READONLY, err, sizeof(err));
+		if (!st) {
 			pr_err("compare: %s\n", err);
 			rc = EXIT_USAGE;
 			goto out;
 		}
-		if (!do_report || rc == EXIT_USAGE)
-			goto out;
-		st = store__open(db_path, STORE_READONLY, err, sizeof(err));
-		if (!st || store__q_last_compare(st, &last) || last <= before) {
-			pr_err("compare: the guest's comparison is not in %s\n", db_path);
-			rc = EXIT_USAGE;
+		if (!do_report) {
+			rrc = print_stored_table(st, cid, stdout, err, sizeof(err));
+			if (rrc < 0) {
+				pr_err("compare: %s\n", err);
+				rc = rc ? rc : 1;
+			}
 			goto out;
 		}
 		if (!out_dir) {
-			snprintf(outbuf, sizeof(outbuf), "scxbench-report-%lld", (long long)last);
+			snprintf(outbuf, sizeof(outbuf), "scxbench-report-%lld", (long long)cid);
 			out_dir = outbuf;
 		}
-		rrc = report__run(st, last, NULL, 0, out_dir, formats, nformats, NULL, err, sizeof(err));
-		if (rrc < 0)
+		rrc = report__run(st, cid, NULL, 0, out_dir, formats, nformats, stdout, err,
+				  sizeof(err));
+		fflush(stdout);
+		if (rrc < 0) {
 			pr_err("compare: report: %s\n", err);
-		else
-			printf("report: %s/report.html\n", out_dir);
-		if (!rc && rrc)
-			rc = 1;
+			rc = rc ? rc : 1;
+		} else {
+			printf("comparison %lld stored in %s; report: %s/report.html%s\n", (long long)cid,
+			       db_path, out_dir, rrc ? " (partial)" : "");
+			if (rrc && !rc)
+				rc = 1;
+		}
 		goto out;
 	}
 
@@ -331,8 +414,7 @@ int cmd_compare(int argc, char **argv)
 		pr_err("compare: %s\n", err);
 		goto out;
 	}
-	sched_list = run_opts__join(nsched, scheds, "", ",");
-	cmdline = run_opts__join(argc, orig_argv, "scxbench", " ");
+	sched_list = run_opts__join(nsched, names, "", SCHED_LIST_SEP);
 	settings = settings_json(&params, rq.duration_s, (int)reps, until_ci, (int)max_reps,
 				 rq.trace, rq.keep_events);
 	if (!sched_list || !cmdline || !settings)
@@ -360,7 +442,6 @@ int cmd_compare(int argc, char **argv)
 	rq.label = label;
 	rq.compare_id = cid;
 	rq.progress = false; /* our own progress line replaces the runner's */
-	runner__install_signals();
 	t_start = now_wall();
 	rc = 0;
 	for (int target = (int)reps; rounds_done < target && !runner_stop;) {
@@ -382,9 +463,9 @@ int cmd_compare(int argc, char **argv)
 				fmt_eta(eta, sizeof(eta), nruns_done ?
 					run_time_sum / nruns_done * (total - nruns_done) : NAN);
 				fprintf(stderr, "[round %d/%d] %s (run %d/%d), ETA %s\n", r + 1, target,
-					scheds[it->sched], nruns_done + 1, total, eta);
+					names[it->sched], nruns_done + 1, total, eta);
 			}
-			rq.sched_spec = scheds[it->sched];
+			rq.sched_spec = names[it->sched];
 			rq.rep = it->rep;
 			rq.round = it->round;
 			err[0] = 0;
@@ -395,12 +476,12 @@ int cmd_compare(int argc, char **argv)
 			}
 			run_time_sum += now_wall() - t0;
 			nruns_done++;
-			if (strcmp(res.status, "ok")) {
+			if (res.status != RUN_OK) {
 				nbad++;
 				if (!quiet)
 					pr_warn("run %lld (%s): %s%s%s\n", (long long)res.run_id,
-						scheds[it->sched], res.status, res.detail[0] ? ": " : "",
-						res.detail);
+						names[it->sched], run_status__name(res.status),
+						res.detail[0] ? ": " : "", res.detail);
 			}
 		}
 		if (runner_stop)
@@ -460,7 +541,9 @@ stopped:
 				pr_warn("compare: could not store the results table\n");
 		}
 	}
-	if (nbad || runner_stop)
+	if (runner_stop)
+		rc = runner__signal_exit_code();
+	else if (nbad)
 		rc = 1;
 	if (do_report) {
 		int rrc;
@@ -494,6 +577,9 @@ out:
 	free(settings);
 	free(opts);
 	free(orig_argv);
+	for (int i = 0; names && i < nsched; i++)
+		free(names[i]);
+	free(names);
 	wl_params__free(&params);
 	return rc;
 }

@@ -109,7 +109,7 @@ int cmd_merge(int argc, char **argv)
 	}
 	for (int i = optind; i < argc; i++) {
 		struct import_opts io = { 0 };
-		int n = store__import(st, argv[i], &io, err, sizeof(err));
+		int n = store__import(st, argv[i], &io, NULL, err, sizeof(err));
 
 		if (n < 0) {
 			pr_err("merge: %s: %s (the sources before it are merged)\n", argv[i], err);

@@ -147,10 +147,18 @@ int cmd_run(int argc, char **argv)
 	{
 		/* reject an unknown scheduler before anything is opened or booted */
 		struct sched *probe = sched__new(sched, &rq.sched_opts, err, sizeof(err));
+		bool bpf;
 
 		if (!probe)
 			goto bad;
+		bpf = !strcmp(sched__kind(probe), "bpf");
 		sched__free(probe);
+		if (!bpf && (rq.sched_opts.fail_after_enqueues || rq.sched_opts.stall_one ||
+			     rq.sched_opts.timeout_ms)) {
+			snprintf(err, sizeof(err), "--fail-after, --stall and --timeout-ms are for the"
+				 " built-in BPF schedulers (simple, vtime), not %s", sched);
+			goto bad;
+		}
 	}
 	{
 		const char *scheds[] = { sched };
@@ -162,13 +170,40 @@ int cmd_run(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	cmdline = run_opts__join(argc, orig_argv, "scxbench", " ");
+	if (!cmdline)
+		goto out;
+	/* before anything that can be interrupted, the VM boot included */
+	runner__install_signals();
 	if (place == PLACE_VM) {
-		rc = place__run_in_vm(&po, argc, orig_argv, db_path, reps * (rq.duration_s + 15), err,
-				      sizeof(err));
+		struct place_result pr;
+
+		rc = place__run_in_vm(&po, argc, orig_argv, db_path, reps * (rq.duration_s + 15),
+				      cmdline, &pr, err, sizeof(err));
 		if (rc < 0) {
 			pr_err("run: %s\n", err);
-			rc = EXIT_USAGE;
+			rc = runner_stop ? runner__signal_exit_code() : EXIT_USAGE;
+			goto out;
 		}
+		/* the results as the host database now holds them: its ids,
+		 * place vm, the guest's kernel */
+		st = store__open(db_path, STORE_READONLY, err, sizeof(err));
+		if (!st) {
+			pr_err("run: %s\n", err);
+			rc = EXIT_USAGE;
+			place_result__free(&pr);
+			goto out;
+		}
+		for (int i = 0; i < pr.nruns; i++) {
+			if (json)
+				store__print_run_json(st, pr.run_ids[i], stdout);
+			else
+				store__print_run_summary(st, pr.run_ids[i], stdout);
+		}
+		fflush(stdout);
+		if (pr.stopped)
+			rc = runner__signal_exit_code();
+		place_result__free(&pr);
 		goto out;
 	}
 
@@ -178,13 +213,11 @@ int cmd_run(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	cmdline = run_opts__join(argc, orig_argv, "scxbench", " ");
 	rq.sched_spec = sched;
 	rq.wl = wl;
 	rq.params = &params;
 	rq.cmdline = cmdline;
-	rq.progress = !quiet && isatty(STDERR_FILENO);
-	runner__install_signals();
+	rq.progress = !quiet && stderr_is_tty();
 	rc = 0;
 	for (int rep = 0; rep < reps && !runner_stop; rep++) {
 		struct run_outcome out;
@@ -197,7 +230,7 @@ int cmd_run(int argc, char **argv)
 			rc = EXIT_USAGE;
 			break;
 		}
-		if (!strcmp(out.status, "ok"))
+		if (out.status == RUN_OK)
 			nok++;
 		else
 			nbad++;
@@ -206,16 +239,27 @@ int cmd_run(int argc, char **argv)
 		else
 			store__print_run_summary(st, out.run_id, stdout);
 		fflush(stdout);
-		if (!strcmp(out.status, "failed") && out.detail[0] && !out.exit.valid &&
-		    !strncmp(out.detail, "scheduler did not start", 23)) {
-			/* the next repetition would fail the same way */
+		if (out.status == RUN_SCHED_FAILED && out.stage != FAIL_RUN) {
+			/* it could not start: the next repetition would not either */
+			pr_err("run: %s\n", out.detail);
+			if (rep + 1 < reps)
+				pr_info("run: not repeating a scheduler that cannot start\n");
+			break;
+		}
+		if (out.status == RUN_FAILED && out.stage == FAIL_ENABLE) {
+			/* this system cannot run it (e.g. another scheduler is active) */
 			pr_err("run: %s\n", out.detail);
 			rc = EXIT_USAGE;
 			break;
 		}
 	}
-	if (!rc && (nbad || runner_stop))
+	if (runner_stop) {
+		pr_err("run: interrupted by %s: %d of %lld run(s) done\n",
+		       strsignal(runner_stop_signal), nok + nbad, (long long)reps);
+		rc = runner__signal_exit_code();
+	} else if (!rc && nbad) {
 		rc = 1;
+	}
 	if (!quiet && reps > 1)
 		pr_info("%d of %lld run(s) ok, stored in %s\n", nok, (long long)reps, db_path);
 	goto out;

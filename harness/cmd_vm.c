@@ -18,6 +18,7 @@
 
 #include "commands.h"
 #include "log.h"
+#include "place.h"
 #include "runner.h"
 #include "util.h"
 #include "vm.h"
@@ -30,6 +31,8 @@ static void vm_usage(FILE *f)
 		"       scxbench vm list\n"
 		"       scxbench vm boot-test [VM OPTIONS]\n"
 		"       scxbench vm run [VM OPTIONS] [--db FILE] -- SCXBENCH-ARGS...\n"
+		"       scxbench vm exec [VM OPTIONS] -- PROGRAM [ARGS...]\n"
+		"       scxbench vm shell [VM OPTIONS]\n"
 		"\n"
 		"  fetch      get a Debian kernel with sched_ext into the cache\n"
 		"             (runs scripts/fetch-kernel.sh; apt with a private config)\n"
@@ -37,6 +40,10 @@ static void vm_usage(FILE *f)
 		"  boot-test  boot the guest, print its kernel release and sched_ext state\n"
 		"  run        run `scxbench SCXBENCH-ARGS... --host --db F` in the guest and\n"
 		"             copy its database to --db FILE (default: not kept)\n"
+		"  exec       run any host program in the guest (it sees this host's files,\n"
+		"             read-only, this directory and environment); its exit code\n"
+		"  shell      an interactive shell ($SHELL, else /bin/sh) in the guest\n"
+		"             (needs a terminal; `exit` powers the guest off)\n"
 		"\n"
 		"VM OPTIONS:\n"
 		"  --kernel PATH    bzImage to boot (default: the cached current kernel)\n"
@@ -199,7 +206,9 @@ static int vm_list(void)
 	return 0;
 }
 
-static int vm_boot_or_run(int argc, char **argv, bool run)
+enum vm_sub { VM_SUB_BOOT_TEST, VM_SUB_RUN, VM_SUB_EXEC, VM_SUB_SHELL };
+
+static int vm_boot_or_run(int argc, char **argv, enum vm_sub sub)
 {
 	static const struct option opts[] = {
 		{ "kernel", required_argument, NULL, 'k' },
@@ -213,11 +222,13 @@ static int vm_boot_or_run(int argc, char **argv, bool run)
 		{ NULL, 0, NULL, 0 },
 	};
 	int verbose = 0;
-	bool quiet = false;
-	struct vm_opts o = { .timeout_s = run ? 1800 : 120 };
+	bool quiet = false, has_cmd = sub == VM_SUB_RUN || sub == VM_SUB_EXEC;
+	struct vm_opts o = { .timeout_s = sub == VM_SUB_BOOT_TEST ? 120 : 1800 };
+	struct vm_cmd cmd = { 0 };
 	struct vm_info info;
-	const char *db = NULL;
+	const char *db = NULL, *shell_argv[2];
 	char err[512];
+	char **gargv = NULL;
 	double t0;
 	int64_t v;
 	int c, ret;
@@ -249,8 +260,8 @@ static int vm_boot_or_run(int argc, char **argv, bool run)
 			}
 			break;
 		case 'd':
-			if (!run) {
-				vm_usage(stderr);
+			if (sub != VM_SUB_RUN) {
+				pr_err("vm: --db is for vm run\n");
 				return 2;
 			}
 			db = optarg;
@@ -265,36 +276,58 @@ static int vm_boot_or_run(int argc, char **argv, bool run)
 			vm_usage(stdout);
 			return 0;
 		default:
-			vm_usage(stderr);
+			pr_err("vm: bad option (see: scxbench vm --help)\n");
 			return 2;
 		}
 	}
-	if (run && optind >= argc) {
-		pr_err("vm run: nothing to run (scxbench vm run [OPTIONS] -- ARGS...)\n");
+	if (has_cmd && optind >= argc) {
+		pr_err("vm %s: nothing to run (scxbench vm %s [OPTIONS] -- %s...)\n", argv[0], argv[0],
+		       sub == VM_SUB_RUN ? "SCXBENCH-ARGS" : "PROGRAM [ARGS]");
 		return 2;
 	}
-	if (!run && optind < argc) {
-		pr_err("vm boot-test: unexpected argument '%s'\n", argv[optind]);
+	if (!has_cmd && optind < argc) {
+		pr_err("vm %s: unexpected argument '%s'\n", argv[0], argv[optind]);
 		return 2;
 	}
 	command__verbosity(verbose, quiet);
-	/* -q: the guest's own output is not forwarded either (errors are). */
 	o.quiet = quiet;
+	o.stop = &runner_stop;
+	o.forward_stdout = true;
+	if (sub == VM_SUB_RUN) {
+		gargv = place__guest_argv(argc - optind, argv + optind, &cmd.argc);
+		if (!gargv) {
+			pr_err("vm run: out of memory\n");
+			return 2;
+		}
+		cmd.argv = gargv;
+	} else if (sub == VM_SUB_EXEC) {
+		cmd.argc = argc - optind;
+		cmd.argv = argv + optind;
+	} else if (sub == VM_SUB_SHELL) {
+		shell_argv[0] = getenv("SHELL") && *getenv("SHELL") ? getenv("SHELL") : "/bin/sh";
+		shell_argv[1] = NULL;
+		cmd.argc = 1;
+		cmd.argv = (char **)shell_argv;
+		cmd.interactive = true;
+	}
 	runner__install_signals();
 	t0 = now_wall();
-	ret = vm__run(&o, run ? argc - optind : 0, run ? argv + optind : NULL, db, &info, err,
-		      sizeof(err));
+	ret = vm__run(&o, sub == VM_SUB_BOOT_TEST ? NULL : &cmd, db, &info, err, sizeof(err));
+	place__free_guest_argv(gargv);
 	if (ret) {
 		pr_err("%s\n", err);
-		return EXIT_USAGE;
+		return runner_stop ? runner__signal_exit_code() : EXIT_USAGE;
 	}
-	if (!run) {
-		printf("guest kernel %s, accel %s, sched_ext present, booted and powered off in %.1f s\n",
-		       info.guest_kernel, info.accel, now_wall() - t0);
+	if (sub == VM_SUB_BOOT_TEST) {
+		printf("guest kernel %s, accel %s, sched_ext present, host root shared, "
+		       "booted and powered off in %.1f s (init after %.1f s)\n",
+		       info.guest_kernel, info.accel, now_wall() - t0, info.boot_s);
 		return 0;
 	}
-	pr_info("vm: guest %s (%s) exited %d after %.1f s\n", info.guest_kernel, info.accel,
-		info.guest_exit, now_wall() - t0);
+	pr_debug("vm: guest %s (%s) exited %d after %.1f s\n", info.guest_kernel, info.accel,
+		 info.guest_exit, now_wall() - t0);
+	if (info.stopped)
+		return runner__signal_exit_code();
 	return info.guest_exit > 255 || info.guest_exit < 0 ? 1 : info.guest_exit;
 }
 
@@ -317,13 +350,17 @@ int cmd_vm(int argc, char **argv)
 		return vm_list();
 	}
 	if (!strcmp(sub, "boot-test"))
-		return vm_boot_or_run(argc - 1, argv + 1, false);
+		return vm_boot_or_run(argc - 1, argv + 1, VM_SUB_BOOT_TEST);
 	if (!strcmp(sub, "run"))
-		return vm_boot_or_run(argc - 1, argv + 1, true);
+		return vm_boot_or_run(argc - 1, argv + 1, VM_SUB_RUN);
+	if (!strcmp(sub, "exec"))
+		return vm_boot_or_run(argc - 1, argv + 1, VM_SUB_EXEC);
+	if (!strcmp(sub, "shell"))
+		return vm_boot_or_run(argc - 1, argv + 1, VM_SUB_SHELL);
 	if (!strcmp(sub, "-h") || !strcmp(sub, "--help") || !strcmp(sub, "help")) {
 		vm_usage(stdout);
 		return 0;
 	}
-	pr_err("vm: unknown subcommand '%s' (fetch, list, boot-test, run)\n", sub);
+	pr_err("vm: unknown subcommand '%s' (fetch, list, boot-test, run, exec, shell)\n", sub);
 	return 2;
 }

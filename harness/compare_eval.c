@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "compare_eval.h"
+#include "sched_spec.h"
 #include "workload.h"
 #include "plan.h"
 #include "stats.h"
@@ -53,7 +54,7 @@ static int add_sched(struct cmp_table *t, const char *name, size_t len)
  * round. The run's scheduler must match the slot's, else the plan does
  * not describe these runs and the first slot of that name is used.
  */
-static int slots_from_plan(struct cmp_table *t, char (*raw)[64], const struct q_runs *runs,
+static int slots_from_plan(struct cmp_table *t, char (*raw)[SCHED_NAME_MAX], const struct q_runs *runs,
 			   uint64_t seed)
 {
 	struct plan_item *items = malloc(sizeof(*items) * t->nsched);
@@ -136,7 +137,7 @@ int compare__eval(struct store *st, const char *schedulers, const struct q_runs 
 	int64_t *ids = NULL;
 	double **samples = NULL, *p = NULL, *padj = NULL;
 	int *ns = NULL, nnames = 0, nids = 0, err = 0;
-	char (*raw)[64] = NULL;
+	char (*raw)[SCHED_NAME_MAX] = NULL;
 	bool dup = false;
 	/* a comparison is of one workload; runs picked by id could mix them,
 	 * then nothing is primary and every verdict is exploratory */
@@ -148,26 +149,23 @@ int compare__eval(struct store *st, const char *schedulers, const struct q_runs 
 	memset(t, 0, sizeof(*t));
 	snprintf(t->workload, sizeof(t->workload), "%s", wl);
 	if (schedulers) {
-		const char *s = schedulers;
+		const char *cur = NULL, *name;
+		size_t l;
 
-		while (*s) {
-			size_t l = strcspn(s, ",");
-
-			if (l && (err = add_sched(t, s, l)))
+		while (sched_list__next(schedulers, &cur, &name, &l))
+			if ((err = add_sched(t, name, l)))
 				goto cleanup;
-			s += l + (s[l] == ',');
-		}
 		raw = calloc(t->nsched ? t->nsched : 1, sizeof(*raw));
 		if (!raw) {
 			err = -ENOMEM;
 			goto cleanup;
 		}
 		for (int i = 0; i < t->nsched; i++) {
-			memcpy(raw[i], t->sched[i].name, 64);
+			memcpy(raw[i], t->sched[i].name, sizeof(raw[i]));
 			for (int j = 0; j < i; j++)
 				if (!strcmp(raw[i], raw[j])) {
-					snprintf(t->sched[i].name, sizeof(t->sched[i].name), "%.58s#%d",
-						 raw[i], i + 1);
+					snprintf(t->sched[i].name, sizeof(t->sched[i].name), "%.*s#%d",
+						 (int)sizeof(t->sched[i].name) - 6, raw[i], i + 1);
 					dup = true;
 				}
 		}

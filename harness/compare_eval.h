@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "sched_spec.h"
 #include "store_query.h"
 
 #define CMP_ALPHA 0.05
@@ -23,7 +24,7 @@
 #define CMP_BOOT 2000
 
 struct cmp_sched {
-	char name[64];
+	char name[SCHED_NAME_MAX];
 	int total;    /* runs that ran to an end: ok + failed + sched_failed */
 	int ok, failed, sched_failed, aborted;
 };

@@ -57,13 +57,21 @@ int place__decide(const struct place_opts *o, const char *const *scheds, int nsc
 		snprintf(err, len, "--host and --vm (or --kernel) exclude each other");
 		return -EINVAL;
 	}
-	if (o->force_host)
-		return PLACE_HOST;
-	if (o->force_vm)
-		return PLACE_VM;
 	for (int i = 0; i < nscheds; i++)
 		if (strcmp(scheds[i], "eevdf"))
 			need_scx = true;
+	if (o->force_host) {
+		/* decided before anything is stored: this is bad usage, not a
+		 * failed run */
+		if (need_scx && !scx_kernel_supported()) {
+			snprintf(err, len, "--host: this kernel has no sched_ext (/sys/kernel/sched_ext is"
+				 " missing): only eevdf runs here; drop --host to use the VM");
+			return -ENOTSUP;
+		}
+		return PLACE_HOST;
+	}
+	if (o->force_vm)
+		return PLACE_VM;
 	if (!need_scx || scx_kernel_supported())
 		return PLACE_HOST;
 	if (vm__cached_kernel(kernel, sizeof(kernel)) == 0) {
@@ -73,6 +81,16 @@ int place__decide(const struct place_opts *o, const char *const *scheds, int nsc
 	snprintf(err, len, "this kernel has no sched_ext and no guest kernel is cached: "
 		 "run 'scxbench vm fetch' (or scripts/fetch-kernel.sh), then run this again");
 	return -ENOENT;
+}
+
+void place_result__free(struct place_result *r)
+{
+	if (!r)
+		return;
+	free(r->run_ids);
+	free(r->cmp_ids);
+	r->run_ids = r->cmp_ids = NULL;
+	r->nruns = r->ncmp = 0;
 }
 
 /* options that only make sense on the host side of the VM boundary */
@@ -95,8 +113,52 @@ static int host_only_opt(const char *a)
 	return 0;
 }
 
+char **place__guest_argv(int argc, char **argv, int *gargc)
+{
+	char **g = calloc(argc + 6, sizeof(char *));
+	char self[PATH_MAX];
+	bool passthrough = false, added = false;
+	int n = 0;
+
+	if (!g || !realpath("/proc/self/exe", self) || !(g[n++] = strdup(self))) {
+		free(g);
+		return NULL;
+	}
+	for (int i = 0; i < argc; i++) {
+		int skip = passthrough ? 0 : host_only_opt(argv[i]);
+
+		if (!strcmp(argv[i], "--") && !passthrough) {
+			passthrough = true;
+			g[n++] = "--host";
+			g[n++] = "--db";
+			g[n++] = VM_GUEST_DB;
+			added = true;
+		}
+		if (skip) {
+			i += skip - 1;
+			continue;
+		}
+		g[n++] = argv[i];
+	}
+	if (!added) {
+		g[n++] = "--host";
+		g[n++] = "--db";
+		g[n++] = VM_GUEST_DB;
+	}
+	*gargc = n;
+	return g;
+}
+
+void place__free_guest_argv(char **g)
+{
+	if (g)
+		free(g[0]);
+	free(g);
+}
+
 int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const char *db_path,
-		     double expected_s, char *err, size_t len)
+		     double expected_s, const char *cmdline, struct place_result *res,
+		     char *err, size_t len)
 {
 	struct vm_opts vo = {
 		.kernel = o->kernel,
@@ -104,32 +166,27 @@ int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const ch
 		.mem_mb = o->vm_mem_mb,
 		/* boot + per-run set-up dominate short runs under TCG */
 		.timeout_s = 120 + expected_s * 1.5,
+		.quiet = log__level() < LOG_INFO,
+		.stop = &runner_stop,
 	};
-	struct import_opts io = { .place = "vm" };
-	char tmpdir[PATH_MAX], guest_db[PATH_MAX + 16], why[256], host[256];
+	struct import_opts io = { .place = "vm", .cmdline = cmdline };
+	struct import_result ir = { 0 };
+	char tmpdir[PATH_MAX], guest_db[PATH_MAX + 16], why[512], host[256];
+	char idbase[96];
+	const char *env[2];
 	struct store *st = NULL;
 	struct vm_info info = { 0 };
-	char **gargv;
-	int gargc = 0, rc;
-	bool passthrough = false;
+	struct vm_cmd cmd = { 0 };
+	int64_t next_run = 1, next_cmp = 1;
+	int rc, nenv = 0;
 
-	gargv = calloc(argc + 1, sizeof(char *));
-	rc = gargv ? vm__make_tmp_dir(tmpdir, sizeof(tmpdir)) : -ENOMEM;
+	memset(res, 0, sizeof(*res));
+	cmd.argv = place__guest_argv(argc, argv, &cmd.argc);
+	rc = cmd.argv ? vm__make_tmp_dir(tmpdir, sizeof(tmpdir)) : -ENOMEM;
 	if (rc) {
-		free(gargv);
+		place__free_guest_argv(cmd.argv);
 		snprintf(err, len, "cannot set up the VM run: %s", strerror(-rc));
 		return rc;
-	}
-	for (int i = 0; i < argc; i++) {
-		int skip = passthrough ? 0 : host_only_opt(argv[i]);
-
-		if (!strcmp(argv[i], "--"))
-			passthrough = true;
-		if (skip) {
-			i += skip - 1;
-			continue;
-		}
-		gargv[gargc++] = argv[i];
 	}
 	snprintf(guest_db, sizeof(guest_db), "%s/guest.db", tmpdir);
 	/* open the host database first: a bad --db fails before a boot */
@@ -138,19 +195,33 @@ int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const ch
 		rc = -EINVAL;
 		goto out;
 	}
-	rc = vm__run(&vo, gargc, gargv, guest_db, &info, why, sizeof(why));
+	store__next_ids(st, &next_run, &next_cmp);
+	snprintf(idbase, sizeof(idbase), "SCXB_ID_BASE=run:%lld,cmp:%lld", (long long)next_run,
+		 (long long)next_cmp);
+	env[nenv++] = idbase;
+	/* the guest's stderr is a file, forwarded to ours: progress lines
+	 * are drawn when ours is a terminal */
+	if (stderr_is_tty())
+		env[nenv++] = "SCXB_STDERR_TTY=1";
+	cmd.env = env;
+	cmd.nenv = nenv;
+
+	rc = vm__run(&vo, &cmd, guest_db, &info, why, sizeof(why));
 	/* Multi-threaded TCG now and then runs stale code after the guest
-	 * kernel patches itself (seen ~1 boot in 35: an Oops, no results).
-	 * Nothing was imported from such a boot, so one retry is safe. */
-	if (rc && !runner_stop && (strstr(why, "sent no results") || strstr(why, "truncated transfer"))) {
+	 * kernel patches itself (an Oops, no results). Nothing came home
+	 * from such a boot, so one retry is safe. */
+	if (rc == -EAGAIN && !runner_stop) {
 		pr_warn("the guest failed (%s); booting it once more\n", why);
-		memset(&info, 0, sizeof(info));
-		rc = vm__run(&vo, gargc, gargv, guest_db, &info, why, sizeof(why));
+		unlink(guest_db);
+		rc = vm__run(&vo, &cmd, guest_db, &info, why, sizeof(why));
 	}
+	res->stopped = info.stopped;
 	if (rc) {
 		snprintf(err, len, "%s", why);
 		goto out;
 	}
+	snprintf(res->guest_kernel, sizeof(res->guest_kernel), "%s", info.guest_kernel);
+	snprintf(res->accel, sizeof(res->accel), "%s", info.accel);
 	if (access(guest_db, R_OK) == 0) {
 		int n;
 
@@ -158,15 +229,22 @@ int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const ch
 		io.guest_kernel = info.guest_kernel;
 		if (gethostname(host, sizeof(host)) == 0)
 			io.hostname = host;
-		n = store__import(st, guest_db, &io, why, sizeof(why));
+		n = store__import(st, guest_db, &io, &ir, why, sizeof(why));
 		if (n < 0) {
 			snprintf(err, len, "%s", why);
 			rc = n;
 			goto out;
 		}
-		pr_info("%d run(s) from the guest (%s, %s) stored in %s\n", n, info.guest_kernel,
-			info.accel, db_path);
-	} else if (!info.guest_exit) {
+		res->run_ids = ir.run_ids;
+		res->nruns = ir.nruns;
+		res->cmp_ids = ir.cmp_ids;
+		res->ncmp = ir.ncmp;
+		if (ir.renumbered)
+			pr_warn("%s changed during the VM run: the guest's runs got new ids here\n",
+				db_path);
+		pr_debug("%d run(s) from the guest (%s, %s) stored in %s\n", n, info.guest_kernel,
+			 info.accel, db_path);
+	} else if (!info.guest_exit && !info.stopped) {
 		snprintf(err, len, "the guest produced no database");
 		rc = -EIO;
 		goto out;
@@ -175,6 +253,6 @@ int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const ch
 out:
 	store__close(st);
 	vm__remove_tmp_dir(tmpdir);
-	free(gargv);
+	place__free_guest_argv(cmd.argv);
 	return rc;
 }

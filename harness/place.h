@@ -17,6 +17,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum place { PLACE_HOST = 0, PLACE_VM = 1 };
 
@@ -55,12 +56,41 @@ int place__parse_opt(struct place_opts *o, int opt, const char *arg, char *err, 
 /* PLACE_HOST, PLACE_VM, or -errno with a one-line reason. */
 int place__decide(const struct place_opts *o, const char *const *scheds, int nscheds,
 		  char *err, size_t len);
+
+/* What a VM run brought home: ids in the host database, in time order. */
+struct place_result {
+	int64_t *run_ids;
+	int nruns;
+	int64_t *cmp_ids;
+	int ncmp;
+	bool stopped;       /* our signal stopped the guest's command */
+	char guest_kernel[128];
+	char accel[8];
+};
+void place_result__free(struct place_result *r);
+
 /*
- * Re-run this command (argv[0] = subcommand name) in the guest and import
- * its database into db_path. Returns the guest command's exit code, or
- * -errno with err. expected_s sizes the hard timeout.
+ * The guest's argv for scxbench ARGV (argv[0] = subcommand name): our own
+ * binary (the guest sees it at the same path), ARGV without the host-only
+ * options, and `--host --db VM_GUEST_DB` before a "--" (what follows it
+ * belongs to an exec: scheduler). NULL on ENOMEM.
+ */
+char **place__guest_argv(int argc, char **argv, int *gargc);
+void place__free_guest_argv(char **g);
+
+/*
+ * Re-run this command (argv[0] = subcommand name, argv as the user typed
+ * it) in the guest and import its database into db_path. The guest's
+ * scxbench gets `--host --db <guest db>` and numbers its runs and
+ * comparisons from where db_path's end, so that the ids it prints are the
+ * ones stored here (the import keeps them when nothing took them
+ * meanwhile). cmdline is stored as the runs' command. Returns the guest
+ * command's exit code, or -errno with err. expected_s sizes the hard
+ * timeout. The guest's stdout is dropped: the caller prints its results
+ * from db_path, with the host's ids and place (its stderr comes through).
  */
 int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const char *db_path,
-		     double expected_s, char *err, size_t len);
+		     double expected_s, const char *cmdline, struct place_result *res,
+		     char *err, size_t len);
 
 #endif

@@ -7,9 +7,8 @@
  * everything the run produced goes into the store in one transaction.
  * Every step that was started is undone on every path.
  */
-#include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,7 @@
 
 #include "collector.h"
 #include "log.h"
+#include "owner.h"
 #include "runner.h"
 #include "util.h"
 
@@ -26,11 +26,21 @@
 #define SCX_EXIT_ERROR_FIRST 1024
 
 volatile sig_atomic_t runner_stop;
+volatile sig_atomic_t runner_stop_signal;
 
+/* Counts: a second signal is a harder request (the VM place kills its
+ * guest at once instead of waiting for it to store what it did). */
 static void on_stop_signal(int sig)
 {
-	(void)sig;
-	runner_stop = 1;
+	if (!runner_stop_signal)
+		runner_stop_signal = sig;
+	if (runner_stop < 100)
+		runner_stop = runner_stop + 1;
+}
+
+int runner__signal_exit_code(void)
+{
+	return runner_stop_signal ? 128 + runner_stop_signal : 1;
 }
 
 int runner__install_signals(void)
@@ -53,40 +63,30 @@ struct active_collector {
 	char off_reason[160]; /* why it did not run, stored as a note */
 };
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
-static void remove_tree(const char *dir)
-{
-	if (dir && *dir)
-		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 /*
- * A SIGKILLed scxbench cannot remove its run's work dir (raw trace files,
- * possibly large): the next run removes those whose owner is gone.
+ * The run's work dir (raw trace files, possibly large) in $TMPDIR, with
+ * our owner record: a SIGKILLed scxbench cannot remove it, so the next run
+ * removes those whose owner is gone (harness/owner.h).
  */
-static void remove_stale_workdirs(void)
+static int make_workdir(char *buf, size_t len)
 {
-	struct dirent *de;
-	DIR *d = opendir("/tmp");
+	const char *t = getenv("TMPDIR");
+	char rec[PATH_MAX + 8];
+	int err;
 
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		char path[300];
-		int pid;
-
-		if (sscanf(de->d_name, "scxbench-run-%d-", &pid) != 1 || pid <= 0 ||
-		    kill(pid, 0) == 0 || errno != ESRCH)
-			continue;
-		snprintf(path, sizeof(path), "/tmp/%s", de->d_name);
-		pr_info("removing %s, left by a scxbench that died\n", path);
-		remove_tree(path);
-	}
-	closedir(d);
+	if (!t || t[0] != '/')
+		t = "/tmp";
+	if (owner__sweep(t, "scxbench-run-", "owner") > 0)
+		pr_info("removed the work dirs of a scxbench that died\n");
+	if (xsnprintf(buf, len, "%s/scxbench-run-XXXXXX", t))
+		return -ENAMETOOLONG;
+	if (!mkdtemp(buf))
+		return -errno;
+	snprintf(rec, sizeof(rec), "%s/owner", buf);
+	err = owner__write_file(rec);
+	if (err)
+		rmdir(buf);
+	return err;
 }
 
 /* "name=value" pairs of the workload parameters plus the run options */
@@ -117,17 +117,17 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 	struct results *res = NULL;
 	struct sched *sched = NULL;
 	const char **pnames = NULL, **pvalues = NULL;
-	char workdir[80] = "", dur[32], why[256];
+	char workdir[PATH_MAX] = "", dur[32], why[800];
 	struct run_meta meta = { 0 };
 	struct wl_run_ctx ctx = { 0 };
-	bool txn = false, exited_early = false;
+	bool txn = false, exited_early = false, cols_failed = false;
 	const char *collector_failed = NULL, *collector_why = NULL;
 	int collector_err = 0;
 	int64_t run_id = 0;
-	int wl_err = 0;
+	int wl_err = 0, stop_err = 0;
 
 	memset(out, 0, sizeof(*out));
-	snprintf(out->status, sizeof(out->status), "failed");
+	out->status = RUN_FAILED;
 	/* workload grandchildren orphaned by a kill are re-parented to us, so
 	 * that the workload can reap them rather than leave zombies behind */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
@@ -171,8 +171,16 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 
 	rc = sched__start(sched, why, sizeof(why));
 	if (rc) {
-		snprintf(out->detail, sizeof(out->detail), "scheduler did not start: %s", why);
-		snprintf(err, errlen, "%s", out->detail);
+		/* the scheduler's own failure is a result (survival counts it);
+		 * a system that cannot run it is the harness's */
+		out->stage = sched__start_stage(sched);
+		if (out->stage != FAIL_NONE) {
+			out->status = RUN_SCHED_FAILED;
+			out->exit = *sched__start_exit(sched);
+		} else {
+			out->stage = FAIL_ENABLE;
+		}
+		snprintf(out->detail, sizeof(out->detail), "%s", why);
 		goto finish;
 	}
 	pr_debug("run %lld: %s enabled (ops %s)\n", (long long)run_id, sched__name(sched),
@@ -187,12 +195,11 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 			.sched_ext_active = strcmp(sched__kind(sched), "eevdf") != 0,
 		};
 
-		remove_stale_workdirs();
-		snprintf(workdir, sizeof(workdir), "/tmp/scxbench-run-%d-XXXXXX", (int)getpid());
-		if (!mkdtemp(workdir)) {
-			rc = -errno;
+		rc = make_workdir(workdir, sizeof(workdir));
+		if (rc) {
+			out->stage = FAIL_COLLECTOR;
 			snprintf(out->detail, sizeof(out->detail), "cannot create a work dir: %s",
-				 strerror(errno));
+				 strerror(-rc));
 			workdir[0] = 0;
 			goto finish;
 		}
@@ -210,8 +217,16 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 			if (!rc)
 				rc = ops->start(cols[i].state);
 			if (rc) {
+				out->stage = FAIL_COLLECTOR;
 				snprintf(out->detail, sizeof(out->detail), "collector %s failed to start: %s",
 					 ops->name, strerror(-rc));
+				/* collector.h: those that started are stopped, and
+				 * nothing of a run that never ran is stored */
+				for (int j = 0; j < i; j++)
+					if (cols[j].started)
+						cols[j].ops->stop(cols[j].state);
+				cols_failed = true;
+				sched__stop(sched, &out->exit);
 				goto finish;
 			}
 			cols[i].started = true;
@@ -241,26 +256,41 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 		}
 	}
 	exited_early = sched__has_exited(sched);
-	sched__stop(sched, &out->exit);
+	stop_err = sched__stop(sched, &out->exit);
 	sched__add_counters(sched, res);
 
 	if (runner_stop || wl_err == -EINTR) {
-		snprintf(out->status, sizeof(out->status), "aborted");
-		snprintf(out->detail, sizeof(out->detail), "interrupted by a signal");
+		out->status = RUN_ABORTED;
+		snprintf(out->detail, sizeof(out->detail), "interrupted by %s",
+			 runner_stop_signal ? strsignal(runner_stop_signal) : "a signal");
 	} else if (exited_early || (out->exit.valid && out->exit.kind >= SCX_EXIT_ERROR_FIRST)) {
-		snprintf(out->status, sizeof(out->status), "sched_failed");
-		snprintf(out->detail, sizeof(out->detail), "scheduler exited during the run: %s%s%s",
-			 out->exit.reason[0] ? out->exit.reason : "unknown reason",
+		char how[96] = "";
+
+		out->status = RUN_SCHED_FAILED;
+		out->stage = FAIL_RUN;
+		if (out->exit.proc_valid && out->exit.proc_signal)
+			snprintf(how, sizeof(how), " (killed by signal %d)", out->exit.proc_signal);
+		else if (out->exit.proc_valid && out->exit.proc_exit)
+			snprintf(how, sizeof(how), " (exit status %d)", out->exit.proc_exit);
+		snprintf(out->detail, sizeof(out->detail), "scheduler exited during the run%s: %s%s%s",
+			 how, out->exit.reason[0] ? out->exit.reason : "unknown reason",
 			 out->exit.msg[0] ? ": " : "", out->exit.msg);
+	} else if (stop_err) {
+		/* the next run would find sched_ext still busy: not an ok run */
+		out->stage = FAIL_RUN;
+		snprintf(out->detail, sizeof(out->detail), "stopping %s failed: %s (sched_ext did not"
+			 " return to 'disabled')", sched__name(sched), strerror(-stop_err));
 	} else if (collector_failed) {
+		out->stage = FAIL_COLLECTOR;
 		snprintf(out->detail, sizeof(out->detail), "collector %s failed during the run (%s):"
 			 " its data is incomplete", collector_failed,
 			 collector_why ? collector_why : strerror(-collector_err));
 	} else if (wl_err) {
+		out->stage = FAIL_WORKLOAD;
 		snprintf(out->detail, sizeof(out->detail), "workload %s failed: %s", rq->wl->name,
 			 strerror(-wl_err));
 	} else {
-		snprintf(out->status, sizeof(out->status), "ok");
+		out->status = RUN_OK;
 	}
 
 finish:
@@ -275,24 +305,36 @@ finish:
 	for (int i = 0; !rc && i < ncols; i++) {
 		if (cols[i].off_reason[0])
 			rc = store__add_note(st, run_id, cols[i].ops->name, cols[i].off_reason);
-		if (rc || !cols[i].started || cols[i].stop_failed || !strcmp(out->status, "aborted"))
+		if (rc || !cols[i].started || cols[i].stop_failed || cols_failed ||
+		    out->status == RUN_ABORTED)
 			continue;
 		rc = cols[i].ops->store(cols[i].state, st, run_id, res);
 		if (rc)
 			snprintf(err, errlen, "collector %s could not store its data", cols[i].ops->name);
 	}
 	/* collectors add metrics too (trace latencies, scx events) */
-	if (!rc && strcmp(out->status, "aborted") && strcmp(out->status, "failed"))
+	if (!rc && out->status != RUN_ABORTED && out->status != RUN_FAILED)
 		rc = store__add_results(st, run_id, res);
-	if (!rc)
-		rc = store__set_sched_info(st, run_id, sched__ops_name(sched), sched__exec_path(sched),
-					   sched__exec_version(sched));
+	if (!rc) {
+		const struct sched_ident *id = sched__ident(sched);
+		struct run_sched_info si = {
+			.ops = sched__ops_name(sched),
+			.path = id ? id->path : NULL,
+			.sha256 = id ? id->sha256 : NULL,
+			.build_id = id ? id->build_id : NULL,
+			.args = sched__args(sched),
+		};
+
+		rc = store__set_sched_info(st, run_id, &si);
+	}
 	if (!rc)
 		rc = store__set_sched_exit(st, run_id, &out->exit);
 	if (!rc && sched__output_tail(sched) && *sched__output_tail(sched))
-		rc = store__add_sched_output(st, run_id, "exec_tail", sched__output_tail(sched));
+		rc = store__add_sched_output(st, run_id,
+					     strcmp(sched__kind(sched), "exec") ? "libbpf_log" : "exec_tail",
+					     sched__output_tail(sched));
 	if (!rc)
-		rc = store__finish_run(st, run_id, out->status, out->detail);
+		rc = store__finish_run(st, run_id, out->status, out->stage, out->detail);
 	if (!rc)
 		rc = store__txn_commit(st);
 	txn = false;
@@ -308,8 +350,10 @@ finish:
 store_failed:
 	if (txn)
 		store__txn_rollback(st);
+	/* best effort: the run says it could not be stored, not "running" */
 	if (run_id)
-		store__abort_run(st, run_id, err[0] ? err : "could not store the results");
+		store__finish_run(st, run_id, RUN_FAILED, FAIL_STORE,
+				  err[0] ? err : "could not store the results");
 cleanup:
 	for (int i = 0; cols && i < ncols; i++)
 		if (cols[i].ops && cols[i].state && !cols[i].off_reason[0])

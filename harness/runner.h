@@ -4,8 +4,10 @@
  *   store.begin_run -> sched.start -> collectors.create/start -> workload.run
  *   -> collectors.stop -> sched.stop (exit info) -> one transaction with
  *   results, collector rows and the final status.
- * Status: ok; failed (harness/workload error); aborted (SIGINT/SIGTERM);
- * sched_failed (the scheduler exited during the run: exit info kept).
+ * Status (run_status.h): ok; failed (the harness, a collector or the
+ * workload: stage says which); aborted (SIGINT/SIGTERM); sched_failed (the
+ * scheduler could not start, stage exec/load/enable, or left during the
+ * run, stage run: its exit info, process exit and output are kept).
  */
 #ifndef SCXB_RUNNER_H
 #define SCXB_RUNNER_H
@@ -41,14 +43,22 @@ struct run_request {
 
 struct run_outcome {
 	int64_t run_id;
-	char status[16];    /* ok, failed, aborted, sched_failed */
-	char detail[256];
+	enum run_status status;
+	enum fail_stage stage;  /* FAIL_NONE when ok or aborted */
+	char detail[512];
 	struct sched_exit exit;
 };
 
-/* Set by the SIGINT/SIGTERM handler that runner__install_signals() sets. */
+/*
+ * Raised by the SIGINT/SIGTERM handler that runner__install_signals()
+ * sets: the number of such signals received; runner_stop_signal is the
+ * first one's number.
+ */
 extern volatile sig_atomic_t runner_stop;
+extern volatile sig_atomic_t runner_stop_signal;
 int runner__install_signals(void);
+/* 128 + the first stop signal (130 SIGINT, 143 SIGTERM); 1 when none. */
+int runner__signal_exit_code(void);
 
 /*
  * Returns 0 when the run was carried out and stored (whatever its status:

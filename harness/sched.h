@@ -6,7 +6,8 @@
  *                  (refuses if a sched_ext scheduler is active)
  *   simple,vtime - our BPF schedulers in bpf/, via libbpf skeletons
  *   exec:PATH    - an external scheduler binary (e.g. scx_lavd), started
- *                  with execvp, arguments passed through without a shell
+ *                  with execv, arguments passed through without a shell;
+ *                  its arguments are part of its name (sched_spec.h)
  *
  * Lifecycle: sched__new -> sched__start (load, attach, wait until
  * /sys/kernel/sched_ext/state is "enabled" with the expected ops) ->
@@ -27,15 +28,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "results.h"
+#include <limits.h>
 
-/* What the kernel said when the scheduler went away (scx_exit_info). */
-struct sched_exit {
-	bool valid;          /* false for eevdf or when it could not be read */
-	int64_t kind;        /* SCX_EXIT_*: 64 unregistered, 1025 error, 1026 stall */
-	char reason[128];
-	char msg[1024];
-	double time_to_exit_s; /* from start to exit, when it exited by itself */
+#include "results.h"
+#include "run_status.h"
+#include "sched_spec.h"
+
+/*
+ * What an exec: scheduler is, recorded without running it for anything
+ * but the benchmark (no --version probing: scx's C loaders do not know
+ * the flag, and one that ignores unknown flags would start scheduling).
+ */
+struct sched_ident {
+	char path[PATH_MAX];  /* the binary as resolved (PATH, ./, /abs), symlinks followed */
+	char sha256[65];      /* hex digest of the file, "" when unreadable */
+	char build_id[81];    /* hex ELF NT_GNU_BUILD_ID, "" when none (a script) */
 };
 
 struct sched_opts {
@@ -44,15 +51,28 @@ struct sched_opts {
 	bool stall_one;               /* never dispatch one task: watchdog fires */
 	uint32_t timeout_ms;          /* ops.timeout_ms, 0 = kernel default */
 	char **exec_argv;             /* exec: extra args (NULL-terminated) */
-	double start_timeout_s;       /* wait for "enabled", default 10 */
+	double start_timeout_s;       /* wait for "enabled", default 30 */
 };
 
 struct sched;
 
-/* NULL on error with a one-line reason in err (unknown scheduler, ...). */
+/*
+ * spec: a built-in name, or "exec:BINARY [ARGS]" (sched_spec.h);
+ * opts->exec_argv adds arguments after those of spec. NULL on error with a
+ * one-line reason in err (unknown scheduler, no such binary, ...).
+ */
 struct sched *sched__new(const char *spec, const struct sched_opts *opts,
 			 char *err, size_t errlen);
+/*
+ * 0 once sched_ext is enabled with the expected ops. Else -errno with err;
+ * sched__start_stage() then says whether the scheduler itself failed
+ * (FAIL_EXEC, FAIL_LOAD, FAIL_ENABLE: a scheduler failure, with its exit
+ * in sched__start_exit()) or the system did (FAIL_NONE: no sched_ext,
+ * another scheduler active).
+ */
 int sched__start(struct sched *s, char *err, size_t errlen);
+enum fail_stage sched__start_stage(const struct sched *s);
+const struct sched_exit *sched__start_exit(const struct sched *s);
 /* True once the scheduler went away on its own (error, stall, crash). */
 bool sched__has_exited(struct sched *s);
 int sched__stop(struct sched *s, struct sched_exit *ex);
@@ -60,12 +80,15 @@ int sched__stop(struct sched *s, struct sched_exit *ex);
 int sched__add_counters(struct sched *s, struct results *res);
 void sched__free(struct sched *s);
 
-const char *sched__name(const struct sched *s);  /* "simple", "exec:scx_lavd" */
+/* The identity: "simple", "exec:scx_lavd", "exec:scx_lavd --performance" */
+const char *sched__name(const struct sched *s);
 const char *sched__kind(const struct sched *s);  /* "eevdf", "bpf", "exec" */
 const char *sched__ops_name(const struct sched *s); /* root/ops once enabled */
-/* exec: binary path and its --version output; tail of its output. */
-const char *sched__exec_path(const struct sched *s);
-const char *sched__exec_version(const struct sched *s);
+/* exec: the binary (NULL for the others), known once it was started */
+const struct sched_ident *sched__ident(const struct sched *s);
+/* exec: its arguments (NULL-terminated; an empty list for the others) */
+char *const *sched__args(const struct sched *s);
+/* exec: the tail of its output */
 const char *sched__output_tail(const struct sched *s);
 
 /* Names of the built-in schedulers, for `scxbench list schedulers`. */

@@ -115,10 +115,35 @@ struct bpf_sched {
 	struct bpf_link *link;
 };
 
+/*
+ * libbpf's warnings during a start are kept (the last SCHED_TAIL_LEN
+ * bytes): a load the verifier rejects then says why in the run's detail,
+ * and the whole log is stored with the run as the scheduler's output.
+ */
+static char *libbpf_capture;
+
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	int want = level == LIBBPF_DEBUG ? LOG_TRACE : LOG_DEBUG;
 
+	if (libbpf_capture && level != LIBBPF_DEBUG) {
+		char line[1024];
+		size_t have = strlen(libbpf_capture), n;
+		va_list aq;
+
+		va_copy(aq, ap);
+		vsnprintf(line, sizeof(line), fmt, aq);
+		va_end(aq);
+		n = strlen(line);
+		if (have + n > SCHED_TAIL_LEN) {
+			size_t drop = have + n - SCHED_TAIL_LEN;
+
+			drop = drop > have ? have : drop;
+			memmove(libbpf_capture, libbpf_capture + drop, have - drop + 1);
+			have -= drop;
+		}
+		snprintf(libbpf_capture + have, SCHED_TAIL_LEN + 1 - have, "%s", line);
+	}
 	if (log__level() < want)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
@@ -127,14 +152,18 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 static int bpf_start(struct sched *s, char *err, size_t errlen)
 {
 	struct bpf_sched *b = s->priv;
+	char why[800];
 	int ret;
 
+	s->output_tail[0] = 0;
+	libbpf_capture = s->output_tail;
 	libbpf_set_print(libbpf_print);
 	ret = b->def->open(&b->h);
 	if (ret) {
+		s->start_stage = FAIL_LOAD;
 		xsnprintf(err, errlen, "cannot open the BPF scheduler %s: %s", s->name,
 			  strerror(-ret));
-		return ret;
+		goto fail_open;
 	}
 	*b->h.fail_after_enqueues = s->opts.fail_after_enqueues;
 	*b->h.stall_one = s->opts.stall_one;
@@ -144,14 +173,16 @@ static int bpf_start(struct sched *s, char *err, size_t errlen)
 
 	ret = b->def->load(&b->h);
 	if (ret) {
-		xsnprintf(err, errlen,
-			  "cannot load the BPF scheduler %s: %s (-v shows libbpf's log)",
-			  s->name, strerror(-ret));
+		s->start_stage = FAIL_LOAD;
+		sched__telling_lines(s->output_tail, why, sizeof(why));
+		xsnprintf(err, errlen, "cannot load the BPF scheduler %s: %s%s%s", s->name,
+			  strerror(-ret), why[0] ? ": " : " (-v shows libbpf's log)", why);
 		goto fail;
 	}
 	b->link = bpf_map__attach_struct_ops(b->h.ops_map);
 	if (!b->link) {
 		ret = -errno ?: -EINVAL;
+		s->start_stage = FAIL_ENABLE;
 		if (b->h.uei->kind)
 			xsnprintf(err, errlen, "attaching %s failed: %s: %s (%s)", s->name,
 				  strerror(-ret), b->h.uei->reason, b->h.uei->msg);
@@ -160,9 +191,12 @@ static int bpf_start(struct sched *s, char *err, size_t errlen)
 				  strerror(-ret));
 		goto fail;
 	}
+	libbpf_capture = NULL;
 	return 0;
 fail:
 	b->def->destroy(&b->h);
+fail_open:
+	libbpf_capture = NULL;
 	return ret;
 }
 

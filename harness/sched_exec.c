@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * exec: schedulers, external binaries such as scx_lavd. Started with
- * execv on the path resolved through PATH (arguments passed through, no
- * shell), in their own process group so a terminal's ^C reaches scxbench
- * and scxbench decides when the scheduler stops: SIGINT first (scx
- * binaries unregister and print their exit info), SIGKILL after a
- * timeout. PR_SET_PDEATHSIG kills the scheduler if scxbench dies, and
- * its struct_ops link then unloads it.
+ * exec: schedulers, external binaries such as scx_lavd. The binary is
+ * resolved as a shell would (a name through PATH, a path with a slash
+ * from the current directory) and identified by what it is, never by
+ * running it: resolved path, sha256 and ELF build id. Started with execv
+ * (arguments passed through, no shell), in their own process group so a
+ * terminal's ^C reaches scxbench and scxbench decides when the scheduler
+ * stops: SIGINT first (scx binaries unregister and print their exit
+ * info), SIGKILL after a timeout. PR_SET_PDEATHSIG kills the scheduler if
+ * scxbench dies, and its struct_ops link then unloads it.
  *
  * The kernel's exit info only reaches the process that attached the
  * scheduler, so for exec: it is what the output shows: the binary's
@@ -16,6 +18,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,15 +31,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sha2.h>
+
 #include "log.h"
 #include "sched_impl.h"
 #include "util.h"
 
 #define STOP_TIMEOUT_S    5.0
-#define VERSION_TIMEOUT_S 3.0
 
 struct exec_sched {
-	char **argv;     /* argv[0] = name as given, then opts.exec_argv */
+	char path[PATH_MAX]; /* as resolved: what execv runs */
+	char **argv;     /* argv[0] = name as given, then the arguments */
 	pid_t pid;       /* 0 when not running */
 	int status;      /* wait status once reaped */
 	bool reaped;
@@ -93,48 +99,63 @@ static void child_setup(int out_fd, pid_t parent)
 	dup2(out_fd, 2);
 }
 
-/* First line of `PATH --version`, "" when it says nothing in time. */
-static void read_version(const char *path, char *out, size_t len)
+/* sha256 of the file as hex, "" when it cannot be read */
+static void file_sha256(const char *path, char *out)
 {
-	int pfd[2], status;
-	uint64_t deadline;
-	size_t n = 0;
-	pid_t pid, parent = getpid();
+	unsigned char buf[65536];
+	SHA2_CTX ctx;
+	ssize_t n;
+	int fd;
 
 	out[0] = 0;
-	if (pipe2(pfd, O_CLOEXEC))
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return;
-	pid = fork();
-	if (pid < 0) {
-		close(pfd[0]);
-		close(pfd[1]);
-		return;
-	}
-	if (!pid) {
-		child_setup(pfd[1], parent);
-		execl(path, path, "--version", (char *)NULL);
-		_exit(127);
-	}
-	setpgid(pid, pid); /* the child does too: kill(-pid) works either way */
-	close(pfd[1]);
-	deadline = now_mono_ns() + (uint64_t)(VERSION_TIMEOUT_S * 1e9);
-	while (n + 1 < len) {
-		struct pollfd p = { .fd = pfd[0], .events = POLLIN };
-		uint64_t now = now_mono_ns();
-		ssize_t r;
+	SHA256Init(&ctx);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		SHA256Update(&ctx, buf, n);
+	close(fd);
+	if (n == 0)
+		SHA256End(&ctx, out);
+}
 
-		if (now >= deadline || poll(&p, 1, (deadline - now) / 1000000 + 1) <= 0)
-			break;
-		r = read(pfd[0], out + n, len - 1 - n);
-		if (r <= 0)
-			break;
-		n += r;
+/* The ELF NT_GNU_BUILD_ID note as hex, "" when there is none. */
+static void elf_build_id(const char *path, char *out, size_t len)
+{
+	Elf_Scn *scn = NULL;
+	Elf *e;
+	int fd;
+
+	out[0] = 0;
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	e = elf_begin(fd, ELF_C_READ, NULL);
+	while (e && elf_kind(e) == ELF_K_ELF && (scn = elf_nextscn(e, scn))) {
+		GElf_Shdr sh;
+		GElf_Nhdr nh;
+		Elf_Data *d;
+		size_t off = 0, noff, doff;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE || !(d = elf_getdata(scn, NULL)))
+			continue;
+		while ((off = gelf_getnote(d, off, &nh, &noff, &doff)) > 0) {
+			const unsigned char *desc = (const unsigned char *)d->d_buf + doff;
+
+			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
+			    memcmp((const char *)d->d_buf + noff, "GNU", 4))
+				continue;
+			for (size_t i = 0; i < nh.n_descsz && 2 * i + 2 < len; i++)
+				snprintf(out + 2 * i, 3, "%02x", desc[i]);
+			goto done;
+		}
 	}
-	out[n] = 0;
-	close(pfd[0]);
-	kill(-pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	out[strcspn(out, "\n")] = 0;
+done:
+	if (e)
+		elf_end(e);
+	close(fd);
 }
 
 static bool exec_reap(struct exec_sched *e, bool block)
@@ -154,13 +175,24 @@ static bool exec_reap(struct exec_sched *e, bool block)
 static int exec_start(struct sched *s, char *err, size_t errlen)
 {
 	struct exec_sched *e = s->priv;
-	char tmpl[] = "/tmp/scxbench-exec-XXXXXX";
+	const char *tmpdir = getenv("TMPDIR");
+	char tmpl[PATH_MAX];
 	int epfd[2], child_errno = 0, ret;
 	pid_t parent = getpid();
 	ssize_t r;
 
-	read_version(s->exec_path, s->exec_version, sizeof(s->exec_version));
+	/* what it is, read from the file: the run records it */
+	if (!realpath(e->path, s->ident.path))
+		snprintf(s->ident.path, sizeof(s->ident.path), "%s", e->path);
+	file_sha256(s->ident.path, s->ident.sha256);
+	elf_build_id(s->ident.path, s->ident.build_id, sizeof(s->ident.build_id));
+	s->have_ident = true;
 
+	if (xsnprintf(tmpl, sizeof(tmpl), "%s/scxbench-exec-XXXXXX",
+		      tmpdir && tmpdir[0] == '/' ? tmpdir : "/tmp")) {
+		xsnprintf(err, errlen, "TMPDIR too long");
+		return -ENAMETOOLONG;
+	}
 	e->out_fd = mkostemp(tmpl, O_CLOEXEC | O_APPEND);
 	if (e->out_fd < 0) {
 		ret = -errno;
@@ -186,7 +218,7 @@ static int exec_start(struct sched *s, char *err, size_t errlen)
 	if (!e->pid) {
 		close(epfd[0]);
 		child_setup(e->out_fd, parent);
-		execv(s->exec_path, e->argv);
+		execv(e->path, e->argv);
 		child_errno = errno;
 		if (write(epfd[1], &child_errno, sizeof(child_errno)) < 0)
 			_exit(126);
@@ -202,10 +234,12 @@ static int exec_start(struct sched *s, char *err, size_t errlen)
 	if (r == sizeof(child_errno)) {
 		exec_reap(e, true);
 		e->pid = 0;
-		xsnprintf(err, errlen, "cannot execute %s: %s", s->exec_path, strerror(child_errno));
+		s->start_stage = FAIL_EXEC;
+		xsnprintf(err, errlen, "scheduler %s: cannot execute %s: %s", s->name, e->path,
+			  strerror(child_errno));
 		return -child_errno;
 	}
-	pr_debug("sched: started %s as pid %d\n", s->exec_path, e->pid);
+	pr_debug("sched: started %s as pid %d\n", e->path, e->pid);
 	return 0;
 }
 
@@ -339,10 +373,15 @@ static int exec_stop(struct sched *s, struct sched_exit *ex)
 	read_tail(s);
 	if (!e->reaped)
 		return 0;
-	if (WIFEXITED(e->status))
+	ex->proc_valid = true;
+	if (WIFEXITED(e->status)) {
+		ex->proc_exit = WEXITSTATUS(e->status);
 		snprintf(how, sizeof(how), "exit status %d", WEXITSTATUS(e->status));
-	else
+	} else {
+		ex->proc_exit = -1;
+		ex->proc_signal = WTERMSIG(e->status);
 		snprintf(how, sizeof(how), "killed by signal %d", WTERMSIG(e->status));
+	}
 
 	ex->valid = true;
 	parse_exit(s->output_tail, ex);
@@ -394,26 +433,28 @@ int sched_exec__init(struct sched *s, const char *cmd, char *err, size_t errlen)
 		xsnprintf(err, errlen, "exec: needs a binary, e.g. exec:scx_lavd");
 		return -EINVAL;
 	}
-	ret = resolve_path(cmd, s->exec_path, sizeof(s->exec_path));
-	if (ret) {
-		xsnprintf(err, errlen, "exec:%s: %s", cmd,
-			  ret == -ENOENT ? (strchr(cmd, '/') ? "no such file" : "not found in PATH")
-					 : strerror(-ret));
-		return ret;
-	}
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		goto nomem;
 	e->out_fd = -1;
-	while (s->opts.exec_argv && s->opts.exec_argv[n])
+	ret = resolve_path(cmd, e->path, sizeof(e->path));
+	if (ret) {
+		xsnprintf(err, errlen, "exec:%s: %s", cmd,
+			  ret == -ENOENT ? (strchr(cmd, '/') ? "no such file" : "not found in PATH")
+					 : strerror(-ret));
+		free(e);
+		return ret;
+	}
+	while (s->args && s->args[n])
 		n++;
 	e->argv = calloc(n + 2, sizeof(*e->argv));
 	if (!e->argv)
 		goto nomem;
-	/* argv strings are the caller's (sched_opts): they outlive s */
+	/* argv strings are s's (its split spec) or the caller's (sched_opts):
+	 * both outlive e */
 	e->argv[0] = (char *)cmd;
 	for (i = 0; i < n; i++)
-		e->argv[i + 1] = s->opts.exec_argv[i];
+		e->argv[i + 1] = s->args[i];
 	s->priv = e;
 	s->impl = &sched_exec_impl;
 	return 0;

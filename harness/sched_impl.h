@@ -29,7 +29,7 @@ struct sched_impl {
 #define SCHED_TAIL_LEN 4096
 
 struct sched {
-	char name[128];
+	char name[SCHED_NAME_MAX];
 	const struct sched_impl *impl;
 	struct sched_opts opts;
 	char expect_ops[64];    /* "" = accept any ops name (exec:) */
@@ -40,16 +40,25 @@ struct sched {
 	uint64_t start_ns;
 	uint64_t exit_ns;
 	void *priv;             /* per-kind state */
+	/* why start failed: set by the kind (exec, load) or by sched.c */
+	enum fail_stage start_stage;
+	struct sched_exit start_exit;
 	/* exec: */
-	char exec_path[PATH_MAX];
-	char exec_version[256];
+	char **words;           /* the split spec: words[0] "exec:BIN", args */
+	char **args;            /* NULL-terminated: the spec's then opts.exec_argv */
+	bool have_ident;
+	struct sched_ident ident;
 	char output_tail[SCHED_TAIL_LEN + 1];
 };
 
 int sched_bpf__init(struct sched *s, int builtin, char *err, size_t errlen);
+/* cmd: the binary as written (s->args already set) */
 int sched_exec__init(struct sched *s, const char *cmd, char *err, size_t errlen);
 
 extern const struct sched_impl sched_eevdf_impl;
+
+/* sched.c: the lines of a scheduler's output that say why it failed */
+void sched__telling_lines(const char *tail, char *buf, size_t len);
 
 /* Built-in table (sched_bpf.c). */
 struct sched_builtin {

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "store.h"
 #include "store_schema.h"
+#include "json.h"
 #include "util.h"
 
 struct store {
@@ -25,6 +26,7 @@ struct store {
 	char *path;
 	int nr_recovered;
 	bool in_txn;
+	int64_t run_base, cmp_base; /* SCXB_ID_BASE, 0 = none */
 };
 
 sqlite3 *store__db(struct store *st)
@@ -231,6 +233,15 @@ struct store *store__open(const char *path, int flags, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: cannot check for dangling runs", path);
 		goto fail;
 	}
+	{
+		const char *b = getenv("SCXB_ID_BASE");
+		long long r, c;
+
+		if (b && sscanf(b, "run:%lld,cmp:%lld", &r, &c) == 2 && r > 0 && c > 0) {
+			st->run_base = r;
+			st->cmp_base = c;
+		}
+	}
 	return st;
 fail:
 	store__close(st);
@@ -249,6 +260,33 @@ void store__close(struct store *st)
 		sqlite3_close_v2(st->db);
 	free(st->path);
 	free(st);
+}
+
+static int64_t next_id(struct store *st, const char *table)
+{
+	char sql[96];
+	int64_t v = 1;
+
+	snprintf(sql, sizeof(sql), "SELECT coalesce(max(id), 0) + 1 FROM %s", table);
+	if (query_int(st->db, sql, &v) != SQLITE_OK)
+		return -EIO;
+	return v;
+}
+
+int store__next_ids(struct store *st, int64_t *run, int64_t *cmp)
+{
+	int64_t r = next_id(st, "runs"), c = next_id(st, "comparisons");
+
+	if (r < 0 || c < 0)
+		return -EIO;
+	*run = r;
+	*cmp = c;
+	return 0;
+}
+
+int64_t store__id_base(struct store *st, bool comparison)
+{
+	return comparison ? st->cmp_base : st->run_base;
 }
 
 int store__txn_begin(struct store *st)
@@ -328,8 +366,9 @@ int store__begin_run(struct store *st, const struct run_meta *m, int64_t *run_id
 	err = prep(st, &s,
 		   "INSERT INTO runs (uuid, scheduler, sched_kind, workload, status, place, accel,"
 		   " guest_kernel, kernel_release, hostname, cpu_model, ncpus, version, git_sha,"
-		   " cmdline, started_at, pid, boot_id, compare_id, rep, round, label, trace)"
-		   " VALUES (?,?,?,?,'running',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+		   " cmdline, started_at, pid, boot_id, compare_id, rep, round, label, trace, id)"
+		   " VALUES (?,?,?,?,'running',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+		   "  (SELECT max(coalesce(max(id), 0) + 1, ?) FROM runs))");
 	if (err)
 		return err;
 	bind_text(s, 1, uuid);
@@ -357,6 +396,8 @@ int store__begin_run(struct store *st, const struct run_meta *m, int64_t *run_id
 	sqlite3_bind_int(s, 20, m->round);
 	bind_text(s, 21, m->label);
 	sqlite3_bind_int(s, 22, m->trace);
+	/* the id is chosen inside the INSERT: under the write lock */
+	sqlite3_bind_int64(s, 23, st->run_base);
 	err = step_done(st, s);
 	sqlite3_finalize(s);
 	if (err)
@@ -427,21 +468,44 @@ int store__add_results(struct store *st, int64_t run_id, const struct results *r
 	return err;
 }
 
-int store__set_sched_info(struct store *st, int64_t run_id, const char *ops,
-			  const char *path, const char *version)
+int store__set_sched_info(struct store *st, int64_t run_id, const struct run_sched_info *si)
 {
+	char *args = NULL;
+	size_t alen = 0;
 	sqlite3_stmt *s;
-	int err = prep(st, &s, "UPDATE runs SET sched_ops = ?, sched_path = ?, sched_version = ?"
-			       " WHERE id = ?");
+	int err;
 
-	if (err)
+	if (si->args && si->args[0]) {
+		FILE *f = open_memstream(&args, &alen);
+
+		if (!f)
+			return -ENOMEM;
+		fputc('[', f);
+		for (int i = 0; si->args[i]; i++) {
+			fputs(i ? "," : "", f);
+			json_str(f, si->args[i]);
+		}
+		fputc(']', f);
+		if (fclose(f)) {
+			free(args);
+			return -ENOMEM;
+		}
+	}
+	err = prep(st, &s, "UPDATE runs SET sched_ops = ?, sched_path = ?, sched_sha256 = ?,"
+			   " sched_build_id = ?, sched_args = ? WHERE id = ?");
+	if (err) {
+		free(args);
 		return err;
-	bind_text(s, 1, ops && *ops ? ops : NULL);
-	bind_text(s, 2, path && *path ? path : NULL);
-	bind_text(s, 3, version && *version ? version : NULL);
-	sqlite3_bind_int64(s, 4, run_id);
+	}
+	bind_text(s, 1, si->ops && *si->ops ? si->ops : NULL);
+	bind_text(s, 2, si->path && *si->path ? si->path : NULL);
+	bind_text(s, 3, si->sha256 && *si->sha256 ? si->sha256 : NULL);
+	bind_text(s, 4, si->build_id && *si->build_id ? si->build_id : NULL);
+	bind_text(s, 5, args);
+	sqlite3_bind_int64(s, 6, run_id);
 	err = step_done(st, s);
 	sqlite3_finalize(s);
+	free(args);
 	return err;
 }
 
@@ -450,20 +514,33 @@ int store__set_sched_exit(struct store *st, int64_t run_id, const struct sched_e
 	sqlite3_stmt *s;
 	int err;
 
-	if (!ex->valid)
+	if (!ex->valid && !ex->proc_valid)
 		return 0;
 	err = prep(st, &s, "UPDATE runs SET exit_kind = ?, exit_reason = ?, exit_msg = ?,"
-			   " time_to_exit_s = ? WHERE id = ?");
+			   " time_to_exit_s = ?, sched_exit_status = ?, sched_exit_signal = ?"
+			   " WHERE id = ?");
 	if (err)
 		return err;
-	sqlite3_bind_int64(s, 1, ex->kind);
-	bind_text(s, 2, ex->reason);
-	bind_text(s, 3, ex->msg);
+	/* kind 0: an exec: scheduler that printed no exit info */
+	if (ex->valid && ex->kind)
+		sqlite3_bind_int64(s, 1, ex->kind);
+	else
+		sqlite3_bind_null(s, 1);
+	bind_text(s, 2, ex->valid && ex->reason[0] ? ex->reason : NULL);
+	bind_text(s, 3, ex->valid && ex->msg[0] ? ex->msg : NULL);
 	if (ex->time_to_exit_s > 0)
 		sqlite3_bind_double(s, 4, ex->time_to_exit_s);
 	else
 		sqlite3_bind_null(s, 4);
-	sqlite3_bind_int64(s, 5, run_id);
+	if (ex->proc_valid && !ex->proc_signal)
+		sqlite3_bind_int(s, 5, ex->proc_exit);
+	else
+		sqlite3_bind_null(s, 5);
+	if (ex->proc_valid && ex->proc_signal)
+		sqlite3_bind_int(s, 6, ex->proc_signal);
+	else
+		sqlite3_bind_null(s, 6);
+	sqlite3_bind_int64(s, 7, run_id);
 	err = step_done(st, s);
 	sqlite3_finalize(s);
 	return err;
@@ -499,20 +576,22 @@ int store__add_note(struct store *st, int64_t run_id, const char *collector, con
 	return err;
 }
 
-int store__finish_run(struct store *st, int64_t run_id, const char *status, const char *detail)
+int store__finish_run(struct store *st, int64_t run_id, enum run_status status,
+		      enum fail_stage stage, const char *detail)
 {
 	sqlite3_stmt *s;
 	int err = prep(st, &s, "UPDATE runs SET status = ?, status_detail = ?, ended_at = ?,"
 			       " lost_events = COALESCE((SELECT sum(lost) FROM trace_cpus"
-			       "   WHERE run_id = runs.id), 0)"
+			       "   WHERE run_id = runs.id), 0), fail_stage = ?"
 			       " WHERE id = ?");
 
 	if (err)
 		return err;
-	bind_text(s, 1, status);
+	bind_text(s, 1, run_status__name(status));
 	bind_text(s, 2, detail && *detail ? detail : NULL);
 	sqlite3_bind_double(s, 3, now_wall());
-	sqlite3_bind_int64(s, 4, run_id);
+	bind_text(s, 4, fail_stage__name(stage));
+	sqlite3_bind_int64(s, 5, run_id);
 	err = step_done(st, s);
 	sqlite3_finalize(s);
 	return err;
@@ -522,7 +601,7 @@ int store__abort_run(struct store *st, int64_t run_id, const char *detail)
 {
 	if (st->in_txn)
 		store__txn_rollback(st);
-	return store__finish_run(st, run_id, "aborted", detail);
+	return store__finish_run(st, run_id, RUN_ABORTED, FAIL_NONE, detail);
 }
 
 int store__check(struct store *st, char *msg, size_t len)

@@ -46,7 +46,7 @@
 #include <stdint.h>
 
 #include "results.h"
-#include "sched.h"
+#include "run_status.h"
 
 #define STORE_DEFAULT_PATH "scxbench.db"
 
@@ -93,13 +93,21 @@ int store__txn_rollback(struct store *st);
 int store__begin_run(struct store *st, const struct run_meta *m, int64_t *run_id);
 /* Inside a transaction: */
 int store__add_results(struct store *st, int64_t run_id, const struct results *r);
-int store__set_sched_info(struct store *st, int64_t run_id, const char *ops,
-			  const char *path, const char *version);
+/* What the scheduler was (NULL or "" fields are stored as NULL). */
+struct run_sched_info {
+	const char *ops;       /* /sys/kernel/sched_ext/root/ops once enabled */
+	const char *path;      /* exec: the binary as resolved */
+	const char *sha256;
+	const char *build_id;
+	char *const *args;     /* exec: its arguments, NULL-terminated; stored as JSON */
+};
+int store__set_sched_info(struct store *st, int64_t run_id, const struct run_sched_info *si);
 int store__set_sched_exit(struct store *st, int64_t run_id, const struct sched_exit *ex);
 int store__add_sched_output(struct store *st, int64_t run_id, const char *kind, const char *text);
 int store__add_note(struct store *st, int64_t run_id, const char *collector, const char *note);
-/* status: "ok", "failed", "aborted", "sched_failed" */
-int store__finish_run(struct store *st, int64_t run_id, const char *status, const char *detail);
+/* stage: FAIL_NONE for an ok or aborted run */
+int store__finish_run(struct store *st, int64_t run_id, enum run_status status,
+		      enum fail_stage stage, const char *detail);
 /* Outside any transaction: last-resort marking from a signal path's
  * cleanup (not from the handler itself). */
 int store__abort_run(struct store *st, int64_t run_id, const char *detail);
@@ -113,10 +121,35 @@ struct import_opts {
 	/* hostname: the machine that ran the VM (the guest's own name says
 	 * nothing about where a run happened, and baselines match on it) */
 	const char *place, *accel, *guest_kernel, *hostname;
+	/* the command as the user typed it, stored on the imported runs */
+	const char *cmdline;
 	int64_t compare_id; /* 0 = keep none */
 };
+/*
+ * The imported rows' ids here, oldest first. The source's own ids are
+ * kept when none of them is taken here (a guest numbers from
+ * store__next_ids() of this database: its printed ids stay true);
+ * otherwise every imported row is renumbered, in time order.
+ */
+struct import_result {
+	int64_t *run_ids;
+	int nruns;
+	int64_t *cmp_ids;
+	int ncmp;
+	bool renumbered;
+};
+/* res may be NULL; the caller frees res->run_ids and res->cmp_ids. */
 int store__import(struct store *st, const char *src_path, const struct import_opts *o,
-		  char *err, size_t errlen);
+		  struct import_result *res, char *err, size_t errlen);
+
+/*
+ * The ids the next run and comparison would get. A database created
+ * with SCXB_ID_BASE=run:N,cmp:M in the environment numbers its runs from
+ * N and its comparisons from M (how a guest's ids match the host's).
+ */
+int store__next_ids(struct store *st, int64_t *run, int64_t *cmp);
+/* For store*.c: the SCXB_ID_BASE of runs / comparisons, 0 = none. */
+int64_t store__id_base(struct store *st, bool comparison);
 
 /* PRAGMA integrity_check: 0 when "ok", -EIO with SQLite's first finding in
  * msg otherwise. */

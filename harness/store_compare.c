@@ -54,9 +54,12 @@ int store__add_comparison(struct store *st, const struct compare_meta *m, int64_
 			 (unsigned long long)now_mono_ns());
 	err = prep(db, &s,
 		   "INSERT INTO comparisons (uuid, created_at, schedulers, workload, settings, seed,"
-		   " reps, place, status, label) VALUES (?,?,?,?,?,?,?,?,'running',?)");
+		   " reps, place, status, label, id) VALUES (?,?,?,?,?,?,?,?,'running',?,"
+		   " (SELECT max(coalesce(max(id), 0) + 1, ?) FROM comparisons))");
 	if (err)
 		return err;
+	/* SCXB_ID_BASE (a guest numbering after its host's database) */
+	sqlite3_bind_int64(s, 10, store__id_base(st, true));
 	sqlite3_bind_text(s, 1, uuid, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_double(s, 2, now_wall());
 	sqlite3_bind_text(s, 3, m->schedulers, -1, SQLITE_TRANSIENT);

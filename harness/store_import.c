@@ -82,15 +82,64 @@ static int copy_children(sqlite3 *db, const char *table, const char *key, const 
 	return exec(db, sql);
 }
 
+/* SELECT one int64 column into a fresh array */
+static int collect_ids(sqlite3 *db, const char *sql, int64_t **out, int *n)
+{
+	sqlite3_stmt *s;
+	int cap = 0, rc;
+
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		return -EIO;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap) {
+			int64_t *p = realloc(*out, (cap = cap ? cap * 2 : 16) * sizeof(**out));
+
+			if (!p) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			*out = p;
+		}
+		(*out)[(*n)++] = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return -EIO;
+	}
+	return 0;
+}
+
+static int64_t count_of(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *s;
+	int64_t n = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
 int store__import(struct store *st, const char *src_path, const struct import_opts *o,
-		  char *err, size_t errlen)
+		  struct import_result *res, char *err, size_t errlen)
 {
 	sqlite3 *db = store__db(st);
 	char cols[2048], sql[6000], tmp[256];
+	const char *idcol;
 	struct store *src;
 	sqlite3_stmt *s = NULL;
-	int64_t n = 0;
-	int e;
+	int64_t n = 0, clash;
+	bool keep_ids;
+
+	if (res)
+		memset(res, 0, sizeof(*res));
 
 	/* check the source through the normal path (refuses foreign, newer
 	 * or older files) without writing to it: it may be a read-only
@@ -120,29 +169,48 @@ int store__import(struct store *st, const char *src_path, const struct import_op
 	    exec(db, "DELETE FROM temp.runmap") || exec(db, "DELETE FROM temp.cmpmap"))
 		goto rollback;
 
+	/*
+	 * Keep the source's ids when none is taken here: a guest numbers its
+	 * rows after this database's (SCXB_ID_BASE), so the ids it printed
+	 * stay true. Else renumber everything imported, oldest first.
+	 */
+	if (exec(db, "CREATE TEMP TABLE IF NOT EXISTS newruns (uuid TEXT PRIMARY KEY)") ||
+	    exec(db, "DELETE FROM temp.newruns") ||
+	    exec(db, "INSERT INTO temp.newruns SELECT uuid FROM src.runs"
+		     " WHERE uuid NOT IN (SELECT uuid FROM main.runs)") ||
+	    exec(db, "CREATE TEMP TABLE IF NOT EXISTS newcmpu (uuid TEXT PRIMARY KEY)") ||
+	    exec(db, "DELETE FROM temp.newcmpu") ||
+	    exec(db, "INSERT INTO temp.newcmpu SELECT uuid FROM src.comparisons"
+		     " WHERE uuid NOT IN (SELECT uuid FROM main.comparisons)"))
+		goto rollback;
+	clash = count_of(db, "SELECT (SELECT count(*) FROM src.runs WHERE uuid IN temp.newruns"
+			     "  AND id IN (SELECT id FROM main.runs))"
+			     " + (SELECT count(*) FROM src.comparisons WHERE uuid IN temp.newcmpu"
+			     "  AND id IN (SELECT id FROM main.comparisons))");
+	if (clash < 0)
+		goto rollback;
+	keep_ids = clash == 0;
+	idcol = keep_ids ? NULL : "id";
+
 	/* comparisons first: runs point at them */
-	if (column_list(db, "comparisons", "id", "", cols, sizeof(cols)))
+	if (column_list(db, "comparisons", idcol, "", cols, sizeof(cols)))
 		goto rollback;
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO main.comparisons (%s) SELECT %s FROM src.comparisons"
-		 " WHERE uuid NOT IN (SELECT uuid FROM main.comparisons)", cols, cols);
+		 " WHERE uuid IN (SELECT uuid FROM temp.newcmpu) ORDER BY created_at, id",
+		 cols, cols);
 	if (exec(db, sql) ||
 	    exec(db, "INSERT INTO temp.cmpmap SELECT s.id, m.id FROM src.comparisons s"
 		     " JOIN main.comparisons m ON m.uuid = s.uuid"))
 		goto rollback;
 
-	/* runs not yet present (a guest's run still 'running' was marked
-	 * aborted when the source was opened above) */
-	if (column_list(db, "runs", "id", "", cols, sizeof(cols)))
-		goto rollback;
-	if (exec(db, "CREATE TEMP TABLE IF NOT EXISTS newruns (uuid TEXT PRIMARY KEY)") ||
-	    exec(db, "DELETE FROM temp.newruns") ||
-	    exec(db, "INSERT INTO temp.newruns SELECT uuid FROM src.runs"
-		     " WHERE uuid NOT IN (SELECT uuid FROM main.runs)"))
+	/* runs not yet present (one still 'running' in the source is marked
+	 * aborted below: the read-only open above changes nothing) */
+	if (column_list(db, "runs", idcol, "", cols, sizeof(cols)))
 		goto rollback;
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO main.runs (%s) SELECT %s FROM src.runs"
-		 " WHERE uuid IN (SELECT uuid FROM temp.newruns)", cols, cols);
+		 " WHERE uuid IN (SELECT uuid FROM temp.newruns) ORDER BY started_at, id", cols, cols);
 	if (exec(db, sql) ||
 	    exec(db, "INSERT INTO temp.runmap SELECT s.id, m.id FROM src.runs s"
 		     " JOIN main.runs m ON m.uuid = s.uuid WHERE s.uuid IN (SELECT uuid FROM temp.newruns)"))
@@ -154,7 +222,7 @@ int store__import(struct store *st, const char *src_path, const struct import_op
 			       " compare_id = (SELECT new FROM temp.cmpmap WHERE old = runs.compare_id),"
 			       " place = COALESCE(?1, place), accel = COALESCE(?2, accel),"
 			       " guest_kernel = COALESCE(?3, guest_kernel),"
-			       " hostname = COALESCE(?4, hostname)"
+			       " hostname = COALESCE(?4, hostname), cmdline = COALESCE(?5, cmdline)"
 			       " WHERE id IN (SELECT new FROM temp.runmap)", -1, &s, NULL) != SQLITE_OK)
 		goto rollback;
 	if (o && o->place)
@@ -165,6 +233,8 @@ int store__import(struct store *st, const char *src_path, const struct import_op
 		sqlite3_bind_text(s, 3, o->guest_kernel, -1, SQLITE_TRANSIENT);
 	if (o && o->hostname)
 		sqlite3_bind_text(s, 4, o->hostname, -1, SQLITE_TRANSIENT);
+	if (o && o->cmdline)
+		sqlite3_bind_text(s, 5, o->cmdline, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		goto rollback;
 	sqlite3_finalize(s);
@@ -190,11 +260,17 @@ int store__import(struct store *st, const char *src_path, const struct import_op
 	    copy_children(db, "comparison_results", "compare_id", "newcmp"))
 		goto rollback;
 
-	e = sqlite3_prepare_v2(db, "SELECT count(*) FROM temp.runmap", -1, &s, NULL);
-	if (e == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	s = NULL;
+	n = count_of(db, "SELECT count(*) FROM temp.runmap");
+	if (n < 0)
+		goto rollback;
+	if (res) {
+		res->renumbered = !keep_ids;
+		if (collect_ids(db, "SELECT m.new FROM temp.runmap m JOIN main.runs r ON r.id = m.new"
+				    " ORDER BY r.started_at, r.id", &res->run_ids, &res->nruns) ||
+		    collect_ids(db, "SELECT id FROM main.comparisons WHERE uuid IN temp.newcmpu"
+				    " ORDER BY created_at, id", &res->cmp_ids, &res->ncmp))
+			goto rollback;
+	}
 	if (store__txn_commit(st))
 		goto detach;
 	exec(db, "DETACH DATABASE src");
@@ -204,6 +280,11 @@ rollback:
 	sqlite3_finalize(s);
 	s = NULL;
 	store__txn_rollback(st);
+	if (res) {
+		free(res->run_ids);
+		free(res->cmp_ids);
+		memset(res, 0, sizeof(*res));
+	}
 detach:
 	exec(db, "DETACH DATABASE src");
 	snprintf(err, errlen, "import of %s failed: %s", src_path, sqlite3_errmsg(db));

@@ -15,11 +15,12 @@
 #include <stdint.h>
 
 #include "hist.h"
+#include "sched_spec.h"
 #include "store.h"
 
 struct q_run {
 	int64_t id;
-	char scheduler[64], sched_kind[16], workload[32], status[16];
+	char scheduler[SCHED_NAME_MAX], sched_kind[16], workload[32], status[16];
 	char place[8], accel[8], guest_kernel[128], kernel_release[128];
 	char hostname[128], cpu_model[128], version[32], git_sha[40];
 	int ncpus, rep, round, trace;
@@ -115,7 +116,7 @@ int store__q_last_compare(struct store *st, int64_t *id);
 
 /* Comparison results rows (export, report from a stored table). */
 struct q_result {
-	char metric[64], scheduler[64], unit[16], verdict[32];
+	char metric[64], scheduler[SCHED_NAME_MAX], unit[16], verdict[32];
 	int better, n, survived, total;
 	double median, mean, stddev, cov, ci_lo, ci_hi;
 	double delta_pct, delta_lo, delta_hi, p_value, p_holm, effect;

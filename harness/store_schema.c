@@ -165,6 +165,17 @@ static const char *const migrations[] = {
 	"  verdict TEXT,"
 	"  PRIMARY KEY (compare_id, metric, scheduler)"
 	");",
+	/* 2: what an exec: scheduler is (never --version: its path, digest,
+	 * build id, arguments), how a run failed as data (the stage, the
+	 * scheduler process's exit), and owner start times for recovery */
+	"ALTER TABLE runs ADD COLUMN sched_args TEXT;"          /* JSON array */
+	"ALTER TABLE runs ADD COLUMN sched_sha256 TEXT;"
+	"ALTER TABLE runs ADD COLUMN sched_build_id TEXT;"
+	"ALTER TABLE runs ADD COLUMN fail_stage TEXT CHECK (fail_stage IN"
+	"  ('exec','load','enable','run','collector','workload','store'));"
+	"ALTER TABLE runs ADD COLUMN sched_exit_status INTEGER;" /* exit code, process */
+	"ALTER TABLE runs ADD COLUMN sched_exit_signal INTEGER;"
+	"ALTER TABLE runs ADD COLUMN pid_start INTEGER;",       /* owner start time */
 };
 
 int store_schema__version(void)

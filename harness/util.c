@@ -185,3 +185,10 @@ int xsnprintf(char *buf, size_t len, const char *fmt, ...)
 		return -EINVAL;
 	return (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
+
+bool stderr_is_tty(void)
+{
+	const char *e = getenv("SCXB_STDERR_TTY");
+
+	return isatty(STDERR_FILENO) || (e && !strcmp(e, "1"));
+}

@@ -31,6 +31,12 @@ int write_text_file(const char *path, const char *s);
 int host_cpu_model(char *buf, size_t len);
 int host_ncpus(void);
 
+/*
+ * Is stderr a terminal? Also true with SCXB_STDERR_TTY=1: a VM guest's
+ * stderr is a file that the host forwards to its own terminal.
+ */
+bool stderr_is_tty(void);
+
 /* snprintf that reports truncation as -ENAMETOOLONG. */
 int xsnprintf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

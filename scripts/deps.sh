@@ -7,8 +7,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# clang-16 beside bookworm's default clang 14: 14 emits no BTF type tags,
+# so schedulers users build with __kptr fields (scx_flatcg, scx_nest) are
+# rejected by the verifier. libmd: sha256 of exec: scheduler binaries.
 PACKAGES=(
-	build-essential clang llvm pkg-config make git
+	build-essential clang clang-16 llvm pkg-config make git libmd-dev
 	libbpf-dev bpftool libelf-dev zlib1g-dev libzstd-dev
 	libtracefs-dev libtraceevent-dev libsqlite3-dev sqlite3
 	gnuplot-nox qemu-system-x86 busybox-static cpio zstd xz-utils dpkg-dev

@@ -1,19 +1,24 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build the initramfs of the scxbench QEMU guest (harness/vm.c calls this
-# for every boot; it takes well under a second):
+# Build the initramfs of the scxbench QEMU guest (harness/vm_guest.c calls
+# this for every boot; it takes well under a second). The guest runs the
+# host's own files (its / is shared); this only has to get it there:
 #
-#   /init              scripts/guest-init (busybox sh)
+#   /init              scripts/guest-init (busybox sh), or --init PATH
 #   /bin/busybox       the host's busybox, which must be static
-#   /scxbench          the static scxbench binary (--binary)
 #   /lib/modules/*.ko  the --module's and what they depend on, decompressed
 #                      (busybox insmod cannot read .ko.xz), and
 #   /modules.order     the order to insmod them in (dependencies first)
-#   extra files        --file SRC:DEST (e.g. /argv.sh, /mode from vm.c)
+#   extra files        --file SRC:DEST (e.g. /scxb.conf from vm_guest.c)
+#   /scxbench          --binary PATH: a static binary to run from the
+#                      initramfs itself (the benchmark of the old design)
 #
-# Usage: scripts/mkinitramfs.sh --out FILE [--binary PATH] [--modules-dir DIR]
-#          [--module NAME]... [--file SRC:DEST]... [--gzip]
+# Usage: scripts/mkinitramfs.sh --out FILE [--init PATH] [--binary PATH]
+#          [--modules-dir DIR] [--module NAME]... [--optional-module NAME]...
+#          [--file SRC:DEST]... [--gzip]
+# An --optional-module that is not in the modules dir is skipped (a kernel
+# without a readable config may have it built in).
 # The archive is an uncompressed newc cpio unless --gzip: the kernel unpacks
 # it faster than gunzip would, and it never leaves this machine.
 set -eu
@@ -23,19 +28,23 @@ die() { echo "mkinitramfs: error: $*" >&2; exit 1; }
 here=$(dirname "$(readlink -f "$0")")
 out=
 binary=
+init=
 mdir=
 modules=
+optional=
 files=
 gz=0
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--out|--binary|--modules-dir|--module|--file)
+	--out|--binary|--init|--modules-dir|--module|--optional-module|--file)
 		[ $# -ge 2 ] || die "$1 needs a value"
 		case "$1" in
 		--out) out=$2 ;;
 		--binary) binary=$2 ;;
+		--init) init=$2 ;;
 		--modules-dir) mdir=$2 ;;
 		--module) modules="$modules $2" ;;
+		--optional-module) optional="$optional $2" ;;
 		--file) files="$files
 $2" ;;
 		esac
@@ -56,14 +65,15 @@ bb=$(readlink -f "$bb")
 if command -v file >/dev/null 2>&1 && ! file -L "$bb" | grep -q 'statically linked'; then
 	die "$bb is not statically linked (apt-get install busybox-static)"
 fi
-[ -r "$here/guest-init" ] || die "$here/guest-init is missing"
+[ -n "$init" ] || init=$here/guest-init
+[ -r "$init" ] || die "$init is missing"
 
 stage=$(mktemp -d "${TMPDIR:-/tmp}/scxb-initrd.XXXXXX")
 trap 'rm -rf "$stage"' EXIT INT TERM
 mkdir -p "$stage/bin" "$stage/sbin" "$stage/dev" "$stage/proc" "$stage/sys" \
 	"$stage/tmp" "$stage/run" "$stage/lib/modules"
 cp "$bb" "$stage/bin/busybox"
-cp "$here/guest-init" "$stage/init"
+cp "$init" "$stage/init"
 chmod 755 "$stage/init" "$stage/bin/busybox"
 if [ -n "$binary" ]; then
 	[ -x "$binary" ] || die "binary '$binary' is not executable"
@@ -71,16 +81,21 @@ if [ -n "$binary" ]; then
 fi
 
 # Copy one module and, first, its dependencies (read from the .modinfo
-# strings of the .ko: the Debian package ships no modules.dep).
+# strings of the .ko: the Debian package ships no modules.dep). A second
+# argument "optional": return 1 instead of dying when it is not there.
 add_module() {
 	# `local` (dash, busybox, bash): the recursion would clobber globals.
-	local name alt src dst deps d
+	local name alt src dst deps d opt
 	name=$1
+	opt=${2:-}
 	case " $(tr '\n' ' ' < "$stage/modules.order") " in *" $name.ko "*) return 0 ;; esac
 	alt=$(echo "$name" | tr '_-' '-_')
 	src=$(find "$mdir" \( -name "$name.ko" -o -name "$name.ko.*" -o -name "$alt.ko" \
 		-o -name "$alt.ko.*" \) -print 2>/dev/null | head -n1)
-	[ -n "$src" ] || die "module '$name' not found under $mdir"
+	if [ -z "$src" ]; then
+		[ -n "$opt" ] && return 1
+		die "module '$name' not found under $mdir"
+	fi
 	dst=$stage/lib/modules/$name.ko
 	case "$src" in
 	*.ko.xz) xz -dc "$src" > "$dst" ;;
@@ -100,6 +115,11 @@ if [ -n "$modules" ]; then
 	[ -n "$mdir" ] && [ -d "$mdir" ] || die "--module given but modules dir '$mdir' is missing"
 	for m in $modules; do
 		add_module "$m"
+	done
+fi
+if [ -n "$optional" ] && [ -n "$mdir" ] && [ -d "$mdir" ]; then
+	for m in $optional; do
+		add_module "$m" optional || echo "mkinitramfs: $m not in $mdir: assuming it is built in" >&2
 	done
 fi
 

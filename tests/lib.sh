@@ -33,3 +33,12 @@ pid_running() {
 	[ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
 }
 need_root() { [ "$(id -u)" = 0 ] || skip_all "needs root"; }
+# owned_dirs DIR PREFIX PID: the folders DIR/PREFIX* whose owner record
+# (harness/owner.h: an "owner" file, "pid=N boot=... start=...") names PID
+owned_dirs() {
+	local d
+	for d in "$1/$2"*; do
+		[ -f "$d/owner" ] && grep -q "^pid=$3 " "$d/owner" && echo "$d"
+	done
+	return 0
+}

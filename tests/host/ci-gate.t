@@ -15,13 +15,9 @@ plan 23
 
 # the helper, built against the very objects of this build
 MK=$TMP/mkhistory
-LIBBPF=-lbpf; [ -f "$ROOT/build/libbpf/lib/libbpf.a" ] && LIBBPF=$ROOT/build/libbpf/lib/libbpf.a
-objs=$(ls "$ROOT"/build/obj/{harness,workloads,collectors,reports}/*.o | grep -v '/harness/main\.o$')
-if ! (cd "$ROOT" && cc -std=gnu11 -O2 -D_GNU_SOURCE -Iharness -Iworkloads -Icollectors -Ireports -Ibuild \
-	-o "$MK" tests/host/mkhistory.c $objs $LIBBPF -ltracefs -ltraceevent -lsqlite3 -lelf -lz -lzstd \
-	-lm -lpthread -ldl) >"$TMP/cc.log" 2>&1; then
-	cat "$TMP/cc.log" | sed 's/^/# /' | tail -5
-	skip_all "could not build tests/host/mkhistory.c"
+if ! make -s -C "$ROOT" build/tests/mkhistory >"$TMP/cc.log" 2>&1 || ! cp "$ROOT/build/tests/mkhistory" "$MK"; then
+	fail "build tests/host/mkhistory.c" "$(tail -5 "$TMP/cc.log")"
+	exit 1
 fi
 
 cd "$TMP"

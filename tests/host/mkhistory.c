@@ -136,11 +136,11 @@ int main(int argc, char **argv)
 					snprintf(ex.reason, sizeof(ex.reason), "runnable task stall");
 					snprintf(ex.msg, sizeof(ex.msg), "watchdog failed to check in for 30s");
 					store__set_sched_exit(st, id, &ex);
-					store__finish_run(st, id, "sched_failed",
+					store__finish_run(st, id, RUN_SCHED_FAILED, FAIL_RUN,
 							  "scheduler exited during the run: runnable task stall");
 				} else {
 					store__add_results(st, id, res);
-					store__finish_run(st, id, "ok", NULL);
+					store__finish_run(st, id, RUN_OK, FAIL_NONE, NULL);
 				}
 				if (store__txn_commit(st))
 					return 2;

@@ -15,7 +15,7 @@ n=$(grep -cE ' (better|worse|different)$' "$TMP/out")
 [ "$n" = 0 ] && grep -q 'no significant difference' "$TMP/out" &&
 	pass "A/A: no metric significantly different" ||
 	fail "A/A: no metric significantly different" "$(grep -E ' (better|worse)$' "$TMP/out" | head -3)"
-[ "$(sql "$DB" "SELECT seed || ' ' || reps || ' ' || status || ' ' || schedulers FROM comparisons")" = "7 3 done eevdf,eevdf" ] &&
+[ "$(sql "$DB" "SELECT seed || ' ' || reps || ' ' || status || ' ' || replace(schedulers, char(10), ',') FROM comparisons")" = "7 3 done eevdf,eevdf" ] &&
 	pass "comparison stored with seed, reps, status" || fail "comparison stored" "$(sql "$DB" 'SELECT * FROM comparisons')"
 [ "$(sql "$DB" "SELECT COUNT(*) FROM runs WHERE compare_id = 1 AND status = 'ok'")" = 6 ] &&
 	[ "$(sql "$DB" "SELECT COUNT(DISTINCT round) FROM runs WHERE compare_id = 1")" = 3 ] &&

@@ -156,9 +156,9 @@ int main(int argc, char **argv)
 			store__set_sched_exit(st, run_id, &ex);
 			store__add_scx_dump(st, run_id, 0, "CPU 0: nr_run=3 <script>x</script> & \"q\"");
 			store__add_scx_dump(st, run_id, 1, "  R scxb-hog0[2000] -12ms");
-			store__finish_run(st, run_id, "sched_failed", "scheduler exited: stall");
+			store__finish_run(st, run_id, RUN_SCHED_FAILED, FAIL_RUN, "scheduler exited: stall");
 		} else {
-			store__finish_run(st, run_id, "ok", NULL);
+			store__finish_run(st, run_id, RUN_OK, FAIL_NONE, NULL);
 		}
 		if (store__txn_commit(st))
 			return 2;

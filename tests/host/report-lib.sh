@@ -6,15 +6,9 @@
 GEN=$TMP/report-gen
 
 build_gen() {
-	local O=$ROOT/build/obj objs
-	objs="$O/harness/log.o $O/harness/util.o $O/harness/results.o $O/harness/store.o
-	      $O/harness/store_schema.o $O/harness/store_trace.o $O/harness/store_import.o
-	      $O/harness/store_query.o $O/harness/store_compare.o $O/harness/stats.o
-	      $O/workloads/hist.o"
-	make -s -C "$ROOT" ${objs//$ROOT\//} >"$TMP/build.log" 2>&1 &&
-	cc -O2 -g -std=gnu11 -D_GNU_SOURCE -I"$ROOT/harness" -I"$ROOT/workloads" \
-		-I"$ROOT/collectors" -o "$GEN" "$ROOT/tests/host/report-gen.c" \
-		$objs -lsqlite3 -lm >>"$TMP/build.log" 2>&1
+	# built by the Makefile against this build's objects (make helpers)
+	make -s -C "$ROOT" build/tests/report-gen >"$TMP/build.log" 2>&1 &&
+	cp "$ROOT/build/tests/report-gen" "$GEN"
 }
 
 gen_db() { "$GEN" "$@"; }

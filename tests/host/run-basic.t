@@ -91,10 +91,10 @@ kill -KILL $pid
 wait $pid 2>/dev/null
 sleep 0.5
 pkill -KILL '^scxb-hog' 2>/dev/null
-left=$(ls -d /tmp/scxbench-run-$pid-* 2>/dev/null | wc -l)
+left=$(owned_dirs /tmp scxbench-run- $pid | wc -l)
 run --workload cpu --duration 0.5 >/dev/null 2>&1
 "$SCXB" run eevdf --workload cpu --duration 0.5 --db "$DB" -q >/dev/null 2>&1
-gone=$(ls -d /tmp/scxbench-run-$pid-* 2>/dev/null | wc -l)
+gone=$(owned_dirs /tmp scxbench-run- $pid | wc -l)
 [ "$left" = 1 ] && [ "$gone" = 0 ] && pass "a SIGKILLed run's work dir is removed by the next run" \
 	|| fail "a SIGKILLed run's work dir is removed by the next run" "left $left, after $gone"
 inst=$(ls /sys/kernel/tracing/instances 2>/dev/null | grep -c "^scxbench-$pid-")

@@ -20,17 +20,9 @@ fi
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI missing"
 
 build_tools() {
-	local O=$ROOT/build/obj objs
-	objs="$O/harness/log.o $O/harness/util.o $O/harness/results.o $O/harness/store.o
-	      $O/harness/store_schema.o $O/harness/store_trace.o $O/harness/store_import.o
-	      $O/workloads/hist.o $O/collectors/registry.o $O/collectors/tracefs_record.o
-	      $O/collectors/tracefs_parse.o $O/collectors/scx.o $O/collectors/system.o"
-	make -s -C "$ROOT" ${objs//$ROOT\//} >"$T/build.log" 2>&1 &&
-	cc -O2 -g -std=gnu11 -D_GNU_SOURCE -I"$ROOT/harness" -I"$ROOT/workloads" \
-		-I"$ROOT/collectors" -o "$T/trace_driver" "$ROOT/tests/host/trace_driver.c" \
-		$objs -ltracefs -ltraceevent -lsqlite3 -lpthread -lm >>"$T/build.log" 2>&1 &&
-	cc -O2 -Wall -o "$T/trace_helper" "$ROOT/tests/host/trace_helper.c" -lpthread \
-		>>"$T/build.log" 2>&1
+	# built by the Makefile against this build's objects (make helpers)
+	make -s -C "$ROOT" build/tests/trace_driver build/tests/trace_helper >"$T/build.log" 2>&1 &&
+	cp "$ROOT/build/tests/trace_driver" "$ROOT/build/tests/trace_helper" "$T/"
 }
 
 # live (not zombie) trace recorder processes: the collector's readers

@@ -65,7 +65,7 @@ static int reparse(const char *db, const char *dir, bool keep_events)
 	rc = trace_parse__run(&in, st, run_id, res);
 	if (!rc)
 		rc = store__add_results(st, run_id, res);
-	store__finish_run(st, run_id, rc ? "failed" : "ok", NULL);
+	store__finish_run(st, run_id, rc ? RUN_FAILED : RUN_OK, rc ? FAIL_COLLECTOR : FAIL_NONE, NULL);
 	if (store__txn_commit(st))
 		rc = -EIO;
 	m = results__find_metric(res, "trace_events");
@@ -183,7 +183,7 @@ stop:
 		}
 	}
 	store__add_results(st, run_id, res);
-	store__finish_run(st, run_id, status_s, NULL);
+	store__finish_run(st, run_id, run_status__parse(status_s), strcmp(status_s, "ok") ? FAIL_COLLECTOR : FAIL_NONE, NULL);
 	if (store__txn_commit(st))
 		fprintf(stderr, "trace_driver: commit failed\n");
 	else

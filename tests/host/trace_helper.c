@@ -15,7 +15,9 @@
  *   kernel accounts it (/proc/thread-self/schedstat).
  * Prints "pid NAME PID" / "tid NAME TID" for the measured tasks.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <sched.h>
 
 #include <errno.h>

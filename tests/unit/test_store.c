@@ -80,7 +80,7 @@ UNIT_TEST(store_round_trip)
 	      "a begun run is visible as running before its results");
 	CHECK(store__txn_begin(st) == 0, "txn");
 	CHECK(store__add_results(st, id, r) == 0, "add_results");
-	CHECK(store__finish_run(st, id, "ok", NULL) == 0, "finish");
+	CHECK(store__finish_run(st, id, RUN_OK, FAIL_NONE, NULL) == 0, "finish");
 	CHECK(store__txn_commit(st) == 0, "commit");
 	store__close(st);
 	results__free(r);
@@ -206,7 +206,7 @@ UNIT_TEST(store_import_remaps_and_dedupes)
 		add_run(st, "simple", &id);
 		store__txn_begin(st);
 		store__add_results(st, id, r);
-		store__finish_run(st, id, "ok", NULL);
+		store__finish_run(st, id, RUN_OK, FAIL_NONE, NULL);
 		store__txn_commit(st);
 	}
 	store__close(st);
@@ -215,10 +215,10 @@ UNIT_TEST(store_import_remaps_and_dedupes)
 	st = store__open(a, STORE_CREATE, err, sizeof(err));
 	CHECK(st, "open a");
 	add_run(st, "eevdf", &id); /* occupies id 1 so that ids must be remapped */
-	store__finish_run(st, id, "ok", NULL);
-	n = store__import(st, b, &io, err, sizeof(err));
+	store__finish_run(st, id, RUN_OK, FAIL_NONE, NULL);
+	n = store__import(st, b, &io, NULL, err, sizeof(err));
 	CHECK(n == 3, "imported 3 runs (got %d: %s)", n, err);
-	n = store__import(st, b, &io, err, sizeof(err));
+	n = store__import(st, b, &io, NULL, err, sizeof(err));
 	CHECK(n == 0, "second import adds nothing (got %d)", n);
 	store__close(st);
 	CHECK(q_int(a, "SELECT count(*) FROM runs") == 4, "4 runs");

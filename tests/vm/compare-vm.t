@@ -29,7 +29,7 @@ n=$(sql c.db "SELECT count(*) FROM runs WHERE status = 'ok' AND place = 'vm' AND
 [ "$n" = 10 ] && pass "10 ok runs stored, place vm" || fail "$n ok vm runs, want 10" "$(sql c.db 'SELECT scheduler, status, status_detail FROM runs')"
 k=$(sql c.db "SELECT count(*) FROM runs WHERE exit_kind = 64 AND sched_ops LIKE 'scxb_%'")
 [ "$k" = 10 ] && pass "every run unloaded cleanly (exit kind 64, ops recorded)" || fail "exit kind 64 in $k of 10 runs"
-c=$(sql c.db "SELECT count(*) FROM comparisons WHERE status = 'done' AND schedulers = 'simple,vtime' AND place = 'vm'")
+c=$(sql c.db "SELECT count(*) FROM comparisons WHERE status = 'done' AND replace(schedulers, char(10), ',') = 'simple,vtime' AND place = 'vm'")
 [ "$c" = 1 ] && pass "comparison stored as done, place vm" || fail "comparison row" "$(sql c.db 'SELECT * FROM comparisons')"
 v=$(sql c.db "SELECT verdict FROM comparison_results WHERE scheduler = 'vtime' AND metric = 'wakeup_lat_p99'")
 [ "$v" = better ] && pass "vtime's probe p99 wakeup latency: better than FIFO" \
