@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "ci_config.h"
+#include "sched_spec.h"
 #include "util.h"
 
 #define MAX_PENDING 64
@@ -215,43 +216,28 @@ static void ci_key(struct parser *p, int line, const char *k, const char *v)
 	}
 }
 
-/* exec arguments: split on blanks, "..." groups (no escapes inside) */
+/* exec arguments: the grammar of scheduler names (sched_spec.h) */
 static int split_args(struct ci_sched *s, const char *v)
 {
-	const char *q = v;
+	char **words, err[128];
+	int n, rc;
 
-	while (*q) {
-		char buf[256];
-		size_t n = 0;
-
-		while (*q == ' ' || *q == '\t')
-			q++;
-		if (!*q)
+	rc = sched_spec__split(v, &words, &n, err, sizeof(err));
+	if (rc)
+		return rc;
+	for (int i = 0; i < n && !rc; i++) {
+		if (s->argc >= CI_MAX_ARGS) {
+			rc = -E2BIG;
 			break;
-		while (*q && *q != ' ' && *q != '\t') {
-			if (*q == '"') {
-				const char *e = strchr(q + 1, '"');
-
-				if (!e)
-					return -EINVAL;
-				while (++q < e && n < sizeof(buf) - 1)
-					buf[n++] = *q;
-				q = e + 1;
-				continue;
-			}
-			if (n < sizeof(buf) - 1)
-				buf[n++] = *q;
-			q++;
 		}
-		buf[n] = 0;
-		if (s->argc >= CI_MAX_ARGS)
-			return -E2BIG;
-		s->argv[s->argc] = strdup(buf);
+		s->argv[s->argc] = strdup(words[i]);
 		if (!s->argv[s->argc])
-			return -ENOMEM;
-		s->argc++;
+			rc = -ENOMEM;
+		else
+			s->argc++;
 	}
-	return 0;
+	sched_spec__free(words);
+	return rc;
 }
 
 static void sched_key(struct parser *p, int line, const char *k, const char *v)
@@ -268,7 +254,7 @@ static void sched_key(struct parser *p, int line, const char *k, const char *v)
 		}
 		rc = split_args(s, v);
 		if (rc == -EINVAL)
-			perr(p, line, "args: unmatched \"");
+			perr(p, line, "args: unmatched quote");
 		else if (rc == -E2BIG)
 			perr(p, line, "args: more than %d arguments", CI_MAX_ARGS);
 		else if (rc)
@@ -278,8 +264,11 @@ static void sched_key(struct parser *p, int line, const char *k, const char *v)
 			perr(p, line, "timeout-ms = %s: not a time from 1 to 3600000 ms", v);
 		else
 			s->timeout_ms = (uint32_t)n;
+	} else if (!strcmp(k, "enable-timeout")) {
+		if (parse_duration(v, 0.1, 3600, &s->enable_timeout_s))
+			perr(p, line, "enable-timeout = %s: not a duration from 100ms to 1h (e.g. 60s)", v);
 	} else {
-		perr(p, line, "unknown key '%s' in [scheduler] (args, timeout-ms)", k);
+		perr(p, line, "unknown key '%s' in [scheduler] (args, timeout-ms, enable-timeout)", k);
 	}
 }
 

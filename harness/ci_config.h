@@ -20,8 +20,10 @@
  *   baseline = last:K | label:NAME    (default last:5)
  *   seed = N                 run order seed (default: from the label)
  *   [scheduler NAME]         eevdf, simple, vtime or exec:BINARY
- *   args = --flag value      exec: arguments (whitespace split, "" quotes)
- *   timeout-ms = N
+ *   args = --flag value      exec: arguments (blanks split, '' and "" group):
+ *                            part of the scheduler's name in the history
+ *   timeout-ms = N           built-ins: the sched_ext watchdog timeout
+ *   enable-timeout = 60s     how long it may take to enable sched_ext
  *   [workload NAME]          NAME is the workload unless type = is given
  *   type = hackbench
  *   duration = 5s
@@ -61,6 +63,7 @@ struct ci_sched {
 	char *argv[CI_MAX_ARGS + 1]; /* exec: arguments, NULL-terminated */
 	int argc;
 	uint32_t timeout_ms;
+	double enable_timeout_s;     /* 0 = the default */
 	int line;
 };
 

@@ -187,6 +187,7 @@ static int run_workload(struct ci_ctx *x, struct store *st, int wi, const char *
 			struct run_request rq = {
 				.sched_spec = cs->spec,
 				.sched_opts = { .timeout_ms = cs->timeout_ms,
+						.start_timeout_s = cs->enable_timeout_s,
 						.exec_argv = cs->argc ? (char **)cs->argv : NULL },
 				.wl = w->wl, .params = &w->params,
 				.duration_s = w->duration_s ? w->duration_s : c->duration_s,

@@ -431,8 +431,14 @@ int cmd_compare(int argc, char **argv)
 		}
 	}
 	if (!quiet)
+	{
+		char *shown = sched_list__display(sched_list);
+
 		pr_info("comparison %lld: %s on %s, %lld round(s), seed %llu\n", (long long)cid,
-			sched_list, wl->name, (long long)reps, (unsigned long long)seed);
+			shown ? shown : sched_list, wl->name, (long long)reps,
+			(unsigned long long)seed);
+		free(shown);
+	}
 	plan = calloc((size_t)nsched * (until_ci > 0 ? max_reps : reps), sizeof(*plan));
 	if (!plan)
 		goto out;

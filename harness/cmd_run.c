@@ -261,7 +261,7 @@ int cmd_run(int argc, char **argv)
 		rc = 1;
 	}
 	if (!quiet && reps > 1)
-		pr_info("%d of %lld run(s) ok, stored in %s\n", nok, (long long)reps, db_path);
+		pr_info("%d of %lld run(s) ok, stored in %s\n", nok, (long long)reps, store__path(st));
 	goto out;
 bad:
 	pr_err("run: %s\n", err);

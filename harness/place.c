@@ -172,8 +172,8 @@ int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const ch
 	struct import_opts io = { .place = "vm", .cmdline = cmdline };
 	struct import_result ir = { 0 };
 	char tmpdir[PATH_MAX], guest_db[PATH_MAX + 16], why[512], host[256];
-	char idbase[96];
-	const char *env[2];
+	char idbase[96], dbname[PATH_MAX + 16];
+	const char *env[3];
 	struct store *st = NULL;
 	struct vm_info info = { 0 };
 	struct vm_cmd cmd = { 0 };
@@ -199,6 +199,9 @@ int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const ch
 	snprintf(idbase, sizeof(idbase), "SCXB_ID_BASE=run:%lld,cmp:%lld", (long long)next_run,
 		 (long long)next_cmp);
 	env[nenv++] = idbase;
+	/* what the guest's messages call its database: the user's */
+	snprintf(dbname, sizeof(dbname), "SCXB_DB_NAME=%s", db_path);
+	env[nenv++] = dbname;
 	/* the guest's stderr is a file, forwarded to ours: progress lines
 	 * are drawn when ours is a terminal */
 	if (stderr_is_tty())

@@ -91,6 +91,12 @@ int run_opts__parse(int opt, const char *arg, struct run_request *rq, struct wl_
 	case RUN_OPT_STALL:
 		rq->sched_opts.stall_one = true;
 		return 1;
+	case RUN_OPT_ENABLE_TIMEOUT:
+		if (parse_duration(arg, 0.1, 3600, &rq->sched_opts.start_timeout_s)) {
+			snprintf(err, len, "--enable-timeout %s: not a duration from 100ms to 1h (e.g. 60s)", arg);
+			return -EINVAL;
+		}
+		return 1;
 	case RUN_OPT_TIMEOUT_MS:
 		if (parse_i64(arg, 1, 3600000, &v)) {
 			snprintf(err, len, "--timeout-ms %s: not a time from 1 to 3600000 ms", arg);

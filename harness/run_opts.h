@@ -24,6 +24,7 @@ enum {
 	RUN_OPT_FAIL_AFTER,
 	RUN_OPT_STALL,
 	RUN_OPT_TIMEOUT_MS,
+	RUN_OPT_ENABLE_TIMEOUT,
 	RUN_OPT_WL_PARAM = 0x2000, /* + index into the workload's table */
 };
 
@@ -38,6 +39,7 @@ enum {
 	{ "fail-after", required_argument, NULL, RUN_OPT_FAIL_AFTER },         \
 	{ "stall", no_argument, NULL, RUN_OPT_STALL },                         \
 	{ "timeout-ms", required_argument, NULL, RUN_OPT_TIMEOUT_MS },         \
+	{ "enable-timeout", required_argument, NULL, RUN_OPT_ENABLE_TIMEOUT }, \
 	PLACE_LONG_OPTIONS
 
 #define RUN_OPTS_USAGE                                                                    \

@@ -91,12 +91,12 @@ static int make_workdir(char *buf, size_t len)
 
 /* "name=value" pairs of the workload parameters plus the run options */
 static int collect_params(const struct run_request *rq, const char ***names,
-			  const char ***values, char *dur, size_t durlen)
+			  const char ***values, char *dur, size_t durlen, char *etmo, size_t etmolen)
 {
 	int n = rq->wl->nr_params;
 
-	*names = calloc(n + 2, sizeof(char *));
-	*values = calloc(n + 2, sizeof(char *));
+	*names = calloc(n + 3, sizeof(char *));
+	*values = calloc(n + 3, sizeof(char *));
 	if (!*names || !*values)
 		return -ENOMEM;
 	for (int i = 0; i < n; i++) {
@@ -105,8 +105,13 @@ static int collect_params(const struct run_request *rq, const char ***names,
 	}
 	snprintf(dur, durlen, "%g", rq->duration_s);
 	(*names)[n] = "duration";
-	(*values)[n] = dur;
-	return n + 1;
+	(*values)[n++] = dur;
+	if (rq->sched_opts.start_timeout_s > 0) {
+		snprintf(etmo, etmolen, "%g", rq->sched_opts.start_timeout_s);
+		(*names)[n] = "enable_timeout";
+		(*values)[n++] = etmo;
+	}
+	return n;
 }
 
 int runner__run(struct store *st, const struct run_request *rq, struct run_outcome *out,
@@ -117,7 +122,7 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 	struct results *res = NULL;
 	struct sched *sched = NULL;
 	const char **pnames = NULL, **pvalues = NULL;
-	char workdir[PATH_MAX] = "", dur[32], why[800];
+	char workdir[PATH_MAX] = "", dur[32], etmo[32], why[800];
 	struct run_meta meta = { 0 };
 	struct wl_run_ctx ctx = { 0 };
 	bool txn = false, exited_early = false, cols_failed = false;
@@ -136,7 +141,7 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 	if (!sched)
 		return -EINVAL;
 
-	nr_params = collect_params(rq, &pnames, &pvalues, dur, sizeof(dur));
+	nr_params = collect_params(rq, &pnames, &pvalues, dur, sizeof(dur), etmo, sizeof(etmo));
 	if (nr_params < 0) {
 		rc = nr_params;
 		snprintf(err, errlen, "out of memory");

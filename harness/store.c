@@ -175,7 +175,10 @@ struct store *store__open(const char *path, int flags, char *err, size_t errlen)
 		return NULL;
 	}
 	st = calloc(1, sizeof(*st));
-	if (!st || !(st->path = strdup(path))) {
+	/* SCXB_DB_NAME: the name the user gave the database, when this is a
+	 * copy made for them (a VM guest's, imported into theirs later) */
+	if (!st || !(st->path = strdup(getenv("SCXB_DB_NAME") && *getenv("SCXB_DB_NAME") ?
+				       getenv("SCXB_DB_NAME") : path))) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}

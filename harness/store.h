@@ -81,6 +81,7 @@ struct run_meta {
  * untouched on every error. */
 struct store *store__open(const char *path, int flags, char *err, size_t errlen);
 void store__close(struct store *st);
+/* The database's name for messages: the --db path, or $SCXB_DB_NAME. */
 const char *store__path(const struct store *st);
 /* Number of dangling 'running' runs marked 'aborted' by the last open. */
 int store__nr_recovered(const struct store *st);

@@ -63,7 +63,9 @@ int store__print_run_json(struct store *st, int64_t run_id, FILE *f)
 		"id", "uuid", "scheduler", "sched_kind", "workload", "status", "status_detail",
 		"place", "accel", "guest_kernel", "kernel_release", "hostname", "cpu_model",
 		"ncpus", "version", "git_sha", "started_at", "ended_at", "compare_id", "rep",
-		"label", "sched_ops", "exit_kind", "exit_reason", "exit_msg", "trace", "lost_events",
+		"label", "sched_ops", "sched_path", "sched_sha256", "sched_build_id", "exit_kind",
+		"exit_reason", "exit_msg", "sched_exit_status", "sched_exit_signal", "fail_stage",
+		"cmdline", "trace", "lost_events",
 	};
 	sqlite3 *db = store__db(st);
 	sqlite3_stmt *s = NULL;
@@ -185,8 +187,9 @@ int store__print_run(struct store *st, int64_t run_id, bool dump, bool tasks, FI
 		"scheduler", "kind", "workload", "status", "detail", "place", "accel",
 		"guest kernel", "kernel", "host", "cpu", "cpus", "scxbench", "git", "command",
 		"started", "ended", "compare", "rep", "label", "ops", "sched path",
-		"sched version", "exit kind", "exit reason", "exit message", "time to exit (s)",
-		"traced", "lost events",
+		"sched sha256", "sched build id", "sched args", "sched version", "exit kind",
+		"exit reason", "exit message", "time to exit (s)", "sched exit status",
+		"sched killed by", "failed at", "traced", "lost events",
 	};
 	sqlite3 *db = store__db(st);
 	sqlite3_stmt *s = NULL;
@@ -196,8 +199,9 @@ int store__print_run(struct store *st, int64_t run_id, bool dump, bool tasks, FI
 			       "SELECT scheduler, sched_kind, workload, status, status_detail, place, accel,"
 			       " guest_kernel, kernel_release, hostname, cpu_model, ncpus, version, git_sha,"
 			       " cmdline, datetime(started_at, 'unixepoch'), datetime(ended_at, 'unixepoch'),"
-			       " compare_id, rep, label, sched_ops, sched_path, sched_version, exit_kind,"
-			       " exit_reason, exit_msg, time_to_exit_s, trace, lost_events"
+			       " compare_id, rep, label, sched_ops, sched_path, sched_sha256, sched_build_id,"
+			       " sched_args, sched_version, exit_kind, exit_reason, exit_msg, time_to_exit_s,"
+			       " sched_exit_status, sched_exit_signal, fail_stage, trace, lost_events"
 			       " FROM runs WHERE id = ?", -1, &s, NULL) != SQLITE_OK)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, run_id);
