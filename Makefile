@@ -31,7 +31,9 @@ LIBBPF_DIR ?= $(OUT)/libbpf
 LIBBPF_INC := $(if $(wildcard $(LIBBPF_DIR)/include/bpf/libbpf.h),-I$(LIBBPF_DIR)/include,)
 LIBBPF_LIB := $(if $(wildcard $(LIBBPF_DIR)/lib/libbpf.a),$(LIBBPF_DIR)/lib/libbpf.a,-lbpf)
 
-INCLUDES   := -iquote harness -iquote workloads -iquote collectors -iquote reports -I$(OUT) -I$(OUT)/bpf \
+# Headers are named from the repo root ("harness/store/store.h"): a reader
+# sees where each lives, and scripts/check-layers.sh can check who uses whom.
+INCLUDES   := -iquote . -I$(OUT) -I$(OUT)/bpf \
               $(LIBBPF_INC) -I/usr/include/tracefs -I/usr/include/traceevent
 CFLAGS     ?= -O2 -g
 CFLAGS     += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
@@ -54,9 +56,9 @@ BPF_CFLAGS := -target bpf -O2 -g -D__TARGET_ARCH_x86 -mcpu=v3 \
               -I$(OUT) -Ibpf $(LIBBPF_INC) -MMD -MP
 
 # ---- userspace ----
-SRCS       := $(wildcard harness/*.c workloads/*.c collectors/*.c reports/*.c)
+SRCS       := $(wildcard harness/*/*.c workloads/*.c collectors/*.c reports/*.c)
 OBJS       := $(patsubst %.c,$(OUT)/obj/%.o,$(SRCS))
-LIB_OBJS   := $(filter-out $(OUT)/obj/harness/main.o,$(OBJS))
+LIB_OBJS   := $(filter-out $(OUT)/obj/harness/cli/main.o,$(OBJS))
 BIN        := $(OUT)/scxbench
 
 UNIT_SRCS  := $(wildcard tests/unit/*.c)

@@ -19,7 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "results.h"
+#include "harness/lib/results.h"
 
 struct store;
 

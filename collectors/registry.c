@@ -4,8 +4,8 @@
  * runner only ever sees struct collector_ops. tracefs starts last so that
  * the cheap snapshots of the others are not in its trace.
  */
-#include "collector.h"
-#include "util.h"
+#include "collectors/collector.h"
+#include "harness/lib/util.h"
 
 extern const struct collector_ops tracefs_collector_ops;
 extern const struct collector_ops scx_collector_ops;

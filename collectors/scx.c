@@ -24,11 +24,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "collector.h"
-#include "log.h"
-#include "results.h"
-#include "store.h"
-#include "util.h"
+#include "collectors/collector.h"
+#include "harness/lib/log.h"
+#include "harness/lib/results.h"
+#include "harness/store/store.h"
+#include "harness/lib/util.h"
 
 #define MAX_EVENTS 64
 #define MAX_NOTES 8

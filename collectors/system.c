@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collector.h"
-#include "log.h"
-#include "results.h"
-#include "util.h"
+#include "collectors/collector.h"
+#include "harness/lib/log.h"
+#include "harness/lib/results.h"
+#include "harness/lib/util.h"
 
 #define MAX_CPUS 1024
 

@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "collector.h"
+#include "collectors/collector.h"
 
 struct store;
 struct results;

@@ -44,13 +44,13 @@
 #include <kbuffer.h>
 #include <tracefs.h>
 
-#include "log.h"
-#include "results.h"
-#include "store.h"
-#include "store_trace.h"
-#include "trace_collector.h"
-#include "util.h"
-#include "workload.h"
+#include "harness/lib/log.h"
+#include "harness/lib/results.h"
+#include "harness/store/store.h"
+#include "harness/store/trace.h"
+#include "collectors/trace_collector.h"
+#include "harness/lib/util.h"
+#include "workloads/workload.h"
 
 #define WINDOW_PAGES 256
 #define RING_SLICES 64

@@ -72,10 +72,10 @@
 
 #include <tracefs.h>
 
-#include "log.h"
-#include "store.h"
-#include "trace_collector.h"
-#include "util.h"
+#include "harness/lib/log.h"
+#include "harness/store/store.h"
+#include "collectors/trace_collector.h"
+#include "harness/lib/util.h"
 
 #define DEFAULT_BUFFER_KB 1408
 #define WRITE_BATCH (1u << 20)

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "escape.h"
-#include "report.h"
+#include "harness/lib/escape.h"
+#include "reports/report.h"
 
 void report__stem(char *buf, size_t len, const char *prefix, const char *name)
 {

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "escape.h"
-#include "log.h"
-#include "report.h"
+#include "harness/lib/escape.h"
+#include "harness/lib/log.h"
+#include "reports/report.h"
 
 static int one_cdf(struct report_ctx *c, const char *hname, const char *unit, struct hist *h,
 		   struct hist *tmp, int64_t *ids)

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "reports/report.h"
 
 static const char *const pcts[] = { "p50", "p90", "p99", "p99.9" };
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "reports/report.h"
 
 static const char *const prefixes[] = { "scx_event.", "scx_trace_event." };
 #define MAX_COUNTERS 12

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
-#include "stats.h"
+#include "reports/report.h"
+#include "harness/stats/stats.h"
 
 #define ROLE "probe"
 

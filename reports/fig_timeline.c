@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "escape.h"
-#include "report.h"
-#include "trace_collector.h"
+#include "harness/lib/escape.h"
+#include "reports/report.h"
+#include "collectors/trace_collector.h"
 
 #define WINDOW_NS 20000000LL /* 20 ms */
 #define MAX_EVENTS 200000

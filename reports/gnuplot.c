@@ -7,8 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "escape.h"
-#include "gnuplot.h"
+#include "harness/lib/escape.h"
+#include "reports/gnuplot.h"
 
 /* Okabe-Ito: distinguishable with the common colour-vision deficiencies
  * and in greyscale print (the yellow is replaced by black). */

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "log.h"
-#include "report.h"
+#include "harness/lib/log.h"
+#include "reports/report.h"
 
 struct report_fig *report__add_fig(struct report_ctx *c, const char *name, const char *title)
 {

@@ -14,9 +14,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "compare_eval.h"
-#include "gnuplot.h"
-#include "store_query.h"
+#include "harness/core/compare.h"
+#include "reports/gnuplot.h"
+#include "harness/store/query.h"
 
 struct report_fig {
 	char name[96];     /* file stem */

@@ -8,8 +8,8 @@
 #include <time.h>
 
 #include "version.h"
-#include "escape.h"
-#include "report.h"
+#include "harness/lib/escape.h"
+#include "reports/report.h"
 
 static void num(FILE *f, double v)
 {

@@ -36,15 +36,8 @@ HAVE_TC=1; command -v trace-cmd >/dev/null || { HAVE_TC=0; echo "# trace-cmd mis
 SCXB=$ROOT/build/scxbench
 make -s -C "$ROOT" build/scxbench >/dev/null || { echo "bench-trace: build failed"; exit 1; }
 
-O=$ROOT/build/obj
-objs="$O/harness/log.o $O/harness/util.o $O/harness/results.o $O/harness/store.o
-      $O/harness/store_schema.o $O/harness/store_trace.o $O/harness/store_import.o
-      $O/workloads/hist.o $O/collectors/registry.o $O/collectors/tracefs_record.o
-      $O/collectors/tracefs_parse.o $O/collectors/scx.o $O/collectors/system.o"
-make -s -C "$ROOT" ${objs//$ROOT\//} &&
-cc -O2 -std=gnu11 -D_GNU_SOURCE -I"$ROOT/harness" -I"$ROOT/workloads" -I"$ROOT/collectors" \
-	-o "$T/drv" "$ROOT/tests/host/trace_driver.c" $objs -ltracefs -ltraceevent -lsqlite3 \
-	-lpthread -lm || { echo "bench-trace: build failed"; exit 1; }
+make -s -C "$ROOT" build/tests/trace_driver && cp "$ROOT/build/tests/trace_driver" "$T/drv" ||
+	{ echo "bench-trace: build failed"; exit 1; }
 
 EV="sched_switch sched_waking sched_wakeup sched_wakeup_new sched_migrate_task sched_process_fork sched_process_exit"
 TC_EV=""; for e in $EV; do TC_EV="$TC_EV -e sched:$e"; done

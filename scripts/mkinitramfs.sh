@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build the initramfs of the scxbench QEMU guest (harness/vm_guest.c calls
+# Build the initramfs of the scxbench QEMU guest (harness/vm/guest.c calls
 # this for every boot; it takes well under a second). The guest runs the
 # host's own files (its / is shared); this only has to get it there:
 #

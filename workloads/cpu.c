@@ -13,9 +13,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "log.h"
-#include "util.h"
-#include "wl_internal.h"
+#include "harness/lib/log.h"
+#include "harness/lib/util.h"
+#include "workloads/wl_internal.h"
 
 #define MAX_HOGS 1024
 /* per-hog metrics only while they stay readable */

@@ -28,9 +28,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "util.h"
-#include "wl_internal.h"
+#include "harness/lib/log.h"
+#include "harness/lib/util.h"
+#include "workloads/wl_internal.h"
 
 #define HB_MAX_TASKS 8192
 

@@ -34,9 +34,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "util.h"
-#include "wl_internal.h"
+#include "harness/lib/log.h"
+#include "harness/lib/util.h"
+#include "workloads/wl_internal.h"
 
 struct probe_worker {
 	uint32_t gen;      /* futex word: bumped by the message thread per request */

@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
-#include "util.h"
-#include "wl_internal.h"
+#include "harness/lib/log.h"
+#include "harness/lib/util.h"
+#include "workloads/wl_internal.h"
 
 /* procs[] layout */
 #define P_PROBE 0

@@ -2,8 +2,8 @@
 /* The workloads `scxbench list workloads` shows, in this order. */
 #include <string.h>
 
-#include "util.h"
-#include "wl_internal.h"
+#include "harness/lib/util.h"
+#include "workloads/wl_internal.h"
 
 static const struct workload *const workloads[] = {
 	&wl_hackbench,

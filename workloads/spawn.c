@@ -20,8 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "util.h"
-#include "wl_internal.h"
+#include "harness/lib/util.h"
+#include "workloads/wl_internal.h"
 
 /* checked by poll() at least this often so a signal that lands just before
  * poll() (and so does not interrupt it) is still seen promptly */

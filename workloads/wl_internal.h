@@ -16,9 +16,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "hist.h"
-#include "results.h"
-#include "workload.h"
+#include "harness/lib/hist.h"
+#include "harness/lib/results.h"
+#include "workloads/workload.h"
 
 extern const struct workload wl_hackbench;
 extern const struct workload wl_latency;

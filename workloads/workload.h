@@ -27,7 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "results.h"
+#include "harness/lib/results.h"
 
 /* comm prefixes (TASK_COMM_LEN is 16, keep them short) */
 #define ROLE_COMM_PROBE "scxb-probe"  /* latency probe workers + their wakers */

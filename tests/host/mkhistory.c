@@ -19,10 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ci_config.h"
-#include "results.h"
-#include "store.h"
-#include "store_query.h"
+#include "harness/ci/config.h"
+#include "harness/lib/results.h"
+#include "harness/store/store.h"
+#include "harness/store/query.h"
 
 static uint64_t rng;
 

@@ -18,13 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hist.h"
-#include "results.h"
-#include "stats.h"
-#include "store.h"
-#include "store_query.h"
-#include "store_trace.h"
-#include "trace_collector.h"
+#include "harness/lib/hist.h"
+#include "harness/lib/results.h"
+#include "harness/stats/stats.h"
+#include "harness/store/store.h"
+#include "harness/store/query.h"
+#include "harness/store/trace.h"
+#include "collectors/trace_collector.h"
 
 static double normal(struct stats_rng *r)
 {

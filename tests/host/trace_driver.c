@@ -19,12 +19,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "collector.h"
-#include "log.h"
-#include "results.h"
-#include "store.h"
-#include "trace_collector.h"
-#include "util.h"
+#include "collectors/collector.h"
+#include "harness/lib/log.h"
+#include "harness/lib/results.h"
+#include "harness/store/store.h"
+#include "collectors/trace_collector.h"
+#include "harness/lib/util.h"
 
 static volatile sig_atomic_t stop_flag;
 

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "unit.h"
+#include "tests/unit/unit.h"
 
 static struct unit_test *tests;
 static int failed_current;

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ci_config.h"
-#include "unit.h"
+#include "harness/ci/config.h"
+#include "tests/unit/unit.h"
 
 static const char good[] =
 	"# nightly\n"

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hist.h"
-#include "unit.h"
+#include "harness/lib/hist.h"
+#include "tests/unit/unit.h"
 
 #define N_DATA 200000
 

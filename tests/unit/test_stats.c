@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan.h"
-#include "stats.h"
-#include "unit.h"
+#include "harness/core/plan.h"
+#include "harness/stats/stats.h"
+#include "tests/unit/unit.h"
 
 #define NEAR(a, b, tol) (fabs((a) - (b)) <= (tol))
 

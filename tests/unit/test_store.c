@@ -9,9 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "store.h"
-#include "store_schema.h"
-#include "unit.h"
+#include "harness/store/store.h"
+#include "harness/store/schema.h"
+#include "tests/unit/unit.h"
 
 static int64_t q_int(const char *path, const char *sql)
 {

@@ -14,10 +14,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "results.h"
-#include "unit.h"
-#include "util.h"
-#include "wl_internal.h"
+#include "harness/lib/results.h"
+#include "tests/unit/unit.h"
+#include "harness/lib/util.h"
+#include "workloads/wl_internal.h"
 
 static bool valid_flag_name(const char *s)
 {

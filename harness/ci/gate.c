@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The regression gate (ci_gate.h). The Holm family is the whole night,
+ * not one cell: with many schedulers x workloads x metrics a per-cell
+ * alpha would fail some nightly job by chance every week.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/ci/gate.h"
+#include "harness/core/compare.h"
+#include "harness/stats/stats.h"
+
+const char *ci_state__str(enum ci_state s)
+{
+	switch (s) {
+	case CI_OK: return "ok";
+	case CI_NO_BASELINE: return "no baseline";
+	case CI_NO_DATA: return "no data";
+	case CI_REGRESSION: return "REGRESSION";
+	case CI_IMPROVEMENT: return "improvement";
+	case CI_CHANGED: return "changed (not gated)";
+	case CI_SCHED_FAILED: return "SCHEDULER FAILED";
+	case CI_HARNESS_FAILED: return "harness failure";
+	}
+	return "?";
+}
+
+static uint64_t mix(uint64_t h, const char *s)
+{
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 0x100000001b3ULL;
+	return h;
+}
+
+int ci_gate__eval(struct ci_cell *cells, int n, double alpha, uint64_t seed)
+{
+	double *p, *adj;
+	int family = 0, err;
+
+	p = malloc(sizeof(*p) * (n ? n : 1));
+	adj = malloc(sizeof(*adj) * (n ? n : 1));
+	if (!p || !adj) {
+		free(p);
+		free(adj);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < n; i++) {
+		struct ci_cell *c = &cells[i];
+		uint64_t rs = mix(mix(mix(seed ^ 0xcbf29ce484222325ULL, c->scheduler), c->workload),
+				  c->metric);
+		double u;
+
+		p[i] = NAN;
+		if (c->survival)
+			continue;
+		c->base_median = stats__median(c->base, c->nbase);
+		c->cur_median = stats__median(c->cur, c->ncur);
+		c->base_lo = c->base_hi = c->cur_lo = c->cur_hi = NAN;
+		c->delta_pct = c->delta_lo = c->delta_hi = c->p = c->p_holm = c->cliff = NAN;
+		if (c->nbase >= 2)
+			stats__bootstrap_ci(c->base, c->nbase, STATS_MEDIAN, 0.5, CMP_LEVEL, CMP_BOOT,
+					    rs, &c->base_lo, &c->base_hi);
+		if (c->ncur >= 2)
+			stats__bootstrap_ci(c->cur, c->ncur, STATS_MEDIAN, 0.5, CMP_LEVEL, CMP_BOOT,
+					    rs ^ 1, &c->cur_lo, &c->cur_hi);
+		if (!c->nbase) {
+			c->state = CI_NO_BASELINE;
+			continue;
+		}
+		if (c->nbase < 2 || c->ncur < 2) {
+			c->state = CI_NO_DATA;
+			snprintf(c->note, sizeof(c->note), "%d baseline and %d new ok runs: 2 each needed",
+				 c->nbase, c->ncur);
+			continue;
+		}
+		stats__delta_pct(c->base, c->nbase, c->cur, c->ncur, CMP_LEVEL, CMP_BOOT, rs ^ 2,
+				 &c->delta_pct, &c->delta_lo, &c->delta_hi);
+		c->cliff = stats__cliffs_delta(c->base, c->nbase, c->cur, c->ncur);
+		if (stats__mann_whitney(c->base, c->nbase, c->cur, c->ncur, &u, &c->p, NULL))
+			c->p = NAN;
+		/* informational and ungated metrics would only dilute the family */
+		if (c->better && c->gated && !isnan(c->p)) {
+			p[i] = c->p;
+			family++;
+		}
+	}
+	err = stats__holm(p, n, adj);
+	if (err) {
+		free(p);
+		free(adj);
+		return err;
+	}
+	for (int i = 0; i < n; i++) {
+		struct ci_cell *c = &cells[i];
+		enum stats_verdict v;
+		double bad;
+
+		if (c->survival || c->state == CI_NO_BASELINE || c->state == CI_NO_DATA)
+			continue;
+		c->p_holm = adj[i];
+		c->state = CI_OK;
+		if (!c->better) {
+			/* described only: tested on its own, never failed on */
+			if (!isnan(c->p) && c->p < alpha && !isnan(c->delta_lo) &&
+			    (c->delta_lo > 0 || c->delta_hi < 0)) {
+				c->state = CI_CHANGED;
+				snprintf(c->note, sizeof(c->note),
+					 "informational metric (no better direction); unadjusted p %.3g",
+					 c->p);
+			}
+			continue;
+		}
+		if (!c->gated) {
+			v = stats__verdict(c->better, c->delta_pct, c->delta_lo, c->delta_hi, c->p,
+					   alpha);
+			if (v == VERDICT_WORSE || v == VERDICT_BETTER) {
+				c->state = CI_CHANGED;
+				snprintf(c->note, sizeof(c->note), "%s (gate = no; unadjusted p %.3g)",
+					 v == VERDICT_WORSE ? "worse" : "better", c->p);
+			}
+			continue;
+		}
+		v = stats__verdict(c->better, c->delta_pct, c->delta_lo, c->delta_hi, c->p_holm,
+				   alpha);
+		/* the change in the bad direction, in % (positive = worse) */
+		bad = c->better < 0 ? c->delta_pct : -c->delta_pct;
+		if (v == VERDICT_WORSE && bad >= c->min_effect_pct) {
+			c->state = CI_REGRESSION;
+		} else if (v == VERDICT_BETTER && -bad >= c->min_effect_pct) {
+			c->state = CI_IMPROVEMENT;
+		} else if (v == VERDICT_WORSE || v == VERDICT_BETTER) {
+			snprintf(c->note, sizeof(c->note),
+				 "significantly %s by %.1f %%, below the minimum effect %.1f %%",
+				 v == VERDICT_WORSE ? "worse" : "better", fabs(c->delta_pct),
+				 c->min_effect_pct);
+		}
+	}
+	free(p);
+	free(adj);
+	return family;
+}
+
+int ci_gate__failing(const struct ci_cell *cells, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (cells[i].state == CI_REGRESSION || cells[i].state == CI_SCHED_FAILED)
+			return 1;
+	return 0;
+}
+
+static int rank(enum ci_state s)
+{
+	switch (s) {
+	case CI_SCHED_FAILED: return 0;
+	case CI_REGRESSION: return 1;
+	case CI_HARNESS_FAILED: return 2;
+	case CI_IMPROVEMENT: return 3;
+	case CI_CHANGED: return 4;
+	case CI_NO_DATA: return 5;
+	case CI_NO_BASELINE: return 6;
+	case CI_OK: return 7;
+	}
+	return 8;
+}
+
+void ci_gate__order(const struct ci_cell *cells, int n, int *idx)
+{
+	for (int i = 0; i < n; i++)
+		idx[i] = i;
+	/* insertion sort: stable, n is small */
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && rank(cells[idx[j - 1]].state) > rank(cells[idx[j]].state);
+		     j--) {
+			int t = idx[j];
+
+			idx[j] = idx[j - 1];
+			idx[j - 1] = t;
+		}
+}

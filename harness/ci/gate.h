@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The CI regression gate. A cell is scheduler x workload x metric; its
+ * baseline is the pooled ok runs of earlier nights (same host, kernel,
+ * place and workload signature; see cmd_ci.c), its candidate tonight's ok
+ * runs.
+ *
+ * A cell regresses when BOTH
+ *   - the change is significant: Mann-Whitney p, Holm-corrected over
+ *     every tested cell of the night, below alpha, and the bootstrap CI
+ *     of the delta excludes 0 (stats__verdict), and
+ *   - the delta's point estimate is beyond the metric's minimum effect
+ *     in the bad direction.
+ * Improvements use the same rule in the good direction. Significant but
+ * small changes, informational metrics and metrics with gate = no are
+ * reported, never failed on. A scheduler that crashed, stalled or did not
+ * start is a regression of its "survival" cell whatever the history says.
+ *
+ * Pure: no I/O; the caller owns every sample array.
+ */
+#ifndef SCXB_CI_GATE_H
+#define SCXB_CI_GATE_H
+
+#ifdef __bpf__
+#error "userspace header included from BPF code"
+#endif
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "harness/lib/sched_spec.h"
+
+enum ci_state {
+	CI_OK = 0,         /* no significant change beyond the minimum effect */
+	CI_NO_BASELINE,    /* nothing comparable in the history (first night) */
+	CI_NO_DATA,        /* fewer than 2 ok runs tonight or in the baseline */
+	CI_REGRESSION,
+	CI_IMPROVEMENT,
+	CI_CHANGED,        /* significant, but informational or gate = no */
+	CI_SCHED_FAILED,   /* survival cell: the scheduler crashed/stalled */
+	CI_HARNESS_FAILED, /* survival cell: runs failed for harness reasons */
+};
+
+struct ci_hist_point {
+	char label[128];
+	double t;                  /* newest run of that label, unix s */
+	double median, lo, hi;     /* lo/hi: min and max of the night's runs */
+	int n;
+	bool baseline, current;
+};
+
+struct ci_cell {
+	char scheduler[SCHED_NAME_MAX], workload[64], metric[64], unit[16];
+	int better;                /* +1 higher is better, -1 lower, 0 info */
+	bool gated;
+	bool survival;             /* the per scheduler x workload status cell */
+	double min_effect_pct;
+	const double *base, *cur;  /* caller-owned ok samples */
+	int nbase, ncur;
+	int base_nights;
+	/* survival cells: runs tonight, survived, failed */
+	int total, survived, harness_failed;
+	/* computed by ci_gate__eval */
+	double base_median, base_lo, base_hi, cur_median, cur_lo, cur_hi;
+	double delta_pct, delta_lo, delta_hi, p, p_holm, cliff;
+	enum ci_state state;
+	char note[512];
+	struct ci_hist_point *hist; /* caller-owned, for the plots */
+	int nhist;
+};
+
+/* Statistics and a state for every non-survival cell (survival cells
+ * keep the state the caller set). Returns the Holm family size, or
+ * -errno. seed makes the bootstrap CIs reproducible. */
+int ci_gate__eval(struct ci_cell *cells, int n, double alpha, uint64_t seed);
+/* 1 when a cell is a regression or a scheduler failure, else 0. */
+int ci_gate__failing(const struct ci_cell *cells, int n);
+const char *ci_state__str(enum ci_state s);
+/* Sort key: regressions and failures first, then improvements, changes,
+ * the rest; stable by the cells' order. Fills idx[n]. */
+void ci_gate__order(const struct ci_cell *cells, int n, int *idx);
+
+#endif

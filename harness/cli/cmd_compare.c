@@ -1,0 +1,591 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scxbench compare: several schedulers, interleaved shuffled rounds, one
+ * comparison object in the store, the verdict table and a report.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness/cli/commands.h"
+#include "harness/core/compare.h"
+#include "harness/lib/json.h"
+#include "harness/lib/log.h"
+#include "harness/core/place.h"
+#include "harness/core/plan.h"
+#include "reports/report.h"
+#include "harness/cli/run_opts.h"
+#include "harness/core/runner.h"
+#include "harness/store/query.h"
+#include "harness/lib/util.h"
+
+const char cmd_compare_usage[] =
+	"usage: scxbench compare SCHED SCHED... --workload W [options] [--WORKLOAD-PARAM VALUE...]\n"
+	"\n"
+	"Run every scheduler N times in interleaved rounds (each round runs every\n"
+	"scheduler once, in an order shuffled with a recorded seed), then print for\n"
+	"every metric which scheduler is better, by how much, and whether it is real,\n"
+	"and write a report folder. The first scheduler is the baseline.\n"
+	"\n"
+	"  -n, --reps N        rounds = runs per scheduler (default 5)\n"
+	"      --seed N        shuffle/bootstrap seed (default: random, recorded)\n"
+	"      --until-ci PCT  keep adding rounds until the 95 % CI half-width of the\n"
+	"                      workload's first primary metric is under PCT % of\n"
+	"                      its median, for every scheduler ...\n"
+	"      --max-reps N    ... but at most N rounds (default 20)\n"
+	"      --db FILE       database (default " STORE_DEFAULT_PATH ", created if missing)\n"
+	"  -o, --out DIR       report folder (default scxbench-report-<ID>)\n"
+	"  -f, --format LIST   report figure formats png,svg,pdf (default png)\n"
+	"      --no-report     table only, no report folder\n"
+	"      --label L       label stored with the comparison and its runs\n"
+	RUN_OPTS_USAGE
+	"  -q, --quiet         no progress, errors only;  -v, --verbose\n"
+	"\n"
+	"Exit status: 0 every run ok and the report complete, 1 some run failed (or\n"
+	"its scheduler did) or the report is partial, 2 bad usage or harness failure.\n"
+	"Example: scxbench compare eevdf simple vtime --workload mixed --reps 5\n";
+
+int report_parse_formats(const char *s, const char **formats, int *n, char *err, size_t len);
+
+/* The table of stored comparison cid, evaluated again (seeded: the same). */
+static int print_stored_table(struct store *st, int64_t cid, FILE *f, char *err, size_t len)
+{
+	struct q_compare c = { 0 };
+	struct q_runs runs;
+	struct cmp_table t;
+	int e;
+
+	e = store__q_compare(st, cid, &c);
+	if (e) {
+		snprintf(err, len, "comparison %lld: %s", (long long)cid, strerror(-e));
+		return e;
+	}
+	e = store__q_runs_of_compare(st, cid, &runs);
+	if (!e) {
+		e = compare__eval(st, c.schedulers, &runs, c.seed, &t);
+		q_runs__free(&runs);
+		if (!e) {
+			compare__print(&t, f);
+			fflush(f);
+			compare__free(&t);
+		}
+	}
+	q_compare__free(&c);
+	if (e)
+		snprintf(err, len, "comparison %lld: %s", (long long)cid,
+			 e == -ENODATA ? "no successful run with metrics" : strerror(-e));
+	return e;
+}
+
+enum {
+	OPT_DB = 0x100, OPT_SEED, OPT_UNTIL_CI, OPT_MAX_REPS, OPT_NO_REPORT, OPT_LABEL, OPT_HELP,
+};
+
+static const struct option base_options[] = {
+	{ "reps", required_argument, NULL, 'n' },
+	{ "out", required_argument, NULL, 'o' },
+	{ "format", required_argument, NULL, 'f' },
+	{ "db", required_argument, NULL, OPT_DB },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "until-ci", required_argument, NULL, OPT_UNTIL_CI },
+	{ "max-reps", required_argument, NULL, OPT_MAX_REPS },
+	{ "no-report", no_argument, NULL, OPT_NO_REPORT },
+	{ "label", required_argument, NULL, OPT_LABEL },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, OPT_HELP },
+	RUN_LONG_OPTIONS,
+};
+
+static void fmt_eta(char *buf, size_t len, double s)
+{
+	if (isnan(s) || s < 0)
+		snprintf(buf, len, "?");
+	else if (s >= 3600)
+		snprintf(buf, len, "%dh%02dm", (int)(s / 3600), (int)fmod(s / 60, 60));
+	else if (s >= 60)
+		snprintf(buf, len, "%dm%02ds", (int)(s / 60), (int)fmod(s, 60));
+	else
+		snprintf(buf, len, "%ds", (int)s);
+}
+
+static uint64_t random_seed(void)
+{
+	uint64_t s = 0;
+	FILE *f = fopen("/dev/urandom", "rb");
+
+	if (!f || fread(&s, sizeof(s), 1, f) != 1)
+		s = now_mono_ns() ^ ((uint64_t)getpid() << 32);
+	if (f)
+		fclose(f);
+	return s & INT64_MAX; /* printable and re-enterable as --seed */
+}
+
+static char *settings_json(const struct wl_params *p, double duration_s, int reps,
+			   double until_ci, int max_reps, bool trace, bool keep_events)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	fprintf(f, "{\"duration_s\":");
+	json_num(f, duration_s);
+	fprintf(f, ",\"reps\":%d,\"until_ci_pct\":", reps);
+	json_num(f, until_ci > 0 ? until_ci : NAN);
+	fprintf(f, ",\"max_reps\":%d,\"trace\":%s,\"keep_events\":%s,\"params\":{", max_reps,
+		trace ? "true" : "false", keep_events ? "true" : "false");
+	for (int i = 0; i < p->wl->nr_params; i++) {
+		fputs(i ? "," : "", f);
+		json_str(f, p->wl->params[i].name);
+		fputc(':', f);
+		json_str(f, p->v[i].text);
+	}
+	fputs("}}", f);
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	struct run_request rq = { .trace = true, .duration_s = 10 };
+	struct place_opts po = { 0 };
+	struct wl_params params = { 0 };
+	struct option *opts = NULL;
+	const struct workload *wl;
+	const char *db_path = STORE_DEFAULT_PATH, *out_dir = NULL, *label = NULL;
+	const char *formats[GP_MAX_FORMATS] = { "png" };
+	struct store *st = NULL;
+	struct plan_item *plan = NULL;
+	struct cmp_table table = { 0 };
+	char err[600] = "", outbuf[64], *cmdline = NULL, *sched_list = NULL, *settings = NULL;
+	char **orig_argv = NULL, **scheds, **names = NULL;
+	int n_exec = 0, exec_at = -1;
+	int64_t v, reps = 5, max_reps = 20, cid = 0;
+	double until_ci = 0, t_start, run_time_sum = 0;
+	uint64_t seed = 0;
+	bool have_seed = false, quiet = false, do_report = true, have_table = false;
+	int verbose = 0, opt, rc = EXIT_USAGE, nformats = 1;
+	int nsched, nruns_done = 0, nbad = 0, rounds_done = 0, place, knob_free = 0;
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(cmd_compare_usage, stdout);
+			return 0;
+		}
+	wl = run_opts__workload(argc, argv, err, sizeof(err));
+	if (!wl) {
+		pr_err("compare: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (wl_params__init(&params, wl))
+		return EXIT_USAGE;
+	opts = run_opts__table(base_options, ARRAY_SIZE(base_options), wl);
+	orig_argv = calloc(argc + 1, sizeof(char *));
+	if (!opts || !orig_argv)
+		goto out;
+	memcpy(orig_argv, argv, argc * sizeof(char *));
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			n_exec = argc - i - 1;
+			break;
+		}
+
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":w:n:d:o:f:qv", opts, NULL)) != -1) {
+		int prc = run_opts__parse(opt, optarg, &rq, &params, &po, err, sizeof(err));
+
+		if (prc < 0)
+			goto bad;
+		if (prc > 0)
+			continue;
+		switch (opt) {
+		case 'n':
+			if (parse_i64(optarg, 1, 10000, &reps)) {
+				snprintf(err, sizeof(err), "--reps %s: not a count from 1 to 10000", optarg);
+				goto bad;
+			}
+			break;
+		case 'o':
+			out_dir = optarg;
+			break;
+		case 'f':
+			if (report_parse_formats(optarg, formats, &nformats, err, sizeof(err)))
+				goto bad;
+			break;
+		case OPT_DB:
+			db_path = optarg;
+			break;
+		case OPT_SEED:
+			if (parse_i64(optarg, 0, INT64_MAX, &v)) {
+				snprintf(err, sizeof(err), "--seed %s: not a number from 0 to 2^63-1", optarg);
+				goto bad;
+			}
+			seed = (uint64_t)v;
+			have_seed = true;
+			break;
+		case OPT_UNTIL_CI:
+			if (parse_double(optarg, 0.01, 1000, &until_ci)) {
+				snprintf(err, sizeof(err), "--until-ci %s: not a percentage from 0.01 to 1000", optarg);
+				goto bad;
+			}
+			break;
+		case OPT_MAX_REPS:
+			if (parse_i64(optarg, 1, 10000, &max_reps)) {
+				snprintf(err, sizeof(err), "--max-reps %s: not a count from 1 to 10000", optarg);
+				goto bad;
+			}
+			break;
+		case OPT_NO_REPORT:
+			do_report = false;
+			break;
+		case OPT_LABEL:
+			label = optarg;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case OPT_HELP:
+			fputs(cmd_compare_usage, stdout);
+			rc = 0;
+			goto out;
+		default:
+			run_opts__bad_option(opt, argc, argv, wl, "compare", err, sizeof(err));
+			goto bad;
+		}
+	}
+	command__verbosity(verbose, quiet);
+	/* getopt moved the non-options to the end: the schedulers, then what
+	 * followed "--" (arguments for the one exec: scheduler) */
+	scheds = &argv[optind];
+	nsched = argc - optind - n_exec;
+	if (nsched < 2) {
+		snprintf(err, sizeof(err), nsched ? "a comparison needs at least two schedulers (the"
+			 " first is the baseline); for one, use scxbench run" :
+			 "which schedulers? e.g. scxbench compare eevdf simple --workload mixed");
+		goto bad;
+	}
+	if (until_ci > 0 && max_reps < reps) {
+		snprintf(err, sizeof(err), "--max-reps %lld is below --reps %lld", (long long)max_reps,
+			 (long long)reps);
+		goto bad;
+	}
+	for (int i = 0; n_exec && i < nsched; i++)
+		if (!strncmp(scheds[i], "exec:", 5)) {
+			if (exec_at >= 0) {
+				snprintf(err, sizeof(err), "arguments after -- go to one exec: scheduler, and"
+					 " there are several: write each with its own, e.g. \"%s ARGS\"",
+					 scheds[i]);
+				goto bad;
+			}
+			exec_at = i;
+		}
+	if (n_exec && exec_at < 0) {
+		snprintf(err, sizeof(err), "arguments after -- are for an exec: scheduler, and there is none");
+		goto bad;
+	}
+	/* every scheduler by its identity (exec: arguments included), which
+	 * the runs and the comparison store */
+	names = calloc(nsched, sizeof(*names));
+	if (!names)
+		goto out;
+	for (int i = 0; i < nsched; i++) {
+		struct sched_opts so = rq.sched_opts;
+		struct sched *probe;
+
+		so.exec_argv = i == exec_at ? &scheds[nsched] : NULL;
+		probe = sched__new(scheds[i], &so, err, sizeof(err));
+		if (!probe)
+			goto bad;
+		if (strcmp(sched__kind(probe), "bpf"))
+			knob_free++;
+		names[i] = strdup(sched__name(probe));
+		sched__free(probe);
+		if (!names[i])
+			goto out;
+	}
+	if (knob_free == nsched && (rq.sched_opts.fail_after_enqueues || rq.sched_opts.stall_one ||
+				    rq.sched_opts.timeout_ms)) {
+		snprintf(err, sizeof(err), "--fail-after, --stall and --timeout-ms are for the built-in"
+			 " BPF schedulers (simple, vtime), and none is compared");
+		goto bad;
+	}
+
+	/*
+	 * A host without sched_ext runs the whole comparison in the guest
+	 * (same argv, --host added by place.c), then imports the guest's
+	 * database. The table and the report are made here, from the
+	 * imported comparison: the guest has no gnuplot to rely on, and its
+	 * folder would be lost anyway.
+	 */
+	place = place__decide(&po, (const char *const *)names, nsched, err, sizeof(err));
+	if (place < 0) {
+		pr_err("compare: %s\n", err);
+		goto out;
+	}
+	cmdline = run_opts__join(argc, orig_argv, "scxbench", " ");
+	if (!cmdline)
+		goto out;
+	/* before anything that can be interrupted, the VM boot included */
+	runner__install_signals();
+	if (place == PLACE_VM) {
+		struct place_result pr;
+		char **vargv = calloc(argc + 2, sizeof(char *));
+		int vargc = 0, rrc;
+
+		if (!vargv)
+			goto out;
+		for (int i = 0; i < argc; i++) {
+			if (!strcmp(orig_argv[i], "--") && vargc == i)
+				vargv[vargc++] = "--no-report";
+			vargv[vargc++] = orig_argv[i];
+		}
+		if (vargc == argc)
+			vargv[vargc++] = "--no-report";
+		rc = place__run_in_vm(&po, vargc, vargv, db_path,
+				      (until_ci > 0 ? max_reps : reps) * nsched * (rq.duration_s + 15),
+				      cmdline, &pr, err, sizeof(err));
+		free(vargv);
+		if (rc < 0) {
+			pr_err("compare: %s\n", err);
+			rc = runner_stop ? runner__signal_exit_code() : EXIT_USAGE;
+			goto out;
+		}
+		if (pr.stopped)
+			rc = runner__signal_exit_code();
+		if (!pr.ncmp) {
+			if (rc != EXIT_USAGE)
+				pr_err("compare: the guest stored no comparison\n");
+			rc = rc ? rc : EXIT_USAGE;
+			place_result__free(&pr);
+			goto out;
+		}
+		cid = pr.cmp_ids[pr.ncmp - 1];
+		place_result__free(&pr);
+		st = store__open(db_path, STORE_READONLY, err, sizeof(err));
+		if (!st) {
+			pr_err("compare: %s\n", err);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		if (!do_report) {
+			rrc = print_stored_table(st, cid, stdout, err, sizeof(err));
+			if (rrc < 0) {
+				pr_err("compare: %s\n", err);
+				rc = rc ? rc : 1;
+			}
+			goto out;
+		}
+		if (!out_dir) {
+			snprintf(outbuf, sizeof(outbuf), "scxbench-report-%lld", (long long)cid);
+			out_dir = outbuf;
+		}
+		rrc = report__run(st, cid, NULL, 0, out_dir, formats, nformats, stdout, err,
+				  sizeof(err));
+		fflush(stdout);
+		if (rrc < 0) {
+			pr_err("compare: report: %s\n", err);
+			rc = rc ? rc : 1;
+		} else {
+			printf("comparison %lld stored in %s; report: %s/report.html%s\n", (long long)cid,
+			       db_path, out_dir, rrc ? " (partial)" : "");
+			if (rrc && !rc)
+				rc = 1;
+		}
+		goto out;
+	}
+
+	if (!have_seed)
+		seed = random_seed();
+	st = store__open(db_path, STORE_CREATE, err, sizeof(err));
+	if (!st) {
+		pr_err("compare: %s\n", err);
+		goto out;
+	}
+	sched_list = run_opts__join(nsched, names, "", SCHED_LIST_SEP);
+	settings = settings_json(&params, rq.duration_s, (int)reps, until_ci, (int)max_reps,
+				 rq.trace, rq.keep_events);
+	if (!sched_list || !cmdline || !settings)
+		goto out;
+	{
+		struct compare_meta m = {
+			.schedulers = sched_list, .workload = wl->name, .settings = settings,
+			.seed = seed, .reps = (int)reps, .place = "host", .label = label,
+		};
+
+		if (store__add_comparison(st, &m, &cid)) {
+			pr_err("compare: cannot store the comparison in %s\n", db_path);
+			goto out;
+		}
+	}
+	if (!quiet)
+	{
+		char *shown = sched_list__display(sched_list);
+
+		pr_info("comparison %lld: %s on %s, %lld round(s), seed %llu\n", (long long)cid,
+			shown ? shown : sched_list, wl->name, (long long)reps,
+			(unsigned long long)seed);
+		free(shown);
+	}
+	plan = calloc((size_t)nsched * (until_ci > 0 ? max_reps : reps), sizeof(*plan));
+	if (!plan)
+		goto out;
+	rq.wl = wl;
+	rq.params = &params;
+	rq.cmdline = cmdline;
+	rq.label = label;
+	rq.compare_id = cid;
+	rq.progress = false; /* our own progress line replaces the runner's */
+	t_start = now_wall();
+	rc = 0;
+	for (int target = (int)reps; rounds_done < target && !runner_stop;) {
+		int r = rounds_done;
+
+		if (plan__rounds(nsched, r, r + 1, seed, plan + (size_t)r * nsched)) {
+			rc = EXIT_USAGE;
+			break;
+		}
+		for (int i = 0; i < nsched && !runner_stop; i++) {
+			struct plan_item *it = &plan[(size_t)r * nsched + i];
+			struct run_outcome res;
+			int total = target * nsched;
+			double t0 = now_wall();
+
+			if (!quiet) {
+				char eta[32];
+
+				fmt_eta(eta, sizeof(eta), nruns_done ?
+					run_time_sum / nruns_done * (total - nruns_done) : NAN);
+				fprintf(stderr, "[round %d/%d] %s (run %d/%d), ETA %s\n", r + 1, target,
+					names[it->sched], nruns_done + 1, total, eta);
+			}
+			rq.sched_spec = names[it->sched];
+			rq.rep = it->rep;
+			rq.round = it->round;
+			err[0] = 0;
+			if (runner__run(st, &rq, &res, err, sizeof(err))) {
+				pr_err("compare: %s\n", err);
+				rc = EXIT_USAGE;
+				goto stopped;
+			}
+			run_time_sum += now_wall() - t0;
+			nruns_done++;
+			if (res.status != RUN_OK) {
+				nbad++;
+				if (!quiet)
+					pr_warn("run %lld (%s): %s%s%s\n", (long long)res.run_id,
+						names[it->sched], run_status__name(res.status),
+						res.detail[0] ? ": " : "", res.detail);
+			}
+		}
+		if (runner_stop)
+			break;
+		rounds_done++;
+		if (until_ci > 0 && rounds_done == target) {
+			struct q_runs runs;
+			struct cmp_table t;
+			double hw = INFINITY;
+			int k = -1;
+
+			if (!store__q_runs_of_compare(st, cid, &runs)) {
+				if (!compare__eval(st, sched_list, &runs, seed, &t)) {
+					k = compare__primary(&t, &hw);
+					if (!quiet && k >= 0)
+						pr_info("CI half-width of %s: %.1f %% (target %.1f %%)\n",
+							compare__row(&t, k, 0)->metric, hw, until_ci);
+					compare__free(&t);
+				}
+				q_runs__free(&runs);
+			}
+			if (k >= 0 && hw > until_ci && target < max_reps)
+				target++;
+			else if (k >= 0 && hw > until_ci && !quiet)
+				pr_warn("--max-reps %lld reached with the CI half-width at %.1f %%\n",
+					(long long)max_reps, hw);
+		}
+	}
+stopped:
+	store__set_comparison_status(st, cid, runner_stop ? "aborted" : rc ? "failed" : "done",
+				     rounds_done);
+	if (!quiet)
+		pr_info("%d run(s) in %.0f s, %d not ok\n", nruns_done, now_wall() - t_start, nbad);
+	if (rc)
+		goto out;
+	{
+		struct q_runs runs;
+		int e = store__q_runs_of_compare(st, cid, &runs);
+
+		if (!e) {
+			e = compare__eval(st, sched_list, &runs, seed, &table);
+			q_runs__free(&runs);
+		}
+		if (e == -ENODATA) {
+			pr_err("compare: no successful run with metrics: nothing to compare\n");
+			rc = 1;
+		} else if (e) {
+			pr_err("compare: evaluating comparison %lld failed\n", (long long)cid);
+			rc = EXIT_USAGE;
+			goto out;
+		} else {
+			have_table = true;
+			compare__print(&table, stdout);
+			fflush(stdout);
+			if (store__set_comparison_results(st, cid, table.rows,
+							  table.nmetrics * table.nsched))
+				pr_warn("compare: could not store the results table\n");
+		}
+	}
+	if (runner_stop)
+		rc = runner__signal_exit_code();
+	else if (nbad)
+		rc = 1;
+	if (do_report) {
+		int rrc;
+
+		if (!out_dir) {
+			snprintf(outbuf, sizeof(outbuf), "scxbench-report-%lld", (long long)cid);
+			out_dir = outbuf;
+		}
+		rrc = report__run(st, cid, NULL, 0, out_dir, formats, nformats, NULL, err, sizeof(err));
+		if (rrc < 0) {
+			pr_err("compare: report: %s\n", err);
+			rc = rc ? rc : 1;
+		} else {
+			printf("comparison %lld stored in %s; report: %s/report.html%s\n", (long long)cid,
+			       db_path, out_dir, rrc ? " (partial)" : "");
+			if (rrc && !rc)
+				rc = 1;
+		}
+	}
+	goto out;
+bad:
+	pr_err("compare: %s\n", err);
+	rc = EXIT_USAGE;
+out:
+	if (have_table)
+		compare__free(&table);
+	store__close(st);
+	free(plan);
+	free(cmdline);
+	free(sched_list);
+	free(settings);
+	free(opts);
+	free(orig_argv);
+	for (int i = 0; names && i < nsched; i++)
+		free(names[i]);
+	free(names);
+	wl_params__free(&params);
+	return rc;
+}

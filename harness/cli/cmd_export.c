@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: GPL-2.0
+/* scxbench export: runs, metrics and comparison results as CSV or JSON. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "version.h"
+#include "harness/cli/commands.h"
+#include "harness/lib/escape.h"
+#include "harness/lib/json.h"
+#include "harness/lib/log.h"
+#include "harness/store/query.h"
+#include "harness/lib/util.h"
+
+const char cmd_export_usage[] =
+	"usage: scxbench export [--db FILE] [--format csv|json] [--compare ID]\n"
+	"                       [--table metrics|runs|results]\n"
+	"\n"
+	"Write stored data to stdout.\n"
+	"  JSON: one document {\"runs\": [... with their params and metrics],\n"
+	"        \"comparisons\": [... with their result tables]}.\n"
+	"  CSV:  one table, chosen with --table: metrics (default; one row per run and\n"
+	"        metric), runs (one row per run), results (comparison result rows;\n"
+	"        the default with --compare).\n"
+	"\n"
+	"      --db FILE       database (default " STORE_DEFAULT_PATH "), opened read-only\n"
+	"  -f, --format F      csv or json (default csv)\n"
+	"      --compare ID    only this comparison and its runs\n"
+	"      --table T       csv only: metrics, runs or results\n"
+	"\n"
+	"Exit status: 0 written, 2 bad usage, unknown id or unreadable database.\n";
+
+static void csv_num(FILE *f, double v)
+{
+	if (!isnan(v) && !isinf(v))
+		fprintf(f, "%.17g", v);
+}
+
+static void csv_run_head(FILE *f)
+{
+	fputs("run_id,scheduler,workload,status,place,accel,kernel,compare_id,rep,round,"
+	      "started_at,lost_events", f);
+}
+
+static void csv_run(FILE *f, const struct q_run *r)
+{
+	fprintf(f, "%lld,", (long long)r->id);
+	esc_csv(f, r->scheduler);
+	fputc(',', f);
+	esc_csv(f, r->workload);
+	fputc(',', f);
+	esc_csv(f, r->status);
+	fputc(',', f);
+	esc_csv(f, r->place);
+	fputc(',', f);
+	esc_csv(f, r->accel);
+	fputc(',', f);
+	esc_csv(f, r->guest_kernel[0] ? r->guest_kernel : r->kernel_release);
+	fputc(',', f);
+	if (r->compare_id)
+		fprintf(f, "%lld", (long long)r->compare_id);
+	fprintf(f, ",%d,%d,%.3f,%lld", r->rep, r->round, r->started_at, (long long)r->lost_events);
+}
+
+static void json_result(FILE *f, const struct q_result *r)
+{
+	fputs("{\"metric\":", f);
+	json_str(f, r->metric);
+	fputs(",\"scheduler\":", f);
+	json_str(f, r->scheduler);
+	fputs(",\"unit\":", f);
+	json_str(f, r->unit);
+	fprintf(f, ",\"better\":%d,\"n\":%d,\"survived\":%d,\"total\":%d", r->better, r->n,
+		r->survived, r->total);
+	const struct {
+		const char *k;
+		double v;
+	} nums[] = {
+		{ "median", r->median }, { "mean", r->mean }, { "stddev", r->stddev },
+		{ "cov", r->cov }, { "ci_lo", r->ci_lo }, { "ci_hi", r->ci_hi },
+		{ "delta_pct", r->delta_pct }, { "delta_lo", r->delta_lo },
+		{ "delta_hi", r->delta_hi }, { "p_value", r->p_value }, { "p_holm", r->p_holm },
+		{ "cliffs_delta", r->effect },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(nums); i++) {
+		fprintf(f, ",\"%s\":", nums[i].k);
+		json_num(f, nums[i].v);
+	}
+	fputs(",\"verdict\":", f);
+	json_str(f, r->verdict);
+	fputc('}', f);
+}
+
+static void csv_results_head(FILE *f)
+{
+	fputs("compare_id,metric,scheduler,unit,better,n,survived,total,median,mean,stddev,cov,"
+	      "ci_lo,ci_hi,delta_pct,delta_lo,delta_hi,p_value,p_holm,cliffs_delta,verdict\n", f);
+}
+
+static void csv_result(FILE *f, int64_t cid, const struct q_result *r)
+{
+	double v[] = { r->median, r->mean, r->stddev, r->cov, r->ci_lo, r->ci_hi, r->delta_pct,
+		       r->delta_lo, r->delta_hi, r->p_value, r->p_holm, r->effect };
+
+	fprintf(f, "%lld,", (long long)cid);
+	esc_csv(f, r->metric);
+	fputc(',', f);
+	esc_csv(f, r->scheduler);
+	fputc(',', f);
+	esc_csv(f, r->unit);
+	fprintf(f, ",%d,%d,%d,%d", r->better, r->n, r->survived, r->total);
+	for (size_t i = 0; i < ARRAY_SIZE(v); i++) {
+		fputc(',', f);
+		csv_num(f, v[i]);
+	}
+	fputc(',', f);
+	esc_csv(f, r->verdict);
+	fputc('\n', f);
+}
+
+static int export_json(struct store *st, const struct q_runs *runs, const int64_t *cids,
+		       int ncids, FILE *f)
+{
+	fputs("{\"scxbench\":", f);
+	json_str(f, SCXB_VERSION);
+	fputs(",\"runs\":[", f);
+	for (int i = 0; i < runs->n; i++) {
+		const struct q_run *r = &runs->v[i];
+		struct q_metrics m;
+		int err;
+
+		fprintf(f, "%s\n{\"id\":%lld,\"scheduler\":", i ? "," : "", (long long)r->id);
+		json_str(f, r->scheduler);
+		fputs(",\"workload\":", f);
+		json_str(f, r->workload);
+		fputs(",\"status\":", f);
+		json_str(f, r->status);
+		fputs(",\"status_detail\":", f);
+		json_str(f, r->status_detail);
+		fputs(",\"place\":", f);
+		json_str(f, r->place);
+		fputs(",\"accel\":", f);
+		json_str(f, r->accel[0] ? r->accel : NULL);
+		fputs(",\"kernel\":", f);
+		json_str(f, r->kernel_release);
+		fputs(",\"guest_kernel\":", f);
+		json_str(f, r->guest_kernel[0] ? r->guest_kernel : NULL);
+		fputs(",\"hostname\":", f);
+		json_str(f, r->hostname);
+		fputs(",\"cpu_model\":", f);
+		json_str(f, r->cpu_model);
+		fprintf(f, ",\"ncpus\":%d,\"version\":", r->ncpus);
+		json_str(f, r->version);
+		fputs(",\"git_sha\":", f);
+		json_str(f, r->git_sha);
+		fprintf(f, ",\"compare_id\":");
+		if (r->compare_id)
+			fprintf(f, "%lld", (long long)r->compare_id);
+		else
+			fputs("null", f);
+		fprintf(f, ",\"rep\":%d,\"round\":%d,\"started_at\":", r->rep, r->round);
+		json_num(f, r->started_at);
+		fprintf(f, ",\"lost_events\":%lld,\"exit_reason\":", (long long)r->lost_events);
+		json_str(f, r->exit_reason[0] ? r->exit_reason : NULL);
+		fputs(",\"exit_msg\":", f);
+		json_str(f, r->exit_msg);
+		fputs(",\"metrics\":{", f);
+		err = store__q_metrics(st, &r->id, 1, &m);
+		if (err)
+			return err;
+		for (int k = 0; k < m.n; k++) {
+			fputs(k ? "," : "", f);
+			json_str(f, m.v[k].name);
+			fputs(":{\"value\":", f);
+			json_num(f, m.v[k].value);
+			fputs(",\"unit\":", f);
+			json_str(f, m.v[k].unit);
+			fprintf(f, ",\"better\":%d}", m.v[k].better);
+		}
+		q_metrics__free(&m);
+		fputs("}}", f);
+	}
+	fputs("],\n\"comparisons\":[", f);
+	for (int i = 0; i < ncids; i++) {
+		struct q_compare c;
+		struct q_result *res = NULL;
+		int nres = 0, err;
+
+		err = store__q_compare(st, cids[i], &c);
+		if (!err)
+			err = store__q_results(st, cids[i], &res, &nres);
+		if (err)
+			return err;
+		fprintf(f, "%s\n{\"id\":%lld,\"uuid\":", i ? "," : "", (long long)c.id);
+		json_str(f, c.uuid);
+		fputs(",\"schedulers\":", f);
+		json_str(f, c.schedulers);
+		fputs(",\"workload\":", f);
+		json_str(f, c.workload);
+		/* settings is JSON already, but came from the store: embed as a
+		 * string rather than trust it to be well-formed */
+		fputs(",\"settings\":", f);
+		json_str(f, c.settings);
+		fprintf(f, ",\"seed\":%llu,\"reps\":%d,\"place\":", (unsigned long long)c.seed, c.reps);
+		json_str(f, c.place);
+		fputs(",\"status\":", f);
+		json_str(f, c.status);
+		fputs(",\"created_at\":", f);
+		json_num(f, c.created_at);
+		fputs(",\"results\":[", f);
+		for (int k = 0; k < nres; k++) {
+			fputs(k ? "," : "", f);
+			json_result(f, &res[k]);
+		}
+		fputs("]}", f);
+		free(res);
+		q_compare__free(&c);
+	}
+	fputs("]}\n", f);
+	return 0;
+}
+
+int cmd_export(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'D' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "compare", required_argument, NULL, 'c' },
+		{ "table", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *db_path = STORE_DEFAULT_PATH, *table = NULL;
+	bool json = false;
+	char err[512] = "";
+	int64_t cid = 0, *cids = NULL;
+	int ncids = 0, opt, rc = EXIT_USAGE;
+	struct store *st = NULL;
+	struct q_runs runs = { 0 };
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'D':
+			db_path = optarg;
+			break;
+		case 'f':
+			if (!strcmp(optarg, "json")) {
+				json = true;
+			} else if (strcmp(optarg, "csv")) {
+				snprintf(err, sizeof(err), "--format %s: csv or json", optarg);
+				goto bad;
+			}
+			break;
+		case 'c':
+			if (parse_i64(optarg, 1, INT64_MAX, &cid)) {
+				snprintf(err, sizeof(err), "--compare %s: not a comparison id", optarg);
+				goto bad;
+			}
+			break;
+		case 't':
+			if (strcmp(optarg, "metrics") && strcmp(optarg, "runs") && strcmp(optarg, "results")) {
+				snprintf(err, sizeof(err), "--table %s: metrics, runs or results", optarg);
+				goto bad;
+			}
+			table = optarg;
+			break;
+		case 'h':
+			fputs(cmd_export_usage, stdout);
+			return 0;
+		default:
+			snprintf(err, sizeof(err), "bad option (see: scxbench export --help)");
+			goto bad;
+		}
+	}
+	if (optind < argc) {
+		snprintf(err, sizeof(err), "unexpected argument '%s'", argv[optind]);
+		goto bad;
+	}
+	if (json && table) {
+		snprintf(err, sizeof(err), "--table is for csv (json holds every table)");
+		goto bad;
+	}
+	if (!table)
+		table = cid ? "results" : "metrics";
+	st = store__open(db_path, STORE_READONLY, err, sizeof(err));
+	if (!st) {
+		pr_err("export: %s\n", err);
+		goto out;
+	}
+	if (cid) {
+		struct q_compare c;
+
+		if (store__q_compare(st, cid, &c)) {
+			pr_err("export: no comparison with id %lld in %s\n", (long long)cid, db_path);
+			goto out;
+		}
+		q_compare__free(&c);
+		cids = malloc(sizeof(*cids));
+		if (!cids)
+			goto out;
+		cids[0] = cid;
+		ncids = 1;
+		if (store__q_runs_of_compare(st, cid, &runs))
+			goto io;
+	} else if (store__q_runs_all(st, &runs) || store__q_compare_ids(st, &cids, &ncids)) {
+		goto io;
+	}
+	if (!runs.n && !ncids)
+		pr_warn("export: %s holds no runs\n", db_path);
+	if (json) {
+		if (export_json(st, &runs, cids, ncids, stdout))
+			goto io;
+	} else if (!strcmp(table, "results")) {
+		csv_results_head(stdout);
+		for (int i = 0; i < ncids; i++) {
+			struct q_result *res;
+			int nres;
+
+			if (store__q_results(st, cids[i], &res, &nres))
+				goto io;
+			for (int k = 0; k < nres; k++)
+				csv_result(stdout, cids[i], &res[k]);
+			free(res);
+		}
+	} else if (!strcmp(table, "runs")) {
+		csv_run_head(stdout);
+		fputs(",exit_reason\n", stdout);
+		for (int i = 0; i < runs.n; i++) {
+			csv_run(stdout, &runs.v[i]);
+			fputc(',', stdout);
+			esc_csv(stdout, runs.v[i].exit_reason);
+			fputc('\n', stdout);
+		}
+	} else {
+		csv_run_head(stdout);
+		fputs(",metric,value,unit,better\n", stdout);
+		for (int i = 0; i < runs.n; i++) {
+			struct q_metrics m;
+
+			if (store__q_metrics(st, &runs.v[i].id, 1, &m))
+				goto io;
+			for (int k = 0; k < m.n; k++) {
+				csv_run(stdout, &runs.v[i]);
+				fputc(',', stdout);
+				esc_csv(stdout, m.v[k].name);
+				fputc(',', stdout);
+				csv_num(stdout, m.v[k].value);
+				fputc(',', stdout);
+				esc_csv(stdout, m.v[k].unit);
+				fprintf(stdout, ",%d\n", m.v[k].better);
+			}
+			q_metrics__free(&m);
+		}
+	}
+	rc = fflush(stdout) ? EXIT_USAGE : 0;
+	goto out;
+io:
+	pr_err("export: reading %s failed\n", db_path);
+	rc = EXIT_USAGE;
+	goto out;
+bad:
+	pr_err("export: %s\n", err);
+	rc = EXIT_USAGE;
+out:
+	q_runs__free(&runs);
+	free(cids);
+	store__close(st);
+	return rc;
+}

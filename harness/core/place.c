@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness/lib/log.h"
+#include "harness/core/place.h"
+#include "harness/core/runner.h"
+#include "harness/sched/sched.h"
+#include "harness/store/store.h"
+#include "harness/lib/util.h"
+#include "harness/vm/vm.h"
+
+int place__parse_opt(struct place_opts *o, int opt, const char *arg, char *err, size_t len)
+{
+	int64_t v;
+
+	switch (opt) {
+	case OPT_PLACE_HOST:
+		o->force_host = true;
+		return 1;
+	case OPT_PLACE_VM:
+		o->force_vm = true;
+		return 1;
+	case OPT_PLACE_KERNEL:
+		o->kernel = arg;
+		o->force_vm = true;
+		return 1;
+	case OPT_PLACE_VM_CPUS:
+		if (parse_i64(arg, 1, 64, &v)) {
+			snprintf(err, len, "--vm-cpus %s: not a CPU count from 1 to 64", arg);
+			return -EINVAL;
+		}
+		o->vm_cpus = (int)v;
+		return 1;
+	case OPT_PLACE_VM_MEM:
+		if (parse_i64(arg, 256, 65536, &v)) {
+			snprintf(err, len, "--vm-mem %s: not a size in MB from 256 to 65536", arg);
+			return -EINVAL;
+		}
+		o->vm_mem_mb = (int)v;
+		return 1;
+	}
+	return 0;
+}
+
+int place__decide(const struct place_opts *o, const char *const *scheds, int nscheds,
+		  char *err, size_t len)
+{
+	char kernel[512];
+	bool need_scx = false;
+
+	if (o->force_host && o->force_vm) {
+		snprintf(err, len, "--host and --vm (or --kernel) exclude each other");
+		return -EINVAL;
+	}
+	for (int i = 0; i < nscheds; i++)
+		if (strcmp(scheds[i], "eevdf"))
+			need_scx = true;
+	if (o->force_host) {
+		/* decided before anything is stored: this is bad usage, not a
+		 * failed run */
+		if (need_scx && !scx_kernel_supported()) {
+			snprintf(err, len, "--host: this kernel has no sched_ext (/sys/kernel/sched_ext is"
+				 " missing): only eevdf runs here; drop --host to use the VM");
+			return -ENOTSUP;
+		}
+		return PLACE_HOST;
+	}
+	if (o->force_vm)
+		return PLACE_VM;
+	if (!need_scx || scx_kernel_supported())
+		return PLACE_HOST;
+	if (vm__cached_kernel(kernel, sizeof(kernel)) == 0) {
+		pr_info("this kernel has no sched_ext: running in a QEMU guest (%s)\n", kernel);
+		return PLACE_VM;
+	}
+	snprintf(err, len, "this kernel has no sched_ext and no guest kernel is cached: "
+		 "run 'scxbench vm fetch' (or scripts/fetch-kernel.sh), then run this again");
+	return -ENOENT;
+}
+
+void place_result__free(struct place_result *r)
+{
+	if (!r)
+		return;
+	free(r->run_ids);
+	free(r->cmp_ids);
+	r->run_ids = r->cmp_ids = NULL;
+	r->nruns = r->ncmp = 0;
+}
+
+/* options that only make sense on the host side of the VM boundary */
+static int host_only_opt(const char *a)
+{
+	static const char *const with_arg[] = { "--db", "--kernel", "--vm-cpus", "--vm-mem", "--out" };
+	static const char *const flags[] = { "--vm", "--host" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(flags); i++)
+		if (!strcmp(a, flags[i]))
+			return 1;
+	for (size_t i = 0; i < ARRAY_SIZE(with_arg); i++) {
+		size_t n = strlen(with_arg[i]);
+
+		if (!strcmp(a, with_arg[i]))
+			return 2;
+		if (!strncmp(a, with_arg[i], n) && a[n] == '=')
+			return 1;
+	}
+	return 0;
+}
+
+char **place__guest_argv(int argc, char **argv, int *gargc)
+{
+	char **g = calloc(argc + 6, sizeof(char *));
+	char self[PATH_MAX];
+	bool passthrough = false, added = false;
+	int n = 0;
+
+	if (!g || !realpath("/proc/self/exe", self) || !(g[n++] = strdup(self))) {
+		free(g);
+		return NULL;
+	}
+	for (int i = 0; i < argc; i++) {
+		int skip = passthrough ? 0 : host_only_opt(argv[i]);
+
+		if (!strcmp(argv[i], "--") && !passthrough) {
+			passthrough = true;
+			g[n++] = "--host";
+			g[n++] = "--db";
+			g[n++] = VM_GUEST_DB;
+			added = true;
+		}
+		if (skip) {
+			i += skip - 1;
+			continue;
+		}
+		g[n++] = argv[i];
+	}
+	if (!added) {
+		g[n++] = "--host";
+		g[n++] = "--db";
+		g[n++] = VM_GUEST_DB;
+	}
+	*gargc = n;
+	return g;
+}
+
+void place__free_guest_argv(char **g)
+{
+	if (g)
+		free(g[0]);
+	free(g);
+}
+
+int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const char *db_path,
+		     double expected_s, const char *cmdline, struct place_result *res,
+		     char *err, size_t len)
+{
+	struct vm_opts vo = {
+		.kernel = o->kernel,
+		.cpus = o->vm_cpus,
+		.mem_mb = o->vm_mem_mb,
+		/* boot + per-run set-up dominate short runs under TCG */
+		.timeout_s = 120 + expected_s * 1.5,
+		.quiet = log__level() < LOG_INFO,
+		.stop = &runner_stop,
+	};
+	struct import_opts io = { .place = "vm", .cmdline = cmdline };
+	struct import_result ir = { 0 };
+	char tmpdir[PATH_MAX], guest_db[PATH_MAX + 16], why[512], host[256];
+	char idbase[96], dbname[PATH_MAX + 16];
+	const char *env[3];
+	struct store *st = NULL;
+	struct vm_info info = { 0 };
+	struct vm_cmd cmd = { 0 };
+	int64_t next_run = 1, next_cmp = 1;
+	int rc, nenv = 0;
+
+	memset(res, 0, sizeof(*res));
+	cmd.argv = place__guest_argv(argc, argv, &cmd.argc);
+	rc = cmd.argv ? vm__make_tmp_dir(tmpdir, sizeof(tmpdir)) : -ENOMEM;
+	if (rc) {
+		place__free_guest_argv(cmd.argv);
+		snprintf(err, len, "cannot set up the VM run: %s", strerror(-rc));
+		return rc;
+	}
+	snprintf(guest_db, sizeof(guest_db), "%s/guest.db", tmpdir);
+	/* open the host database first: a bad --db fails before a boot */
+	st = store__open(db_path, STORE_CREATE, err, len);
+	if (!st) {
+		rc = -EINVAL;
+		goto out;
+	}
+	store__next_ids(st, &next_run, &next_cmp);
+	snprintf(idbase, sizeof(idbase), "SCXB_ID_BASE=run:%lld,cmp:%lld", (long long)next_run,
+		 (long long)next_cmp);
+	env[nenv++] = idbase;
+	/* what the guest's messages call its database: the user's */
+	snprintf(dbname, sizeof(dbname), "SCXB_DB_NAME=%s", db_path);
+	env[nenv++] = dbname;
+	/* the guest's stderr is a file, forwarded to ours: progress lines
+	 * are drawn when ours is a terminal */
+	if (stderr_is_tty())
+		env[nenv++] = "SCXB_STDERR_TTY=1";
+	cmd.env = env;
+	cmd.nenv = nenv;
+
+	rc = vm__run(&vo, &cmd, guest_db, &info, why, sizeof(why));
+	/* Multi-threaded TCG now and then runs stale code after the guest
+	 * kernel patches itself (an Oops, no results). Nothing came home
+	 * from such a boot, so one retry is safe. */
+	if (rc == -EAGAIN && !runner_stop) {
+		pr_warn("the guest failed (%s); booting it once more\n", why);
+		unlink(guest_db);
+		rc = vm__run(&vo, &cmd, guest_db, &info, why, sizeof(why));
+	}
+	res->stopped = info.stopped;
+	if (rc) {
+		snprintf(err, len, "%s", why);
+		goto out;
+	}
+	snprintf(res->guest_kernel, sizeof(res->guest_kernel), "%s", info.guest_kernel);
+	snprintf(res->accel, sizeof(res->accel), "%s", info.accel);
+	if (access(guest_db, R_OK) == 0) {
+		int n;
+
+		io.accel = info.accel;
+		io.guest_kernel = info.guest_kernel;
+		if (gethostname(host, sizeof(host)) == 0)
+			io.hostname = host;
+		n = store__import(st, guest_db, &io, &ir, why, sizeof(why));
+		if (n < 0) {
+			snprintf(err, len, "%s", why);
+			rc = n;
+			goto out;
+		}
+		res->run_ids = ir.run_ids;
+		res->nruns = ir.nruns;
+		res->cmp_ids = ir.cmp_ids;
+		res->ncmp = ir.ncmp;
+		if (ir.renumbered)
+			pr_warn("%s changed during the VM run: the guest's runs got new ids here\n",
+				db_path);
+		pr_debug("%d run(s) from the guest (%s, %s) stored in %s\n", n, info.guest_kernel,
+			 info.accel, db_path);
+	} else if (!info.guest_exit && !info.stopped) {
+		snprintf(err, len, "the guest produced no database");
+		rc = -EIO;
+		goto out;
+	}
+	rc = info.guest_exit;
+out:
+	store__close(st);
+	vm__remove_tmp_dir(tmpdir);
+	place__free_guest_argv(cmd.argv);
+	return rc;
+}

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The only place that reads /sys/kernel/sched_ext. state is one of
+ * "enabling", "enabled", "disabling", "disabled"; root/ops exists only
+ * while a scheduler is loaded.
+ */
+#include <errno.h>
+#include <time.h>
+#include <unistd.h>
+#include <string.h>
+
+#include "harness/sched/sched.h"
+#include "harness/lib/util.h"
+
+#define SCX_SYSFS "/sys/kernel/sched_ext"
+
+bool scx_kernel_supported(void)
+{
+	return access(SCX_SYSFS, F_OK) == 0;
+}
+
+int scx_state(char *buf, size_t len)
+{
+	return read_text_file(SCX_SYSFS "/state", buf, len);
+}
+
+int scx_ops_name(char *buf, size_t len)
+{
+	int err;
+
+	if (!len)
+		return -EINVAL;
+	err = read_text_file(SCX_SYSFS "/root/ops", buf, len);
+	if (err == -ENOENT) {
+		buf[0] = 0;
+		return 0;
+	}
+	return err;
+}
+
+int scx_wait_state(const char *want, double timeout_s)
+{
+	uint64_t deadline = now_mono_ns() + (uint64_t)(timeout_s * 1e9);
+	struct timespec nap = { 0, 5 * 1000 * 1000 };
+	char state[32];
+	int err;
+
+	for (;;) {
+		err = scx_state(state, sizeof(state));
+		if (err)
+			return err;
+		if (!strcmp(state, want))
+			return 0;
+		if (now_mono_ns() >= deadline)
+			return -ETIMEDOUT;
+		nanosleep(&nap, NULL);
+	}
+}

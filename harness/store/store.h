@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The SQLite store. All SQL lives in harness/store*.c; everything else
+ * calls these functions. Every statement uses bound parameters.
+ *
+ * Life of a run in the store:
+ *   store__begin_run()   inserts the run with status 'running' and commits
+ *                        (so a SIGKILL leaves a visible dangling run, which
+ *                        the next store__open() marks 'aborted');
+ *   store__txn_begin()   the run's results: params, metrics, histograms,
+ *   store__add_*()       collectors' rows, scheduler exit info...
+ *   store__finish_run()  sets status/end time,
+ *   store__txn_commit()  all of it in one transaction: never half a run.
+ *
+ * Schema (see harness/store_schema.c for the authoritative DDL):
+ *   runs(id, uuid, scheduler, sched_kind, workload, status, status_detail,
+ *        place, accel, guest_kernel, kernel_release, hostname, cpu_model,
+ *        ncpus, version, git_sha, cmdline, started_at, ended_at, pid,
+ *        compare_id, rep, round, label, sched_ops, sched_path,
+ *        sched_version, exit_kind, exit_reason, exit_msg, time_to_exit_s,
+ *        trace, lost_events)
+ *   params(run_id, name, value)
+ *   metrics(run_id, name, value, unit, better)
+ *   histograms(run_id, name, unit, scheme, count, sum, min, max, buckets)
+ *   sched_output(run_id, kind, text)            exec tail, dumps
+ *   scx_dump(run_id, seq, line)                 sched_ext_dump lines
+ *   trace_cpus(run_id, cpu, events, overrun, dropped, lost)
+ *   task_stats(run_id, pid, comm, role, wakeups, wait_ns, wait_max_ns,
+ *        run_ns, switches_vol, switches_invol, migrations, hist_*)
+ *   antagonists(run_id, victim_pid, pid, comm, wait_ns, count)
+ *   events(run_id, ts, cpu, type, pid, arg1, arg2)   with --keep-events
+ *   collector_notes(run_id, collector, note)    absent events, skipped collectors
+ *   comparisons(id, created_at, schedulers, workload, settings, seed,
+ *        reps, place, status)
+ *   comparison_results(compare_id, metric, scheduler, ... , verdict)
+ */
+#ifndef SCXB_STORE_H
+#define SCXB_STORE_H
+
+#ifdef __bpf__
+#error "userspace header included from BPF code"
+#endif
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "harness/lib/results.h"
+#include "harness/lib/run_status.h"
+
+#define STORE_DEFAULT_PATH "scxbench.db"
+
+struct store;
+
+enum store_open_flags {
+	STORE_CREATE = 1,   /* create the file if missing */
+	STORE_READONLY = 2, /* reports, export: never write */
+};
+
+/* Everything about a run that is known before it starts. */
+struct run_meta {
+	const char *scheduler;
+	const char *sched_kind;
+	const char *workload;
+	const char *place;        /* "host" or "vm" */
+	const char *accel;        /* "kvm", "tcg" or NULL */
+	const char *guest_kernel; /* vm only */
+	const char *cmdline;
+	const char *label;        /* CI label or NULL */
+	int64_t compare_id;       /* 0 = not part of a comparison */
+	int rep, round;
+	bool trace;               /* collectors on */
+	/* name/value pairs of every workload parameter (and run options) */
+	int nr_params;
+	const char *const *param_names;
+	const char *const *param_values;
+};
+
+/* NULL with a one-line reason in err: not an SQLite database, newer
+ * schema than this binary knows, unwritable path... The file is left
+ * untouched on every error. */
+struct store *store__open(const char *path, int flags, char *err, size_t errlen);
+void store__close(struct store *st);
+/* The database's name for messages: the --db path, or $SCXB_DB_NAME. */
+const char *store__path(const struct store *st);
+/* Number of dangling 'running' runs marked 'aborted' by the last open. */
+int store__nr_recovered(const struct store *st);
+
+int store__txn_begin(struct store *st);
+int store__txn_commit(struct store *st);
+int store__txn_rollback(struct store *st);
+
+/* Inserts the run as 'running' in its own committed transaction. */
+int store__begin_run(struct store *st, const struct run_meta *m, int64_t *run_id);
+/* Inside a transaction: */
+int store__add_results(struct store *st, int64_t run_id, const struct results *r);
+/* What the scheduler was (NULL or "" fields are stored as NULL). */
+struct run_sched_info {
+	const char *ops;       /* /sys/kernel/sched_ext/root/ops once enabled */
+	const char *path;      /* exec: the binary as resolved */
+	const char *sha256;
+	const char *build_id;
+	char *const *args;     /* exec: its arguments, NULL-terminated; stored as JSON */
+};
+int store__set_sched_info(struct store *st, int64_t run_id, const struct run_sched_info *si);
+int store__set_sched_exit(struct store *st, int64_t run_id, const struct sched_exit *ex);
+int store__add_sched_output(struct store *st, int64_t run_id, const char *kind, const char *text);
+int store__add_note(struct store *st, int64_t run_id, const char *collector, const char *note);
+/* stage: FAIL_NONE for an ok or aborted run */
+int store__finish_run(struct store *st, int64_t run_id, enum run_status status,
+		      enum fail_stage stage, const char *detail);
+/* Outside any transaction: last-resort marking from a signal path's
+ * cleanup (not from the handler itself). */
+int store__abort_run(struct store *st, int64_t run_id, const char *detail);
+
+/* Copy every run (and its rows) of another database into this one,
+ * skipping runs whose uuid is already present. Used to bring a VM
+ * guest's results home and by `scxbench merge`. Optionally overrides
+ * place/accel/guest_kernel on the imported runs. Returns the number of
+ * runs imported or -errno. One transaction. */
+struct import_opts {
+	/* hostname: the machine that ran the VM (the guest's own name says
+	 * nothing about where a run happened, and baselines match on it) */
+	const char *place, *accel, *guest_kernel, *hostname;
+	/* the command as the user typed it, stored on the imported runs */
+	const char *cmdline;
+	int64_t compare_id; /* 0 = keep none */
+};
+/*
+ * The imported rows' ids here, oldest first. The source's own ids are
+ * kept when none of them is taken here (a guest numbers from
+ * store__next_ids() of this database: its printed ids stay true);
+ * otherwise every imported row is renumbered, in time order.
+ */
+struct import_result {
+	int64_t *run_ids;
+	int nruns;
+	int64_t *cmp_ids;
+	int ncmp;
+	bool renumbered;
+};
+/* res may be NULL; the caller frees res->run_ids and res->cmp_ids. */
+int store__import(struct store *st, const char *src_path, const struct import_opts *o,
+		  struct import_result *res, char *err, size_t errlen);
+
+/*
+ * The ids the next run and comparison would get. A database created
+ * with SCXB_ID_BASE=run:N,cmp:M in the environment numbers its runs from
+ * N and its comparisons from M (how a guest's ids match the host's).
+ */
+int store__next_ids(struct store *st, int64_t *run, int64_t *cmp);
+/* For store*.c: the SCXB_ID_BASE of runs / comparisons, 0 = none. */
+int64_t store__id_base(struct store *st, bool comparison);
+
+/* PRAGMA integrity_check: 0 when "ok", -EIO with SQLite's first finding in
+ * msg otherwise. */
+int store__check(struct store *st, char *msg, size_t len);
+
+/* Raw handle for the other store_*.c files (trace, query). Not for use
+ * outside harness/store*.c. */
+struct sqlite3 *store__db(struct store *st);
+
+#endif
