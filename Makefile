@@ -79,7 +79,7 @@ $(BIN): $(OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(OUT)/obj/%.o: %.c | $(BPF_SKELS) $(OUT)/version.h
+$(OUT)/obj/%.o: %.c | $(BPF_SKELS) $(OUT)/bpf/skels.h $(OUT)/scx_exit_kinds.h $(OUT)/version.h
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
@@ -101,6 +101,24 @@ $(OUT)/bpf/%.skel.h: $(OUT)/bpf/%.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<))_bpf > $@
 
+# Every skeleton, for harness/sched/bpf.c; a scheduler file without its
+# line in bpf/schedulers.def is refused here rather than silently unused.
+$(OUT)/bpf/skels.h: $(BPF_SKELS) bpf/schedulers.def
+	$(call msg,GEN,$@)
+	$(Q)for s in $(patsubst bpf/%.bpf.c,%,$(BPF_SRCS)); do \
+		grep -q "^SCXB_SCHEDULER($$s," bpf/schedulers.def || \
+			{ echo "bpf/$$s.bpf.c has no line in bpf/schedulers.def" >&2; exit 1; }; \
+		echo "#include \"$$s.skel.h\""; done > $@
+
+# The kernel's exit kinds, read from its BTF (vmlinux.h), for userspace.
+$(OUT)/scx_exit_kinds.h: $(VMLINUX_H)
+	$(call msg,GEN,$@)
+	$(Q)awk '/^enum scx_exit_kind \{/ { on = 1; next } on && /^\};/ { exit } \
+		on { gsub(/[ \t,]/, ""); split($$0, kv, "="); \
+		     printf "#define SCXB_%s %s\n", kv[1], kv[2] }' $< > $@.tmp && \
+		grep -q SCXB_SCX_EXIT_ERROR $@.tmp && mv $@.tmp $@ || \
+		{ rm -f $@.tmp; echo "$<: no enum scx_exit_kind" >&2; exit 1; }
+
 # vmlinux.h from a sched_ext kernel's BTF: the running kernel's when it has
 # sched_ext, else the cached Debian kernel's (scripts/vmlinux-h.sh says which).
 $(VMLINUX_H):
@@ -120,7 +138,7 @@ $(OUT)/version.h: FORCE
 FORCE:
 
 # one object per test source, so that -MMD keeps every source's dependencies
-$(OUT)/obj/tests/%.o: tests/%.c | $(BPF_SKELS) $(OUT)/version.h
+$(OUT)/obj/tests/%.o: tests/%.c | $(BPF_SKELS) $(OUT)/bpf/skels.h $(OUT)/scx_exit_kinds.h $(OUT)/version.h
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Itests/unit -c -o $@ $<

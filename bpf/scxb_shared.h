@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Types shared by the BPF schedulers and their userspace loader
- * (harness/sched_bpf.c). Fixed-width __u64-style types only: the skeleton
+ * (harness/sched/bpf.c). Fixed-width __u64-style types only: the skeleton
  * exposes these globals to userspace byte for byte, and vmlinux.h (BPF)
  * and <linux/types.h> (userspace) both define them.
  */
@@ -14,6 +14,9 @@
 
 #define SCXB_EXIT_REASON_LEN 128
 #define SCXB_EXIT_MSG_LEN    1024
+/* ops.exit_dump_len: the kernel's debug dump at an error exit (a few KiB
+ * on small machines; truncated beyond this) */
+#define SCXB_EXIT_DUMP_LEN   16384
 
 /*
  * What ops.exit() copied out of the kernel's struct scx_exit_info. kind is
@@ -27,11 +30,12 @@ struct scxb_exit_info {
 	__u64 exit_mono_ns;  /* bpf_ktime_get_ns() in ops.exit: CLOCK_MONOTONIC */
 	char reason[SCXB_EXIT_REASON_LEN];
 	char msg[SCXB_EXIT_MSG_LEN];
+	char dump[SCXB_EXIT_DUMP_LEN];
 };
 
 /*
  * Per-scheduler counters, bumped from the ops and read once at the end of
- * a run. The order matters: harness/sched_bpf.c names them by index.
+ * a run. The order matters: harness/sched/bpf.c names them by index.
  */
 enum scxb_counter {
 	SCXB_CNT_ENQUEUE,         /* ops.enqueue calls */

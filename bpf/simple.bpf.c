@@ -33,31 +33,9 @@
  * stall_one strands one task on a queue nobody reads, so the watchdog
  * ejects the scheduler (SCX_EXIT_ERROR_STALL) after ops.timeout_ms.
  */
-#include "scx_compat.bpf.h"
+#include "common.bpf.h"
 
-char _license[] SEC("license") = "GPL";
-
-
-const volatile __u64 fail_after_enqueues;
-const volatile bool stall_one;
-const volatile __u32 loader_tgid;  /* never strand the loader itself */
-
-__u64 counters[SCXB_NR_COUNTERS];
-struct scxb_exit_info uei SEC(".data");
-
-static u32 stranded;
-
-/*
- * The stall knob needs a task that goes through ops.enqueue, is not a
- * kernel thread (stranding a per-CPU kworker could wedge the loader's own
- * progress in ways the watchdog does not cover) and is not the loader,
- * which must stay able to observe the ejection.
- */
-static __always_inline bool strand_candidate(struct task_struct *p)
-{
-	return stall_one && !stranded && !(p->flags & PF_KTHREAD) &&
-	       (u32)p->tgid != loader_tgid;
-}
+SCXB_SCHEDULER_GLOBALS()
 
 s32 BPF_STRUCT_OPS(simple_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 {
@@ -104,12 +82,9 @@ void BPF_STRUCT_OPS(simple_exit, struct scx_exit_info *ei)
 	SCXB_RECORD_EXIT(uei, ei);
 }
 
-SEC(".struct_ops.link")
-struct sched_ext_ops simple_ops = {
-	.select_cpu = (void *)simple_select_cpu,
-	.enqueue    = (void *)simple_enqueue,
-	.dispatch   = (void *)simple_dispatch,
-	.init       = (void *)simple_init,
-	.exit       = (void *)simple_exit,
-	.name       = "scxb_simple",
-};
+SCXB_OPS(simple,
+	 .select_cpu = (void *)simple_select_cpu,
+	 .enqueue    = (void *)simple_enqueue,
+	 .dispatch   = (void *)simple_dispatch,
+	 .init       = (void *)simple_init,
+	 .exit       = (void *)simple_exit);

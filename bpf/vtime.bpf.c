@@ -34,26 +34,11 @@
  * Counters and test knobs: as in simple.bpf.c, plus how often a sleeper's
  * credit was clamped.
  */
-#include "scx_compat.bpf.h"
+#include "common.bpf.h"
 
-char _license[] SEC("license") = "GPL";
-
-
-const volatile __u64 fail_after_enqueues;
-const volatile bool stall_one;
-const volatile __u32 loader_tgid;  /* never strand the loader itself */
-
-__u64 counters[SCXB_NR_COUNTERS];
-struct scxb_exit_info uei SEC(".data");
+SCXB_SCHEDULER_GLOBALS()
 
 static u64 vtime_now;
-static u32 stranded;
-
-static __always_inline bool strand_candidate(struct task_struct *p)
-{
-	return stall_one && !stranded && !(p->flags & PF_KTHREAD) &&
-	       (u32)p->tgid != loader_tgid;
-}
 
 /* The task's vtime with at most one slice of credit banked. */
 static __always_inline u64 task_vtime(struct task_struct *p)
@@ -141,15 +126,12 @@ void BPF_STRUCT_OPS(vtime_exit, struct scx_exit_info *ei)
 	SCXB_RECORD_EXIT(uei, ei);
 }
 
-SEC(".struct_ops.link")
-struct sched_ext_ops vtime_ops = {
-	.select_cpu = (void *)vtime_select_cpu,
-	.enqueue    = (void *)vtime_enqueue,
-	.dispatch   = (void *)vtime_dispatch,
-	.running    = (void *)vtime_running,
-	.stopping   = (void *)vtime_stopping,
-	.enable     = (void *)vtime_enable,
-	.init       = (void *)vtime_init,
-	.exit       = (void *)vtime_exit,
-	.name       = "scxb_vtime",
-};
+SCXB_OPS(vtime,
+	 .select_cpu = (void *)vtime_select_cpu,
+	 .enqueue    = (void *)vtime_enqueue,
+	 .dispatch   = (void *)vtime_dispatch,
+	 .running    = (void *)vtime_running,
+	 .stopping   = (void *)vtime_stopping,
+	 .enable     = (void *)vtime_enable,
+	 .init       = (void *)vtime_init,
+	 .exit       = (void *)vtime_exit);

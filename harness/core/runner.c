@@ -22,8 +22,10 @@
 #include "harness/core/runner.h"
 #include "harness/lib/util.h"
 
-/* kernel's enum scx_exit_kind: below 1024 a clean unregistration */
-#define SCX_EXIT_ERROR_FIRST 1024
+/* the kernel's enum scx_exit_kind, from its BTF: below SCX_EXIT_ERROR a
+ * clean unregistration */
+#include "scx_exit_kinds.h"
+#define SCX_EXIT_ERROR_FIRST SCXB_SCX_EXIT_ERROR
 
 volatile sig_atomic_t runner_stop;
 volatile sig_atomic_t runner_stop_signal;
@@ -334,6 +336,8 @@ finish:
 	}
 	if (!rc)
 		rc = store__set_sched_exit(st, run_id, &out->exit);
+	if (!rc && sched__exit_dump(sched))
+		rc = store__add_sched_output(st, run_id, "exit_dump", sched__exit_dump(sched));
 	if (!rc && sched__output_tail(sched) && *sched__output_tail(sched))
 		rc = store__add_sched_output(st, run_id,
 					     strcmp(sched__kind(sched), "exec") ? "libbpf_log" : "exec_tail",

@@ -22,8 +22,8 @@
 #include "harness/sched/impl.h"
 #include "harness/lib/util.h"
 
-#include "simple.skel.h"
-#include "vtime.skel.h"
+/* every bpf/NAME.bpf.c's skeleton (generated from the folder) */
+#include "skels.h"
 
 /* Pointers into one skeleton, whatever its generated type. */
 struct bpf_handles {
@@ -83,23 +83,23 @@ static void NAME##_destroy(struct bpf_handles *h)				\
 	memset(h, 0, sizeof(*h));						\
 }
 
-DEFINE_BPF_SCHED(simple)
-DEFINE_BPF_SCHED(vtime)
+#define SCXB_SCHEDULER(NAME, HAS_VTIME, DESC) DEFINE_BPF_SCHED(NAME)
+#include "bpf/schedulers.def"
+#undef SCXB_SCHEDULER
 
 static const struct bpf_sched_def bpf_defs[] = {
-	{ simple_open, simple_load, simple_destroy, false },
-	{ vtime_open, vtime_load, vtime_destroy, true },
+#define SCXB_SCHEDULER(NAME, HAS_VTIME, DESC) { NAME##_open, NAME##_load, NAME##_destroy, HAS_VTIME },
+#include "bpf/schedulers.def"
+#undef SCXB_SCHEDULER
 };
 
+/* the ops name is SCXB_OPS's: "scxb_" NAME */
 const struct sched_builtin sched_builtins[] = {
-	{ "simple", "global FIFO: one shared queue, idle CPUs taken on wake-up (bpf/simple.bpf.c)",
-	  "scxb_simple" },
-	{ "vtime", "weighted virtual time on one shared queue, one slice of sleeper credit (bpf/vtime.bpf.c)",
-	  "scxb_vtime" },
+#define SCXB_SCHEDULER(NAME, HAS_VTIME, DESC) { #NAME, DESC, "scxb_" #NAME },
+#include "bpf/schedulers.def"
+#undef SCXB_SCHEDULER
 };
 const int sched_nr_builtins = ARRAY_SIZE(sched_builtins);
-
-_Static_assert(ARRAY_SIZE(bpf_defs) == ARRAY_SIZE(sched_builtins), "one adapter per built-in");
 
 static const char *const counter_names[SCXB_NR_COUNTERS] = {
 	[SCXB_CNT_ENQUEUE] = "sched_enqueue",
@@ -247,6 +247,17 @@ static int bpf_add_counters(struct sched *s, struct results *res)
 	return 0;
 }
 
+static const char *bpf_exit_dump(struct sched *s)
+{
+	struct bpf_sched *b = s->priv;
+	struct scxb_exit_info *uei = b ? b->h.uei : NULL;
+
+	if (!uei || !__atomic_load_n(&uei->kind, __ATOMIC_ACQUIRE) || !uei->dump[0])
+		return NULL;
+	uei->dump[sizeof(uei->dump) - 1] = 0;
+	return uei->dump;
+}
+
 static void bpf_free(struct sched *s)
 {
 	struct bpf_sched *b = s->priv;
@@ -267,6 +278,7 @@ static const struct sched_impl sched_bpf_impl = {
 	.has_exited = bpf_has_exited,
 	.stop = bpf_stop,
 	.add_counters = bpf_add_counters,
+	.exit_dump = bpf_exit_dump,
 	.free = bpf_free,
 };
 

@@ -35,6 +35,7 @@
 
 #include "harness/lib/log.h"
 #include "harness/sched/impl.h"
+#include "scx_exit_kinds.h"
 #include "harness/lib/util.h"
 
 #define STOP_TIMEOUT_S    5.0
@@ -281,17 +282,22 @@ static void read_tail(struct sched *s)
 			s->output_tail[i] = ' ';
 }
 
+/*
+ * The kernel's reason strings (scx_exit_reason()) and the kinds they
+ * stand for: the numbers come from the kernel's BTF (scx_exit_kinds.h,
+ * generated from vmlinux.h), not from here.
+ */
 static const struct {
 	const char *reason;
 	int64_t kind;
 } exit_reasons[] = {
-	{ "unregistered from user space", 64 },
-	{ "unregistered from BPF", 65 },
-	{ "unregistered from the main kernel", 66 },
-	{ "disabled by sysrq-S", 67 },
-	{ "runtime error", 1024 },
-	{ "scx_bpf_error", 1025 },
-	{ "runnable task stall", 1026 },
+	{ "unregistered from user space", SCXB_SCX_EXIT_UNREG },
+	{ "unregistered from BPF", SCXB_SCX_EXIT_UNREG_BPF },
+	{ "unregistered from the main kernel", SCXB_SCX_EXIT_UNREG_KERN },
+	{ "disabled by sysrq-S", SCXB_SCX_EXIT_SYSRQ },
+	{ "runtime error", SCXB_SCX_EXIT_ERROR },
+	{ "scx_bpf_error", SCXB_SCX_EXIT_ERROR_BPF },
+	{ "runnable task stall", SCXB_SCX_EXIT_ERROR_STALL },
 };
 
 /* Copy up to the closing quote of `key="...`; false if key is absent. */
@@ -324,7 +330,16 @@ static void parse_exit(const char *tail, struct sched_exit *ex)
 		line = p;
 	if (line) {
 		snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(line, "\n"), line);
-		ex->kind = strtoll(buf + strlen("scx_exit: kind="), NULL, 10);
+		{
+			char num[24];
+			int64_t k;
+
+			/* "scx_exit: kind=N reason=...": N must be a number */
+			snprintf(num, sizeof(num), "%.*s",
+				 (int)strcspn(buf + strlen("scx_exit: kind="), " "),
+				 buf + strlen("scx_exit: kind="));
+			ex->kind = parse_i64(num, 0, INT32_MAX, &k) ? 0 : k;
+		}
 		quoted_field(buf, "reason=\"", "\" msg=\"", ex->reason, sizeof(ex->reason));
 		quoted_field(buf, "msg=\"", NULL, ex->msg, sizeof(ex->msg));
 		return;

@@ -23,6 +23,8 @@ struct sched_impl {
 	bool (*has_exited)(struct sched *s);
 	int (*stop)(struct sched *s, struct sched_exit *ex);
 	int (*add_counters)(struct sched *s, struct results *res);
+	/* the kernel's debug dump at its exit, NULL when none (optional) */
+	const char *(*exit_dump)(struct sched *s);
 	void (*free)(struct sched *s);
 };
 

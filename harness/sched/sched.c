@@ -421,6 +421,11 @@ const char *sched__ops_name(const struct sched *s)
 	return s->ops_name;
 }
 
+const char *sched__exit_dump(struct sched *s)
+{
+	return s->impl->exit_dump ? s->impl->exit_dump(s) : NULL;
+}
+
 const struct sched_ident *sched__ident(const struct sched *s)
 {
 	return s->have_ident ? &s->ident : NULL;

@@ -90,6 +90,9 @@ const struct sched_ident *sched__ident(const struct sched *s);
 char *const *sched__args(const struct sched *s);
 /* exec: the tail of its output */
 const char *sched__output_tail(const struct sched *s);
+/* The kernel's debug dump when the scheduler exited on an error, from its
+ * own exit info (built-ins: kept without tracing); NULL when none. */
+const char *sched__exit_dump(struct sched *s);
 
 /* Names of the built-in schedulers, for `scxbench list schedulers`. */
 int sched__nr_builtin(void);
