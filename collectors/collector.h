@@ -5,9 +5,21 @@
  * Collectors record during the run and analyse after it ("record, then
  * analyse"); their store() is called inside the run's one transaction.
  *
- * destroy() must undo everything (tracefs instance, files, threads) on
- * every path, including after a failed create()/start(), and is also
- * what the runner calls from its SIGINT/SIGTERM cleanup.
+ * The contract with the runner (harness/core/runner.c):
+ *   - available() false: the collector is skipped, its reason stored as a
+ *     note; nothing else is called.
+ *   - create() then start(), in registry order. When one of them fails,
+ *     the run fails at stage "collector": the collectors already started
+ *     are stop()ped, none of them is store()d (a run that never ran has
+ *     nothing to analyse), and every created one is destroy()ed.
+ *   - stop() after the workload, for every started collector. A stop()
+ *     that fails means the recording is incomplete: that collector is not
+ *     stored and the run fails at stage "collector", with failure()'s words.
+ *   - store() only for collectors that started and stopped cleanly, and
+ *     not for an aborted run.
+ *   - destroy() must undo everything (tracefs instance, files, processes)
+ *     on every path, including after a failed create()/start(), and is
+ *     also what the runner calls from its SIGINT/SIGTERM cleanup.
  */
 #ifndef SCXB_COLLECTOR_H
 #define SCXB_COLLECTOR_H

@@ -59,6 +59,10 @@ struct hb_worker {
 	int nclose;         /* receiver, process mode: write ends to drop */
 	struct hb_slot *slot;
 	int ready_fd, wake_fd;
+	/* threads: set by the master when set-up failed half-way, before it
+	 * wakes the workers that started (they then return at once, and the
+	 * master joins them before it closes their fds) */
+	const int *abort;
 };
 
 static int ready(const struct hb_worker *w)
@@ -71,6 +75,8 @@ static int ready(const struct hb_worker *w)
 	while (poll(&pfd, 1, -1) != 1)
 		if (errno != EINTR)
 			return -1;
+	if (w->abort && __atomic_load_n(w->abort, __ATOMIC_ACQUIRE))
+		return -1;
 	return 0;
 }
 
@@ -145,6 +151,7 @@ struct round {
 	struct hb_worker *w;
 	int *fds;          /* 2 * groups * fds, -1 when closed */
 	int readyfd[2], wakefd[2];
+	int abort;         /* threads: see struct hb_worker */
 };
 
 static int start_worker(const struct hb_cfg *cfg, struct round *r, struct hb_worker *w,
@@ -255,7 +262,7 @@ static int hb_round(struct hb *hb)
 			*w = (struct hb_worker){
 				.cfg = cfg, .in_fd = pair[0], .out_fds = wr, .nclose = i + 1,
 				.slot = &hb->sh->slot[g * cfg->fds + i],
-				.ready_fd = r.readyfd[1], .wake_fd = r.wakefd[0],
+				.ready_fd = r.readyfd[1], .wake_fd = r.wakefd[0], .abort = &r.abort,
 			};
 			err = start_worker(cfg, &r, w, false, &attr);
 			if (err)
@@ -269,7 +276,7 @@ static int hb_round(struct hb *hb)
 
 			*w = (struct hb_worker){
 				.cfg = cfg, .in_fd = -1, .out_fds = wr,
-				.ready_fd = r.readyfd[1], .wake_fd = r.wakefd[0],
+				.ready_fd = r.readyfd[1], .wake_fd = r.wakefd[0], .abort = &r.abort,
 			};
 			err = start_worker(cfg, &r, w, true, &attr);
 			if (err)
@@ -305,13 +312,19 @@ static int hb_round(struct hb *hb)
 
 cleanup:
 	if (r.n) {
-		/* setup failed half-way: nobody waits for the start signal */
-		if (!cfg->threads)
+		/* set-up failed half-way: the workers that started wait for the
+		 * start signal. Processes are killed; threads share our memory
+		 * and fds, so they are told to give up, woken and joined before
+		 * anything they use is closed or freed. */
+		if (!cfg->threads) {
 			for (int i = 0; i < r.n; i++)
 				kill(r.pids[i], SIGKILL);
-		/* threads die with this process when the master returns */
-		if (!cfg->threads)
-			finish_workers(cfg, &r);
+		} else {
+			__atomic_store_n(&r.abort, 1, __ATOMIC_RELEASE);
+			if (r.wakefd[1] < 0 || write(r.wakefd[1], &c, 1) != 1)
+				close_fd(&r.wakefd[1]); /* poll sees the hang-up */
+		}
+		finish_workers(cfg, &r);
 	}
 	if (r.fds)
 		for (int i = 0; i < 2 * nrecv; i++)

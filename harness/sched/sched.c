@@ -89,8 +89,24 @@ struct sched *sched__new(const char *spec, const struct sched_opts *opts,
 		s->opts = *opts;
 	if (s->opts.start_timeout_s <= 0)
 		s->opts.start_timeout_s = START_TIMEOUT_DEFAULT_S;
-	while (s->opts.exec_argv && s->opts.exec_argv[nextra])
+	while (s->opts.exec_argv && s->opts.exec_argv[nextra]) {
+		for (const char *c = s->opts.exec_argv[nextra]; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+				xsnprintf(err, errlen, "argument '%.40s': control characters are not"
+					  " allowed in a scheduler's arguments", s->opts.exec_argv[nextra]);
+				free(s);
+				return NULL;
+			}
 		nextra++;
+	}
+	for (const char *c = spec; *c; c++)
+		if (((unsigned char)*c < 0x20 && *c != '\t') || *c == 0x7f) {
+			/* names go into one-line lists, tables, gnuplot data */
+			xsnprintf(err, errlen, "scheduler '%.40s...': control characters are not allowed"
+				  " in a scheduler or its arguments", spec);
+			free(s);
+			return NULL;
+		}
 	if (sched_spec__split(spec, &w, &nw, err, errlen))
 		goto fail;
 	s->words = w;

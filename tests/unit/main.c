@@ -11,6 +11,36 @@ static struct unit_test *tests;
 static int failed_current;
 static char tmpdir[256];
 
+#define MAX_DEFERRED 64
+static struct {
+	void (*fn)(void *);
+	void *arg;
+} deferred[MAX_DEFERRED];
+static int ndeferred;
+
+void unit__defer(void (*fn)(void *), void *arg)
+{
+	if (!arg)
+		return;
+	if (ndeferred == MAX_DEFERRED) {
+		/* better to leak in a test than to skip a cleanup silently */
+		unit__fail(__FILE__, __LINE__, "more than %d deferred cleanups", MAX_DEFERRED);
+		fn(arg);
+		return;
+	}
+	deferred[ndeferred].fn = fn;
+	deferred[ndeferred].arg = arg;
+	ndeferred++;
+}
+
+static void run_deferred(void)
+{
+	while (ndeferred > 0) {
+		ndeferred--;
+		deferred[ndeferred].fn(deferred[ndeferred].arg);
+	}
+}
+
 void unit__register(struct unit_test *t)
 {
 	struct unit_test **p = &tests;
@@ -73,6 +103,7 @@ int main(int argc, char **argv)
 		failed_current = 0;
 		fflush(stdout);
 		t->fn();
+		run_deferred();
 		printf("%s %d - %s\n", failed_current ? "not ok" : "ok", ++i, t->name);
 		fflush(stdout);
 		nfail += failed_current;

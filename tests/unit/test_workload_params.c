@@ -198,6 +198,8 @@ static int run_wl(const char *name, double duration, const char *const *kv, stru
 	int rc;
 
 	*out = results__new();
+	/* freed after the test, passed or failed */
+	DEFER(results__free, *out);
 	if (!*out || wl_params__init(&p, wl))
 		return -ENOMEM;
 	for (int i = 0; kv && kv[i]; i += 2)
@@ -249,11 +251,9 @@ UNIT_TEST(workload_run_hackbench)
 	CHECK(run_wl("hackbench", 20, proc_sock, &r) == 0, "process/socket run failed");
 	CHECK(metric(r, "hackbench_messages") == 2 * 3 * 3 * 20 && metric(r, "hackbench_elapsed") > 0 &&
 	      metric(r, "hackbench_msgs_per_s") > 0, "messages %.0f", metric(r, "hackbench_messages"));
-	results__free(r);
 	CHECK(run_wl("hackbench", 20, thr_pipe, &r) == 0, "thread/pipe run failed");
 	CHECK(metric(r, "hackbench_messages") == 2 * 3 * 3 * 20, "messages %.0f",
 	      metric(r, "hackbench_messages"));
-	results__free(r);
 	CHECK(no_children(), "children left");
 }
 
@@ -266,7 +266,6 @@ UNIT_TEST(workload_run_hackbench_duration_bound)
 
 	CHECK(rc == -ETIME, "rc %d", rc);
 	CHECK(now_mono_ns() - t0 < 2000000000ull, "took %.2f s", (now_mono_ns() - t0) / 1e9);
-	results__free(r);
 	CHECK(no_children(), "children left");
 }
 
@@ -281,7 +280,6 @@ UNIT_TEST(workload_run_cpu)
 	      metric(r, "cpu_minmax_ratio") > 0 && metric(r, "cpu_minmax_ratio") <= 1 &&
 	      metric(r, "cpu_work_per_s") > 0, "fairness %f minmax %f", metric(r, "cpu_fairness_jain"),
 	      metric(r, "cpu_minmax_ratio"));
-	results__free(r);
 	CHECK(no_children(), "children left");
 }
 
@@ -297,7 +295,6 @@ UNIT_TEST(workload_run_latency)
 	      "percentiles not monotone");
 	CHECK(results__nr_hists(r) == 3, "%d histograms", results__nr_hists(r));
 	CHECK(metric(r, "probe_policy") == SCHED_OTHER && metric(r, "requests_per_s") > 0, "policy/rps");
-	results__free(r);
 	CHECK(no_children(), "children left");
 }
 
@@ -310,7 +307,6 @@ UNIT_TEST(workload_run_mixed)
 	CHECK(metric(r, "timer_lat_samples") > 0 && metric(r, "wakeup_lat_samples") > 0 &&
 	      metric(r, "hackbench_messages") > 0 && metric(r, "hackbench_msgs_per_s") > 0 &&
 	      metric(r, "cpu_hog_min_units") > 0, "a part made no progress");
-	results__free(r);
 	CHECK(no_children(), "children left");
 }
 
@@ -339,7 +335,6 @@ UNIT_TEST(workload_run_stopped)
 		rc = run_wl(names[i], 30, !strcmp(names[i], "hackbench") ? big : NULL, &r);
 		pthread_join(t, NULL);
 		stop_flag = 0;
-		results__free(r);
 		CHECK(rc == -EINTR, "%s: rc %d", names[i], rc);
 		CHECK(now_mono_ns() - t0 < 3000000000ull, "%s: stopping took %.2f s", names[i],
 		      (now_mono_ns() - t0) / 1e9);
