@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <string.h>
+
+#include "harness/lib/metric_info.h"
+#include "tests/unit/unit.h"
+
+UNIT_TEST(metric_info_families_and_labels)
+{
+	struct metric_info mi;
+
+	metric__info("wakeup_lat_p99", &mi);
+	CHECK(mi.family == MF_LATENCY && !strcmp(mi.label, "probe wakeup latency p99"), "%s", mi.label);
+	metric__info("wakeup_lat_samples", &mi);
+	CHECK(mi.family == MF_HARNESS, "samples are the harness's");
+	metric__info("hackbench_msgs_per_s", &mi);
+	CHECK(mi.family == MF_THROUGHPUT, "throughput");
+	metric__info("trace_wakeup_probe_p99.9", &mi);
+	CHECK(mi.family == MF_TRACE && !strcmp(mi.label, "probe wakeup latency (trace) p99.9"), "%s",
+	      mi.label);
+	metric__info("trace_rqwait_hog", &mi);
+	CHECK(mi.family == MF_TRACE && !strcmp(mi.label, "hog runqueue wait"), "%s", mi.label);
+	metric__info("scx_event.SCX_EV_SELECT_CPU_FALLBACK", &mi);
+	CHECK(mi.family == MF_SCX_EVENTS, "scx events");
+	metric__info("sched_enqueue", &mi);
+	CHECK(mi.family == MF_SCHED, "sched counters");
+	metric__info("sys_psi_cpu_some", &mi);
+	CHECK(mi.family == MF_SYSTEM, "system");
+	metric__info("no_such_metric", &mi);
+	CHECK(mi.family == MF_HARNESS && !strcmp(mi.label, "no_such_metric"), "unknown");
+}
+
+UNIT_TEST(metric_info_units_scale)
+{
+	char b[64];
+
+	metric__format(13550, "msg/s", b, sizeof(b));
+	CHECK(!strcmp(b, "13.6 k msg/s"), "'%s'", b);
+	metric__format(1355, "us", b, sizeof(b));
+	CHECK(!strcmp(b, "1.35 ms") || !strcmp(b, "1.36 ms"), "'%s'", b);
+	metric__format(21000000, "us", b, sizeof(b));
+	CHECK(!strcmp(b, "21.0 s"), "'%s'", b);
+	metric__format(0.5, "us", b, sizeof(b));
+	CHECK(!strcmp(b, "500 ns"), "'%s'", b);
+	metric__format(0.998, "", b, sizeof(b));
+	CHECK(!strcmp(b, "1.00"), "'%s'", b);
+	metric__format(2.5e6, "", b, sizeof(b));
+	CHECK(!strcmp(b, "2.50 M"), "'%s'", b);
+	metric__format_pct(-0.84, b, sizeof(b));
+	CHECK(!strcmp(b, "-0.8 %"), "'%s'", b);
+	metric__format_pct(70.2, b, sizeof(b));
+	CHECK(!strcmp(b, "+70 %"), "'%s'", b);
+}
