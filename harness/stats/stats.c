@@ -480,3 +480,81 @@ const char *stats__verdict_str(enum stats_verdict v)
 	}
 	return "n/a";
 }
+
+enum stats_decision stats__decide(int better, double delta, double delta_lo, double delta_hi,
+				  double p_adj, double alpha, double min_effect_pct)
+{
+	bool have_ci = !isnan(delta_lo) && !isnan(delta_hi);
+
+	if (isnan(delta))
+		return DECIDE_NA;
+	/* equivalence first: a difference below the effect worth seeing is
+	 * not a win or a loss, however well it is measured */
+	if (have_ci && delta_lo >= -min_effect_pct && delta_hi <= min_effect_pct)
+		return DECIDE_SAME;
+	if (!isnan(p_adj) && p_adj < alpha && delta != 0 &&
+	    (!have_ci || delta_lo > 0 || delta_hi < 0)) {
+		if (!better)
+			return DECIDE_DIFFERENT;
+		return (delta > 0) == (better > 0) ? DECIDE_BETTER : DECIDE_WORSE;
+	}
+	return DECIDE_INCONCLUSIVE;
+}
+
+const char *stats__decision_str(enum stats_decision d)
+{
+	switch (d) {
+	case DECIDE_SAME:
+		return "same";
+	case DECIDE_BETTER:
+		return "better";
+	case DECIDE_WORSE:
+		return "worse";
+	case DECIDE_DIFFERENT:
+		return "different";
+	case DECIDE_INCONCLUSIVE:
+		return "inconclusive";
+	case DECIDE_NA:
+		break;
+	}
+	return "n/a";
+}
+
+/* smallest n (runs per side) at which the exact test can reach p below */
+static int mwu_n_for_p(double p_needed)
+{
+	for (int n = 2; n <= 60; n++)
+		if (stats__mwu_min_p(n, n) < p_needed)
+			return n;
+	return 61;
+}
+
+int stats__rounds_to_decide(double delta, double delta_lo, double delta_hi, int n,
+			    double min_effect_pct, double alpha, int family)
+{
+	double h = (delta_hi - delta_lo) / 2, ad = fabs(delta);
+	double h_diff = ad, h_same = min_effect_pct - ad, target;
+	double need;
+	int n_star;
+
+	if (isnan(delta) || isnan(h) || n < 2 || h <= 0)
+		return -1;
+	if ((delta_lo >= -min_effect_pct && delta_hi <= min_effect_pct) ||
+	    delta_lo > 0 || delta_hi < 0)
+		return 0;
+	target = h_diff > h_same ? h_diff : h_same;
+	/* on the boundary: neither side gets decided in any useful time */
+	if (target < h * 0.03)
+		return -1;
+	need = n * (h / target) * (h / target);
+	n_star = (int)ceil(need);
+	if (h_diff >= h_same) {
+		int np = mwu_n_for_p(alpha / (family > 0 ? family : 1));
+
+		if (n_star < np)
+			n_star = np;
+	}
+	if (n_star <= n)
+		n_star = n + 1;
+	return n_star - n > STATS_MAX_MORE_ROUNDS ? STATS_MAX_MORE_ROUNDS : n_star - n;
+}

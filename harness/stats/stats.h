@@ -100,4 +100,48 @@ enum stats_verdict stats__verdict(int better, double delta, double delta_lo, dou
 				  double p_adj, double alpha);
 const char *stats__verdict_str(enum stats_verdict v);
 
+/*
+ * The four-way decision (better / worse / same / inconclusive), as
+ * Chromium's Pinpoint decides three ways: "no significant difference"
+ * at 5 runs is not "the same", it is "not decided yet".
+ *   DECIDE_SAME          the delta's CI lies inside +-min_effect_pct: any
+ *                        difference is smaller than the effect worth
+ *                        seeing (an equivalence test; the 95 % CI makes
+ *                        it a conservative TOST); this wins over a
+ *                        significant but smaller-than-min-effect delta
+ *   DECIDE_BETTER/WORSE  significant (p_adj < alpha and the CI excludes
+ *                        0), in the metric's good / bad direction
+ *   DECIDE_DIFFERENT     significant, the metric has no direction
+ *   DECIDE_INCONCLUSIVE  neither: more rounds are needed
+ *   DECIDE_NA            no data (fewer than 2 ok runs on a side)
+ */
+enum stats_decision {
+	DECIDE_NA = 0,
+	DECIDE_SAME,
+	DECIDE_BETTER,
+	DECIDE_WORSE,
+	DECIDE_DIFFERENT,
+	DECIDE_INCONCLUSIVE,
+};
+enum stats_decision stats__decide(int better, double delta, double delta_lo, double delta_hi,
+				  double p_adj, double alpha, double min_effect_pct);
+/* "better", "worse", "same", "different", "inconclusive", "n/a" */
+const char *stats__decision_str(enum stats_decision d);
+
+/*
+ * How many more rounds (runs per side) would likely decide an
+ * inconclusive comparison, from what was seen: the CI half-width h of the
+ * delta at n runs per side is assumed to shrink as 1/sqrt(n) with the
+ * spread unchanged, until either the CI excludes 0 (h < |delta|) or it
+ * fits inside +-min_effect (h < min_effect - |delta|), whichever comes
+ * first; for "different" the exact Mann-Whitney test must also be able to
+ * reach p < alpha / family at that n (with 5 runs per side its smallest p
+ * is 0.0079). Returns 0 when already decided, -1 when no practical number
+ * would (|delta| sits on the min-effect boundary or the CI is undefined),
+ * else the rounds to add, at most STATS_MAX_MORE_ROUNDS.
+ */
+#define STATS_MAX_MORE_ROUNDS 999
+int stats__rounds_to_decide(double delta, double delta_lo, double delta_hi, int n,
+			    double min_effect_pct, double alpha, int family);
+
 #endif
