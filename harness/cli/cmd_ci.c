@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "harness/ci/config.h"
+#include "harness/ci/ctx.h"
 #include "harness/ci/gate.h"
 #include "harness/ci/output.h"
 #include "harness/cli/commands.h"
@@ -90,35 +91,6 @@ static const struct option options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-struct ci_ctx {
-	struct ci_config cfg;
-	char stored_name[CI_MAX_SCHED][SCHED_NAME_MAX]; /* what the runs table calls each scheduler */
-	const char *label, *db, *out;
-	uint64_t seed;
-	bool harness_failed;
-	char harness_msg[512];
-	int64_t compare_id[CI_MAX_WL];
-};
-
-static void harness_fail(struct ci_ctx *x, const char *fmt, const char *a, const char *b)
-{
-	if (!x->harness_failed)
-		snprintf(x->harness_msg, sizeof(x->harness_msg), fmt, a, b);
-	x->harness_failed = true;
-	pr_err("ci: ");
-	pr_err(fmt, a, b);
-	pr_err("\n");
-}
-
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 0x100000001b3ULL;
-	return h;
-}
-
 static char *settings_json(const struct ci_ctx *x, const struct ci_workload *w)
 {
 	char *buf = NULL;
@@ -162,7 +134,7 @@ static int run_workload(struct ci_ctx *x, struct store *st, int wi, const char *
 	char *settings = settings_json(x, w);
 	struct compare_meta m = {
 		.schedulers = scheds, .workload = w->wl->name, .settings = settings,
-		.seed = x->seed ^ hash_str(w->name), .reps = rounds, .place = "host",
+		.seed = x->seed ^ ci__hash_str(w->name), .reps = rounds, .place = "host",
 		.label = x->label,
 	};
 
@@ -203,7 +175,7 @@ static int run_workload(struct ci_ctx *x, struct store *st, int wi, const char *
 			err[0] = 0;
 			rc = runner__run(st, &rq, &out, err, sizeof(err));
 			if (rc) {
-				harness_fail(x, "run of %s could not be stored: %s", cs->spec, err);
+				ci_ctx__fail(x, "run of %s could not be stored: %s", cs->spec, err);
 				goto cleanup;
 			}
 			pr_info("ci: %s / %s round %d: %s%s%s\n", w->name, x->stored_name[items[k].sched],
@@ -237,11 +209,11 @@ static int run_workload(struct ci_ctx *x, struct store *st, int wi, const char *
 		}
 	}
 	if (runner_stop)
-		harness_fail(x, "interrupted (signal) during workload %s%s", w->name, "");
+		ci_ctx__fail(x, "interrupted (signal) during workload %s%s", w->name, "");
 	store__set_comparison_status(st, x->compare_id[wi], runner_stop ? "aborted" : "done", r);
 cleanup:
 	if (rc && !x->harness_failed)
-		harness_fail(x, "workload %s: %s", w->name, strerror(-rc));
+		ci_ctx__fail(x, "workload %s: %s", w->name, strerror(-rc));
 	free(items);
 	free(settings);
 	return rc;
@@ -611,7 +583,7 @@ static int gate_workload(struct ci_ctx *x, struct store *st, const struct ci_wor
 			snprintf(sc->note, sizeof(sc->note), "no run of label %s stored", x->label);
 		}
 		if (!x->harness_failed)
-			harness_fail(x, "no run of label %s for workload %s in the database", x->label,
+			ci_ctx__fail(x, "no run of label %s for workload %s in the database", x->label,
 				     w->name);
 		goto cleanup;
 	}
@@ -716,13 +688,13 @@ static int gate_and_report(struct ci_ctx *x, struct store *st, double started)
 	for (int wi = 0; wi < x->cfg.nwl && !rc; wi++)
 		rc = gate_workload(x, st, &x->cfg.wl[wi], &cells, &night);
 	if (rc) {
-		harness_fail(x, "reading the history failed: %s%s", strerror(-rc), "");
+		ci_ctx__fail(x, "reading the history failed: %s%s", strerror(-rc), "");
 		goto cleanup;
 	}
 	fam = ci_gate__eval(cells.v, cells.n, x->cfg.alpha, x->seed);
 	if (fam < 0) {
 		rc = fam;
-		harness_fail(x, "gate: %s%s", strerror(-rc), "");
+		ci_ctx__fail(x, "gate: %s%s", strerror(-rc), "");
 		goto cleanup;
 	}
 	night.family = fam;
@@ -737,20 +709,20 @@ static int gate_and_report(struct ci_ctx *x, struct store *st, double started)
 	}
 	if (mkdir(x->out, 0755) && errno != EEXIST) {
 		rc = -errno;
-		harness_fail(x, "cannot create %s: %s", x->out, strerror(errno));
+		ci_ctx__fail(x, "cannot create %s: %s", x->out, strerror(errno));
 		goto cleanup;
 	}
 	for (int wi = 0; wi < x->cfg.nwl; wi++) {
 		int e = write_report(x, st, wi, &night);
 
 		if (e)
-			harness_fail(x, "HTML report of %s: %s", x->cfg.wl[wi].name, strerror(-e));
+			ci_ctx__fail(x, "HTML report of %s: %s", x->cfg.wl[wi].name, strerror(-e));
 	}
 	night.cells = cells.v;
 	night.ncells = cells.n;
 	snprintf(path, sizeof(path), "%s/history", x->out);
 	if (ci_output__history(&night, path, &nplots, err, sizeof(err)))
-		harness_fail(x, "history figures: %s%s", err, "");
+		ci_ctx__fail(x, "history figures: %s%s", err, "");
 	night.ended_at = now_wall();
 	night.harness_failed = x->harness_failed;
 	snprintf(night.harness_msg, sizeof(night.harness_msg), "%s", x->harness_msg);
@@ -767,7 +739,7 @@ static int gate_and_report(struct ci_ctx *x, struct store *st, double started)
 		rc = ci_output__summary_md(&night, path);
 	}
 	if (rc) {
-		harness_fail(x, "cannot write %s: %s", path, strerror(-rc));
+		ci_ctx__fail(x, "cannot write %s: %s", path, strerror(-rc));
 		goto cleanup;
 	}
 	{
@@ -930,7 +902,7 @@ int cmd_ci(int argc, char **argv)
 	x.label = label;
 	x.db = db ? db : x.cfg.db;
 	x.out = out ? out : x.cfg.out;
-	x.seed = x.cfg.have_seed ? x.cfg.seed : hash_str(label);
+	x.seed = x.cfg.have_seed ? x.cfg.seed : ci__hash_str(label);
 	if (x.cfg.place == CI_PLACE_HOST)
 		po.force_host = po.force_host || !po.force_vm;
 	if (x.cfg.place == CI_PLACE_VM && !po.force_host)
@@ -1003,9 +975,9 @@ int cmd_ci(int argc, char **argv)
 				       sizeof(err));
 		place_result__free(&pr);
 		if (grc < 0)
-			harness_fail(&x, "VM run failed: %s%s", err, "");
+			ci_ctx__fail(&x, "VM run failed: %s%s", err, "");
 		else if (grc)
-			harness_fail(&x, "the run inside the VM exited %s%s",
+			ci_ctx__fail(&x, "the run inside the VM exited %s%s",
 				     grc == 2 ? "2 (harness failure)" : "non-zero", "");
 		st = store__open(x.db, 0, err, sizeof(err));
 		if (!st) {
