@@ -2,8 +2,8 @@
 /*
  * The CI regression gate. A cell is scheduler x workload x metric; its
  * baseline is the pooled ok runs of earlier nights (same host, kernel,
- * place and workload signature; see cmd_ci.c), its candidate tonight's ok
- * runs.
+ * place and workload signature; see baseline.h), its candidate tonight's
+ * ok runs.
  *
  * A cell regresses when BOTH
  *   - the change is significant: Mann-Whitney p, Holm-corrected over

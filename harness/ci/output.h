@@ -6,7 +6,7 @@
  * scheduler x workload), ci.json (everything, machine-readable) and
  * history/ (one gnuplot figure per workload x metric across labels, the
  * baseline band marked). The HTML report of each workload is written by
- * cmd_ci.c through reports/report.h.
+ * night.c through reports/report.h.
  */
 #ifndef SCXB_CI_OUTPUT_H
 #define SCXB_CI_OUTPUT_H

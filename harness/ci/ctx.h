@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the parts of one CI night share: the config, the night's label,
+ * where the history and the outputs are, the seed, and the first harness
+ * failure. harness/cli/cmd_ci.c fills it and hands it to the matrix
+ * (matrix.h) and to the gate and outputs (night.h).
+ *
+ * A harness failure (a run that could not be stored, a VM that died, an
+ * output that could not be written) does not stop the night: what
+ * finished is still gated and reported, and the night's verdict is 2.
+ */
+#ifndef SCXB_CI_CTX_H
+#define SCXB_CI_CTX_H
+
+#ifdef __bpf__
+#error "userspace header included from BPF code"
+#endif
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "harness/ci/config.h"
+#include "harness/lib/sched_spec.h"
+
+struct ci_ctx {
+	/* the ctx's own: whoever filled it calls ci_config__free(&x->cfg) */
+	struct ci_config cfg;
+	/* what the runs table calls each cfg.sched[] (sched__name()) */
+	char stored_name[CI_MAX_SCHED][SCHED_NAME_MAX];
+	/* borrowed: must outlive every call that is given the ctx */
+	const char *label, *db, *out;
+	uint64_t seed;
+	bool harness_failed;
+	char harness_msg[512];     /* the first failure, for the outputs */
+	/* the comparison of each cfg.wl[]: stored by the matrix, or found in
+	 * the history by the gate (--gate-only, a VM night); 0: none */
+	int64_t compare_id[CI_MAX_WL];
+};
+
+/*
+ * Record a harness failure: fmt (two %s, filled from a and b) becomes
+ * x->harness_msg unless an earlier failure is there already, and is
+ * printed as an error either way.
+ */
+void ci_ctx__fail(struct ci_ctx *x, const char *fmt, const char *a, const char *b);
+
+/* FNV-1a of s: a night's default seed (from its label) and each
+ * workload's part of it (from its name). */
+uint64_t ci__hash_str(const char *s);
+
+#endif
