@@ -42,7 +42,7 @@ struct ci_ctx {
  * x->harness_msg unless an earlier failure is there already, and is
  * printed as an error either way.
  */
-void ci_ctx__fail(struct ci_ctx *x, const char *fmt, const char *a, const char *b);
+void ci_ctx__fail(struct ci_ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* FNV-1a of s: a night's default seed (from its label) and each
  * workload's part of it (from its name). */

@@ -138,7 +138,7 @@ static int run_workload(struct ci_ctx *x, struct store *st, int wi, const char *
 		}
 	}
 	if (runner_stop)
-		ci_ctx__fail(x, "interrupted (signal) during workload %s%s", w->name, "");
+		ci_ctx__fail(x, "interrupted (signal) during workload %s", w->name);
 	store__set_comparison_status(st, x->compare_id[wi], runner_stop ? "aborted" : "done", r);
 cleanup:
 	if (rc && !x->harness_failed)

@@ -408,13 +408,13 @@ int ci_night__gate(struct ci_ctx *x, struct store *st, double started)
 	for (int wi = 0; wi < x->cfg.nwl && !rc; wi++)
 		rc = gate_workload(x, st, &x->cfg.wl[wi], &cells, &night);
 	if (rc) {
-		ci_ctx__fail(x, "reading the history failed: %s%s", strerror(-rc), "");
+		ci_ctx__fail(x, "reading the history failed: %s", strerror(-rc));
 		goto cleanup;
 	}
 	fam = ci_gate__eval(cells.v, cells.n, x->cfg.alpha, x->seed);
 	if (fam < 0) {
 		rc = fam;
-		ci_ctx__fail(x, "gate: %s%s", strerror(-rc), "");
+		ci_ctx__fail(x, "gate: %s", strerror(-rc));
 		goto cleanup;
 	}
 	night.family = fam;

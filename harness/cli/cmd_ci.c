@@ -293,7 +293,7 @@ int cmd_ci(int argc, char **argv)
 				       sizeof(err));
 		place_result__free(&pr);
 		if (grc < 0)
-			ci_ctx__fail(&x, "VM run failed: %s%s", err, "");
+			ci_ctx__fail(&x, "VM run failed: %s", err);
 		else if (grc)
 			ci_ctx__fail(&x, "the run inside the VM exited %s%s",
 				     grc == 2 ? "2 (harness failure)" : "non-zero", "");
