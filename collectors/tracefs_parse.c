@@ -28,10 +28,6 @@
  * kernel's format files via tep. Every page and event is bounds-checked
  * before use: a malformed page is skipped with a message and counted.
  */
-/* harness/sched.h shadows <sched.h> (tracefs.h needs cpu_set_t) while the
- * Makefile uses -Iharness: take the system header first. */
-#include <sched.h>
-
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>

@@ -45,10 +45,6 @@
  * last pages are still drained. PR_SET_PDEATHSIG takes it down with a
  * SIGKILLed runner; the next run removes the instance it leaves.
  */
-/* harness/sched.h shadows <sched.h> (pulled in by <pthread.h> and tracefs.h)
- * while the Makefile uses -Iharness: take the system header first. */
-#include <sched.h>
-
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
