@@ -12,18 +12,10 @@
  * A wakeup seen while the task is still on a CPU (it was woken before it
  * got to sleep) cancels the pending latency: the task never waited.
  *
- * Antagonists: every CPU keeps a ring of its last slices; when a probe task
- * is switched in, the slices on that CPU that overlap its wait are charged
- * to the tasks that ran them.
- *
- * Memory: one 1 MiB window per CPU file, a task table (~200 bytes a
- * task), and per task a sparse wakeup-latency histogram that holds only
- * the buckets it hit (8 bytes each, in a small open-addressing table that
- * grows with use). A full struct hist is 58 KiB: one per task would cost
- * 580 MB for the 10 k tasks a few seconds of forking hackbench rounds
- * create, whereas the sparse tables grow with the number of samples at
- * most (~20 bytes a sample worst case), never with the number of tasks.
- * Full histograms exist only per role and as one scratch for storing.
+ * Memory: one 1 MiB window per CPU file, the task table and its sparse
+ * histograms (trace_tasks.c, which also charges antagonists, says why they
+ * are sparse); full histograms exist only per role and as one scratch for
+ * storing.
  * Pages are read with libtraceevent's kbuffer; event layouts come from the
  * kernel's format files via tep. Every page and event is bounds-checked
  * before use: a malformed page is skipped with a message and counted.
@@ -40,120 +32,21 @@
 #include <kbuffer.h>
 #include <tracefs.h>
 
+#include "collectors/trace_collector.h"
+#include "collectors/trace_parse_impl.h"
 #include "harness/lib/log.h"
 #include "harness/lib/results.h"
+#include "harness/lib/util.h"
 #include "harness/store/store.h"
 #include "harness/store/trace.h"
-#include "collectors/trace_collector.h"
-#include "harness/lib/util.h"
-#include "workloads/workload.h"
 
 #define WINDOW_PAGES 256
-#define RING_SLICES 64
 #define TOP_ANTAGONISTS 10
 #define PAGE_HDR 16
 #define RB_MISSED_EVENTS (1ULL << 31)
 #define RB_MISSED_STORED (1ULL << 30)
-#define MAX_SCX_EVENT_NAMES 64
 
-enum role { ROLE_PROBE, ROLE_HACKBENCH, ROLE_HOG, ROLE_OTHER, NR_ROLES };
 static const char *const role_names[NR_ROLES] = { "probe", "hackbench", "hog", "other" };
-
-enum kind { K_NONE, K_SWITCH, K_WAKING, K_WAKEUP, K_WAKEUP_NEW, K_MIGRATE, K_FORK, K_EXIT,
-	    K_SCX_DUMP, K_SCX_EVENT, K_SCX_OTHER };
-
-struct fld {
-	int off, size;
-	bool sign, dyn, rel;
-};
-
-/*
- * Sparse histogram: same buckets as struct hist (so that what is stored is
- * identical), only the non-empty ones. Slot = count << SH_IDX_BITS | (bucket
- * index + 1); 0 = empty. 51 bits of count cannot overflow.
- */
-#define SH_IDX_BITS 13
-#define SH_IDX_MASK ((1ull << SH_IDX_BITS) - 1)
-#define SH_MIN_CAP 8
-_Static_assert(HIST_NBUCKETS < SH_IDX_MASK, "bucket index must fit SH_IDX_BITS");
-
-struct sparse_hist {
-	uint64_t *slot;
-	uint32_t cap, nr;   /* cap: power of two */
-	uint64_t count, min;
-};
-
-struct task {
-	int pid; /* 0 = free slot (the idle task is never entered) */
-	bool on_cpu;
-	char comm[16];
-	uint64_t wake_ts, rq_ts, run_ts;
-	uint64_t wakeups, wait_ns, wait_max_ns, rq_wait_ns, run_ns, vol, invol, migr;
-	struct sparse_hist lat;
-};
-
-struct slice {
-	int pid;
-	uint64_t start, end;
-};
-
-struct cpu_state {
-	int cur;
-	uint64_t since;
-	struct slice ring[RING_SLICES];
-	unsigned int head; /* next slot */
-};
-
-struct antag {
-	uint64_t key; /* victim << 32 | pid, 0 = free */
-	uint64_t wait_ns, count;
-};
-
-struct cursor {
-	int cpu, fd;
-	uint8_t *win;
-	size_t win_len, win_off; /* bytes in window, offset of current page */
-	uint64_t page_no;
-	struct kbuffer *kb;
-	void *data;      /* current event or NULL when exhausted */
-	unsigned long long ts;
-	uint8_t *page_end;
-	bool eof;
-	uint64_t events, missed, bad_pages;
-};
-
-struct scx_ev_sum {
-	char name[48];
-	int64_t sum;
-};
-
-struct parser {
-	unsigned int ps;
-	int ncpus;
-	uint8_t kind_of[65536];
-	int min_size[K_SCX_OTHER + 1];
-	/* fields */
-	struct fld sw_prev_comm, sw_prev_pid, sw_prev_state, sw_next_comm, sw_next_pid;
-	struct fld wk_comm, wk_pid, wk_cpu;
-	struct fld mg_pid, mg_orig, mg_dest;
-	struct fld fk_ppid, fk_cpid, fk_ccomm;
-	struct fld ex_pid;
-	struct fld dump_line, ev_name, ev_delta;
-	/* tasks */
-	struct task *tasks;
-	size_t cap, nr;
-	struct cpu_state *cpus;
-	struct antag *ant;
-	size_t ant_cap, ant_nr;
-	struct scx_ev_sum scx_ev[MAX_SCX_EVENT_NAMES];
-	int nr_scx_ev;
-	/* output */
-	struct store *st;
-	int64_t run_id;
-	struct store_events *se;
-	int64_t dump_seq;
-	int err;
-};
 
 static bool get_fld(struct tep_event *ev, const char *name, struct fld *f, int *min_size)
 {
@@ -296,204 +189,12 @@ static int setup(struct parser *p, struct tep_handle *tep)
 	return 0;
 }
 
-/* ---- task table: open addressing on pid ---- */
-
-static uint32_t hash32(uint32_t x)
-{
-	x ^= x >> 16;
-	x *= 0x7feb352d;
-	x ^= x >> 15;
-	x *= 0x846ca68b;
-	x ^= x >> 16;
-	return x;
-}
-
-static int tasks_grow(struct parser *p)
-{
-	size_t ncap = p->cap ? p->cap * 2 : 1024;
-	struct task *n = calloc(ncap, sizeof(*n));
-
-	if (!n)
-		return -ENOMEM;
-	for (size_t i = 0; i < p->cap; i++) {
-		size_t j;
-
-		if (!p->tasks[i].pid)
-			continue;
-		for (j = hash32(p->tasks[i].pid) & (ncap - 1); n[j].pid; j = (j + 1) & (ncap - 1))
-			;
-		n[j] = p->tasks[i];
-	}
-	free(p->tasks);
-	p->tasks = n;
-	p->cap = ncap;
-	return 0;
-}
-
-/* Callers reserve room first so that pointers stay valid within one event. */
-static int tasks_reserve(struct parser *p, size_t more)
-{
-	while ((p->nr + more) * 2 > p->cap)
-		if (tasks_grow(p))
-			return -ENOMEM;
-	return 0;
-}
-
-static struct task *task_get(struct parser *p, int pid)
-{
-	size_t j;
-
-	for (j = hash32(pid) & (p->cap - 1); p->tasks[j].pid; j = (j + 1) & (p->cap - 1))
-		if (p->tasks[j].pid == pid)
-			return &p->tasks[j];
-	p->tasks[j].pid = pid;
-	p->nr++;
-	return &p->tasks[j];
-}
-
 static void set_comm(struct task *t, const uint8_t *d, const struct fld *f)
 {
 	size_t n = f->size < 15 ? (size_t)f->size : 15;
 
 	memcpy(t->comm, d + f->off, n);
 	t->comm[n] = 0;
-}
-
-static enum role role_of(const char *comm)
-{
-	if (!strncmp(comm, ROLE_COMM_PROBE, strlen(ROLE_COMM_PROBE)))
-		return ROLE_PROBE;
-	if (!strncmp(comm, ROLE_COMM_HACKBENCH, strlen(ROLE_COMM_HACKBENCH)))
-		return ROLE_HACKBENCH;
-	if (!strncmp(comm, ROLE_COMM_HOG, strlen(ROLE_COMM_HOG)))
-		return ROLE_HOG;
-	return ROLE_OTHER;
-}
-
-/* ---- sparse per-task histograms ---- */
-
-static uint32_t sh_home(uint32_t idx, uint32_t cap)
-{
-	return (idx * 0x9e3779b1u >> 7) & (cap - 1);
-}
-
-static int sh_grow(struct sparse_hist *h)
-{
-	uint32_t ncap = h->cap ? h->cap * 2 : SH_MIN_CAP;
-	uint64_t *n = calloc(ncap, sizeof(*n));
-
-	if (!n)
-		return -ENOMEM;
-	for (uint32_t i = 0; i < h->cap; i++) {
-		uint32_t j;
-
-		if (!h->slot[i])
-			continue;
-		for (j = sh_home((uint32_t)(h->slot[i] & SH_IDX_MASK), ncap); n[j];
-		     j = (j + 1) & (ncap - 1))
-			;
-		n[j] = h->slot[i];
-	}
-	free(h->slot);
-	h->slot = n;
-	h->cap = ncap;
-	return 0;
-}
-
-static int sh_add(struct sparse_hist *h, uint64_t v)
-{
-	uint32_t key = hist__bucket(v) + 1, j;
-
-	/* at most 3/4 full: probes stay short */
-	if ((h->nr + 1) * 4 > h->cap * 3 && sh_grow(h))
-		return -ENOMEM;
-	for (j = sh_home(key, h->cap); h->slot[j]; j = (j + 1) & (h->cap - 1))
-		if ((h->slot[j] & SH_IDX_MASK) == key)
-			break;
-	if (!h->slot[j]) {
-		h->slot[j] = key;
-		h->nr++;
-	}
-	h->slot[j] += 1ull << SH_IDX_BITS;
-	if (!h->count++ || v < h->min)
-		h->min = v;
-	return 0;
-}
-
-/* Copy h's buckets into dst (a cleared scratch) and add them to role. */
-static void sh_spill(const struct sparse_hist *h, struct hist *dst, struct hist *role)
-{
-	for (uint32_t i = 0; i < h->cap; i++) {
-		uint64_t s = h->slot[i];
-
-		if (!s)
-			continue;
-		dst->buckets[(s & SH_IDX_MASK) - 1] = s >> SH_IDX_BITS;
-		role->buckets[(s & SH_IDX_MASK) - 1] += s >> SH_IDX_BITS;
-	}
-}
-
-static void sh_unspill(const struct sparse_hist *h, struct hist *dst)
-{
-	for (uint32_t i = 0; i < h->cap; i++)
-		if (h->slot[i])
-			dst->buckets[(h->slot[i] & SH_IDX_MASK) - 1] = 0;
-}
-
-/* ---- antagonists ---- */
-
-static int antag_add(struct parser *p, int victim, int pid, uint64_t ns)
-{
-	uint64_t key = (uint64_t)(uint32_t)victim << 32 | (uint32_t)pid;
-	size_t j;
-
-	if ((p->ant_nr + 1) * 2 > p->ant_cap) {
-		size_t ncap = p->ant_cap ? p->ant_cap * 2 : 256;
-		struct antag *n = calloc(ncap, sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		for (size_t i = 0; i < p->ant_cap; i++) {
-			if (!p->ant[i].key)
-				continue;
-			for (j = hash32((uint32_t)(p->ant[i].key ^ p->ant[i].key >> 29)) & (ncap - 1);
-			     n[j].key; j = (j + 1) & (ncap - 1))
-				;
-			n[j] = p->ant[i];
-		}
-		free(p->ant);
-		p->ant = n;
-		p->ant_cap = ncap;
-	}
-	for (j = hash32((uint32_t)(key ^ key >> 29)) & (p->ant_cap - 1); p->ant[j].key;
-	     j = (j + 1) & (p->ant_cap - 1))
-		if (p->ant[j].key == key)
-			break;
-	if (!p->ant[j].key) {
-		p->ant[j].key = key;
-		p->ant_nr++;
-	}
-	p->ant[j].wait_ns += ns;
-	p->ant[j].count++;
-	return 0;
-}
-
-static int charge_antagonists(struct parser *p, int victim, int cpu, uint64_t from, uint64_t to)
-{
-	struct cpu_state *c = &p->cpus[cpu];
-
-	for (unsigned int i = 1; i <= RING_SLICES; i++) {
-		struct slice *s = &c->ring[(c->head - i) % RING_SLICES];
-		uint64_t lo, hi;
-
-		if (!s->pid || s->end <= from)
-			break;
-		lo = s->start > from ? s->start : from;
-		hi = s->end < to ? s->end : to;
-		if (hi > lo && s->pid != victim && antag_add(p, victim, s->pid, hi - lo))
-			return -ENOMEM;
-	}
-	return 0;
 }
 
 /* ---- events ---- */
@@ -505,10 +206,10 @@ static int on_switch(struct parser *p, int cpu, uint64_t ts, const uint8_t *d)
 	struct cpu_state *c = &p->cpus[cpu];
 	struct task *t;
 
-	if (tasks_reserve(p, 2))
+	if (trace_tasks__reserve(p, 2))
 		return -ENOMEM;
 	if (prev) {
-		t = task_get(p, prev);
+		t = trace_tasks__get(p, prev);
 		if (t->on_cpu && ts >= t->run_ts)
 			t->run_ns += ts - t->run_ts;
 		t->on_cpu = false;
@@ -532,12 +233,12 @@ static int on_switch(struct parser *p, int cpu, uint64_t ts, const uint8_t *d)
 	if (next) {
 		uint64_t from = 0;
 
-		t = task_get(p, next);
+		t = trace_tasks__get(p, next);
 		set_comm(t, d, &p->sw_next_comm);
 		if (t->wake_ts && ts >= t->wake_ts) {
 			uint64_t lat = ts - t->wake_ts;
 
-			if (sh_add(&t->lat, lat))
+			if (sparse_hist__add(&t->lat, lat))
 				return -ENOMEM;
 			t->wait_ns += lat;
 			if (lat > t->wait_max_ns)
@@ -550,8 +251,8 @@ static int on_switch(struct parser *p, int cpu, uint64_t ts, const uint8_t *d)
 		t->wake_ts = t->rq_ts = 0;
 		t->on_cpu = true;
 		t->run_ts = ts;
-		if (from && role_of(t->comm) == ROLE_PROBE)
-			return charge_antagonists(p, next, cpu, from, ts);
+		if (from && trace_tasks__role(t->comm) == ROLE_PROBE)
+			return trace_tasks__charge_antagonists(p, next, cpu, from, ts);
 	}
 	return 0;
 }
@@ -561,9 +262,9 @@ static int on_wake(struct parser *p, enum kind k, uint64_t ts, const uint8_t *d)
 	int pid = (int)rd(d, &p->wk_pid);
 	struct task *t;
 
-	if (!pid || tasks_reserve(p, 1))
+	if (!pid || trace_tasks__reserve(p, 1))
 		return pid ? -ENOMEM : 0;
-	t = task_get(p, pid);
+	t = trace_tasks__get(p, pid);
 	if (!t->comm[0])
 		set_comm(t, d, &p->wk_comm);
 	switch (k) {
@@ -646,9 +347,9 @@ static int on_event(struct parser *p, int cpu, uint64_t ts, const uint8_t *d, in
 		int pid = (int)rd(d, &p->mg_pid);
 
 		if (pid) {
-			if (tasks_reserve(p, 1))
+			if (trace_tasks__reserve(p, 1))
 				return -ENOMEM;
-			task_get(p, pid)->migr++;
+			trace_tasks__get(p, pid)->migr++;
 		}
 		if (p->se)
 			err = store__events_add(p->se, ts, cpu, TEV_MIGRATE, pid, rd(d, &p->mg_orig),
@@ -661,9 +362,9 @@ static int on_event(struct parser *p, int cpu, uint64_t ts, const uint8_t *d, in
 		if (child) {
 			struct task *t;
 
-			if (tasks_reserve(p, 1))
+			if (trace_tasks__reserve(p, 1))
 				return -ENOMEM;
-			t = task_get(p, child);
+			t = trace_tasks__get(p, child);
 			set_comm(t, d, &p->fk_ccomm);
 		}
 		if (p->se)
@@ -827,25 +528,6 @@ static bool event_in_page(struct cursor *c, int *size)
 	return sz >= 0 && (uint8_t *)c->data + sz <= c->page_end && (uint8_t *)c->data >= c->win;
 }
 
-static int cmp_ant(const void *a, const void *b)
-{
-	const struct antag *x = a, *y = b;
-
-	if ((x->key >> 32) != (y->key >> 32))
-		return (x->key >> 32) < (y->key >> 32) ? -1 : 1;
-	return x->wait_ns > y->wait_ns ? -1 : x->wait_ns < y->wait_ns;
-}
-
-static struct task *task_find(struct parser *p, int pid)
-{
-	size_t j;
-
-	for (j = hash32(pid) & (p->cap - 1); p->tasks[j].pid; j = (j + 1) & (p->cap - 1))
-		if (p->tasks[j].pid == pid)
-			return &p->tasks[j];
-	return NULL;
-}
-
 static int emit(struct parser *p, struct results *res, uint64_t events, uint64_t lost,
 		uint64_t bad_pages)
 {
@@ -878,11 +560,11 @@ static int emit(struct parser *p, struct results *res, uint64_t events, uint64_t
 
 		if (!t->pid)
 			continue;
-		r = role_of(t->comm);
+		r = trace_tasks__role(t->comm);
 		if (t->lat.count) {
 			/* the scratch holds only this task's buckets: cleared
 			 * again below, bucket by bucket */
-			sh_spill(&t->lat, scratch, rh[r]);
+			sparse_hist__spill(&t->lat, scratch, rh[r]);
 			scratch->count = t->lat.count;
 			scratch->sum = t->wait_ns;
 			scratch->min = t->lat.min;
@@ -903,7 +585,7 @@ static int emit(struct parser *p, struct results *res, uint64_t events, uint64_t
 		};
 		err = store__tasks_add(tw, &row);
 		if (t->lat.count)
-			sh_unspill(&t->lat, scratch);
+			sparse_hist__unspill(&t->lat, scratch);
 		if (err)
 			goto out;
 		run_ns[r] += t->run_ns;
@@ -939,12 +621,8 @@ static int emit(struct parser *p, struct results *res, uint64_t events, uint64_t
 
 	/* top antagonists per probe task */
 	if (p->ant_nr) {
-		size_t n = 0;
+		size_t n = trace_tasks__sort_antagonists(p);
 
-		for (size_t i = 0; i < p->ant_cap; i++)
-			if (p->ant[i].key)
-				p->ant[n++] = p->ant[i];
-		qsort(p->ant, n, sizeof(*p->ant), cmp_ant);
 		for (size_t i = 0, rank = 0; i < n; i++) {
 			int victim = (int)(p->ant[i].key >> 32), pid = (int)(uint32_t)p->ant[i].key;
 			struct task *t;
@@ -952,7 +630,7 @@ static int emit(struct parser *p, struct results *res, uint64_t events, uint64_t
 			rank = (i && (p->ant[i - 1].key >> 32) == (uint64_t)(uint32_t)victim) ? rank + 1 : 0;
 			if (rank >= TOP_ANTAGONISTS)
 				continue;
-			t = task_find(p, pid);
+			t = trace_tasks__find(p, pid);
 			err = store__add_antagonist(p->st, p->run_id, victim, pid, t ? t->comm : "",
 						    p->ant[i].wait_ns, p->ant[i].count);
 			if (err)
@@ -1018,7 +696,7 @@ int trace_parse__run(const struct trace_parse_input *in, struct store *st, int64
 	err = setup(p, tep);
 	if (err)
 		goto out;
-	err = tasks_grow(p);
+	err = trace_tasks__init(p);
 	if (err)
 		goto out;
 	for (int i = 0; i < in->ncpus; i++) {
@@ -1153,11 +831,8 @@ out:
 	}
 	free(cur);
 	if (p) {
-		for (size_t i = 0; i < p->cap; i++)
-			free(p->tasks[i].lat.slot);
-		free(p->tasks);
+		trace_tasks__free(p);
 		free(p->cpus);
-		free(p->ant);
 		free(p);
 	}
 	if (tep)
