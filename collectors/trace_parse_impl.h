@@ -3,12 +3,13 @@
  * Private to the tracefs parser (trace_parse__run in tracefs_parse.c): the
  * state one parse shares between its files, which are split by concern:
  *
+ *   trace_events.c   tracepoint layouts and what each event does to the state
  *   trace_tasks.c    the task table, per-task sparse histograms, antagonists
- *   tracefs_parse.c  the page walk, the event handlers, metrics and rows
+ *   tracefs_parse.c  the page walk, set-up, loss accounting, metrics and rows
  *
- * The structs are open here (not opaque) because the event handlers
- * update tasks and CPU slices in place on the hot path, one call per
- * event. Nothing outside the parse files includes this header.
+ * The structs are open here (not opaque) because the handlers in
+ * trace_events.c update tasks and CPU slices in place on the hot path, one
+ * call per event. Nothing outside the parse files includes this header.
  */
 #ifndef SCXB_TRACE_PARSE_IMPL_H
 #define SCXB_TRACE_PARSE_IMPL_H
@@ -161,5 +162,15 @@ int trace_tasks__charge_antagonists(struct parser *p, int victim, int cpu, uint6
  * then by wait time, longest first; returns how many. The table is no
  * longer a hash table afterwards: clear it before adding again. */
 size_t trace_tasks__sort_antagonists(struct parser *p);
+
+/* ---- trace_events.c ---- */
+
+/* Map the event ids of tep to kinds and read their field layouts.
+ * -EPROTO when an event lacks a field we need. */
+int trace_events__setup(struct parser *p, struct tep_handle *tep);
+/* Account one raw event of size bytes on cpu at ts. -EINVAL when it is
+ * malformed (too short for its type, a string out of bounds), else
+ * -errno of memory or the store. */
+int trace_events__on_event(struct parser *p, int cpu, uint64_t ts, const uint8_t *d, int size);
 
 #endif
