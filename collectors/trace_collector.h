@@ -2,9 +2,10 @@
 /*
  * The tracefs collector, split in two: tracefs_record.c owns the private
  * instance and copies the raw per-CPU ring-buffer pages to files while the
- * workload runs; tracefs_parse.c walks those files after the run and turns
- * them into per-task metrics and store rows. Nothing here formats text on
- * the recording path.
+ * workload runs; tracefs_parse.c (with trace_pages.c, trace_events.c and
+ * trace_tasks.c, see trace_parse_impl.h) walks those files after the run
+ * and turns them into per-task metrics and store rows. Nothing here formats
+ * text on the recording path.
  */
 #ifndef SCXB_TRACE_COLLECTOR_H
 #define SCXB_TRACE_COLLECTOR_H

@@ -13,7 +13,7 @@
  * A wakeup seen while the task is still on a CPU (it was woken before it
  * got to sleep) cancels the pending latency: the task never waited.
  *
- * Each event comes from the page walk already checked against its page's
+ * Each event comes from trace_pages.c already checked against its page's
  * end; trace_events__on_event checks it against the size its type needs,
  * and rd_str checks strings against the event's size, before any field is
  * read.

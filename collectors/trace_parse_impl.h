@@ -3,13 +3,15 @@
  * Private to the tracefs parser (trace_parse__run in tracefs_parse.c): the
  * state one parse shares between its files, which are split by concern:
  *
+ *   trace_pages.c    per-CPU cursors over the raw files, merged by timestamp
  *   trace_events.c   tracepoint layouts and what each event does to the state
  *   trace_tasks.c    the task table, per-task sparse histograms, antagonists
- *   tracefs_parse.c  the page walk, set-up, loss accounting, metrics and rows
+ *   tracefs_parse.c  set-up, per-CPU loss accounting, metrics and store rows
  *
  * The structs are open here (not opaque) because the handlers in
  * trace_events.c update tasks and CPU slices in place on the hot path, one
- * call per event. Nothing outside the parse files includes this header.
+ * call per event. Nothing outside collectors/tracefs_parse.c and these
+ * three files includes this header.
  */
 #ifndef SCXB_TRACE_PARSE_IMPL_H
 #define SCXB_TRACE_PARSE_IMPL_H
@@ -172,5 +174,19 @@ int trace_events__setup(struct parser *p, struct tep_handle *tep);
  * malformed (too short for its type, a string out of bounds), else
  * -errno of memory or the store. */
 int trace_events__on_event(struct parser *p, int cpu, uint64_t ts, const uint8_t *d, int size);
+
+/* ---- trace_pages.c ---- */
+
+/* Open cpu's raw file at path and load its first event. The cursor is
+ * released by trace_pages__close, also on failure. -errno. */
+int trace_pages__open(struct cursor *c, int cpu, const char *path, unsigned int ps);
+/* Release what trace_pages__open took; safe on a zeroed cursor whose fd
+ * is -1. */
+void trace_pages__close(struct cursor *c);
+/* Walk the events of all ncpus cursors in timestamp order through
+ * trace_events__on_event; malformed pages and events are rejected,
+ * counted in the cursor's bad_pages, and skipped. -errno of I/O, memory
+ * or the store. */
+int trace_pages__merge(struct parser *p, struct cursor *cur, int ncpus);
 
 #endif

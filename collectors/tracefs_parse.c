@@ -1,28 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tracefs collector, analysing half. After the run, the per-CPU files of
- * raw ring-buffer sub-buffers are merged by timestamp (a wakeup on one CPU
- * and the switch-in on another must be seen in order) and walked once;
- * trace_events.c says what each event means.
+ * raw ring-buffer sub-buffers are merged by timestamp and walked once;
+ * what each event means is counted per task, then stored per task and
+ * summed per role. The parse is four files, one concern each (their
+ * shared state is in trace_parse_impl.h):
+ *
+ *   trace_pages.c    the per-CPU cursors and the timestamp merge: untrusted
+ *                    pages and events are rejected there
+ *   trace_events.c   tracepoint layouts; wakeup latency, runqueue wait,
+ *                    on-CPU time and switches from sched_* events
+ *   trace_tasks.c    the task table, sparse per-task histograms, antagonists
+ *   tracefs_parse.c  (this file) set-up and teardown, per-CPU loss
+ *                    accounting, and the metrics and rows a run stores
  *
  * Memory: one 1 MiB window per CPU file, the task table and its sparse
- * histograms (trace_tasks.c, which also charges antagonists, says why they
- * are sparse); full histograms exist only per role and as one scratch for
- * storing.
- * Pages are read with libtraceevent's kbuffer. Every page and event is
- * bounds-checked before use: a malformed page is skipped with a message and
- * counted.
+ * histograms (trace_tasks.c says why they are sparse); full histograms
+ * exist only per role and as one scratch for storing (emit()).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <event-parse.h>
-#include <kbuffer.h>
 #include <tracefs.h>
 
 #include "collectors/trace_collector.h"
@@ -33,132 +35,13 @@
 #include "harness/store/store.h"
 #include "harness/store/trace.h"
 
-#define WINDOW_PAGES 256
 #define TOP_ANTAGONISTS 10
-#define PAGE_HDR 16
-#define RB_MISSED_EVENTS (1ULL << 31)
-#define RB_MISSED_STORED (1ULL << 30)
 
 static const char *const role_names[NR_ROLES] = { "probe", "hackbench", "hog", "other" };
 
-/* ---- per-CPU cursors over the raw files ---- */
-
-static int refill(struct cursor *c, unsigned int ps)
-{
-	size_t keep = 0;
-	ssize_t n;
-
-	c->win_len = 0;
-	c->win_off = 0;
-	while (keep < (size_t)WINDOW_PAGES * ps) {
-		n = read(c->fd, c->win + keep, (size_t)WINDOW_PAGES * ps - keep);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		keep += (size_t)n;
-	}
-	c->win_len = keep;
-	return 0;
-}
-
-/* Load the next valid page; false at the end of the file. */
-static int next_page(struct cursor *c, unsigned int ps, bool *have)
-{
-	for (;;) {
-		uint64_t commit, size;
-		uint32_t hi;
-		uint8_t *pg;
-
-		if (c->win_off + ps > c->win_len) {
-			int err;
-
-			/* a torn last page: whatever it held is lost */
-			if (c->win_len && c->win_off < c->win_len) {
-				pr_warn("trace: cpu%d: %zu trailing bytes (not a whole page) rejected\n",
-					c->cpu, c->win_len - c->win_off);
-				c->bad_pages++;
-			}
-			err = refill(c, ps);
-			if (err)
-				return err;
-			if (c->win_len < ps) {
-				if (c->win_len) {
-					pr_warn("trace: cpu%d: %zu trailing bytes (not a whole page) rejected\n",
-						c->cpu, c->win_len);
-					c->bad_pages++;
-				}
-				*have = false;
-				return 0;
-			}
-		}
-		pg = c->win + c->win_off;
-		c->win_off += ps;
-		c->page_no++;
-		memcpy(&commit, pg + 8, 8);
-		size = (uint32_t)commit & ~(RB_MISSED_EVENTS | RB_MISSED_STORED);
-		/* the flags are an int OR-ed into a long: with bit 31 set the
-		 * upper half is sign-extended */
-		hi = (uint32_t)(commit >> 32);
-		if (size > ps - PAGE_HDR ||
-		    (hi && !(hi == 0xffffffffu && (commit & RB_MISSED_EVENTS)))) {
-			pr_warn("trace: cpu%d page %" PRIu64 ": malformed header (commit %#" PRIx64
-				"), page rejected\n", c->cpu, c->page_no - 1, commit);
-			c->bad_pages++;
-			continue;
-		}
-		if (!size)
-			continue;
-		if (kbuffer_load_subbuffer(c->kb, pg) < 0) {
-			pr_warn("trace: cpu%d page %" PRIu64 ": rejected by kbuffer\n", c->cpu,
-				c->page_no - 1);
-			c->bad_pages++;
-			continue;
-		}
-		if (commit & RB_MISSED_EVENTS) {
-			int m = kbuffer_missed_events(c->kb);
-
-			c->missed += m > 0 ? (uint64_t)m : 1;
-		}
-		c->page_end = pg + PAGE_HDR + size;
-		c->data = kbuffer_read_event(c->kb, &c->ts);
-		if (c->data) {
-			*have = true;
-			return 0;
-		}
-	}
-}
-
-static int cursor_advance(struct cursor *c, unsigned int ps, bool first)
-{
-	bool have;
-	int err;
-
-	if (!first) {
-		c->data = kbuffer_next_event(c->kb, &c->ts);
-		if (c->data)
-			return 0;
-	}
-	err = next_page(c, ps, &have);
-	if (err)
-		return err;
-	if (!have) {
-		c->eof = true;
-		c->data = NULL;
-	}
-	return 0;
-}
-
-static bool event_in_page(struct cursor *c, int *size)
-{
-	int sz = kbuffer_event_size(c->kb);
-
-	*size = sz;
-	return sz >= 0 && (uint8_t *)c->data + sz <= c->page_end && (uint8_t *)c->data >= c->win;
-}
-
+/* What the walk counted, into the run: a task_stats row per task, per role
+ * the summed wakeup histogram and metrics, the top antagonists of each
+ * probe task, the sched_ext event sums, and the trace's own counters. */
 static int emit(struct parser *p, struct results *res, uint64_t events, uint64_t lost,
 		uint64_t bad_pages)
 {
@@ -331,27 +214,7 @@ int trace_parse__run(const struct trace_parse_input *in, struct store *st, int64
 	if (err)
 		goto out;
 	for (int i = 0; i < in->ncpus; i++) {
-		struct cursor *c = &cur[i];
-
-		c->cpu = i;
-		c->fd = open(in->paths[i], O_RDONLY | O_CLOEXEC);
-		if (c->fd < 0) {
-			err = -errno;
-			pr_err("trace: %s: %s\n", in->paths[i], strerror(errno));
-			goto out;
-		}
-		posix_fadvise(c->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-		/* one spare zeroed page: kbuffer reads an event's header (and a
-		 * length word) before we can check it against the page end, so
-		 * a malformed last page must not make it read past the window */
-		c->win = calloc(WINDOW_PAGES + 1, in->page_size);
-		c->kb = kbuffer_alloc(sizeof(long) == 8 ? KBUFFER_LSIZE_8 : KBUFFER_LSIZE_4,
-				      KBUFFER_ENDIAN_LITTLE);
-		if (!c->win || !c->kb) {
-			err = -ENOMEM;
-			goto out;
-		}
-		err = cursor_advance(c, p->ps, true);
+		err = trace_pages__open(&cur[i], i, in->paths[i], p->ps);
 		if (err)
 			goto out;
 	}
@@ -363,42 +226,9 @@ int trace_parse__run(const struct trace_parse_input *in, struct store *st, int64
 		}
 	}
 
-	for (;;) {
-		struct cursor *c = NULL;
-		int size;
-
-		/* k-way merge by timestamp; CPU counts are small */
-		for (int i = 0; i < in->ncpus; i++)
-			if (!cur[i].eof && (!c || cur[i].ts < c->ts))
-				c = &cur[i];
-		if (!c)
-			break;
-		if (!event_in_page(c, &size)) {
-			pr_warn("trace: cpu%d page %" PRIu64 ": event runs past the page end, rest of page rejected\n",
-				c->cpu, c->page_no - 1);
-			c->bad_pages++;
-			c->data = NULL;
-		} else {
-			err = trace_events__on_event(p, c->cpu, c->ts, c->data, size);
-			if (err == -EINVAL) {
-				pr_warn("trace: cpu%d page %" PRIu64 ": malformed event, rest of page rejected\n",
-					c->cpu, c->page_no - 1);
-				c->bad_pages++;
-				c->data = NULL;
-				err = 0;
-			} else if (err) {
-				goto out;
-			} else {
-				c->events++;
-			}
-		}
-		if (c->data)
-			err = cursor_advance(c, p->ps, false);
-		else
-			err = cursor_advance(c, p->ps, true); /* skip to the next page */
-		if (err)
-			goto out;
-	}
+	err = trace_pages__merge(p, cur, in->ncpus);
+	if (err)
+		goto out;
 	if (p->se) {
 		err = store__events_end(p->se);
 		p->se = NULL;
@@ -453,13 +283,8 @@ int trace_parse__run(const struct trace_parse_input *in, struct store *st, int64
 out:
 	if (p && p->se)
 		store__events_abort(p->se);
-	for (int i = 0; cur && i < in->ncpus; i++) {
-		if (cur[i].fd >= 0)
-			close(cur[i].fd);
-		free(cur[i].win);
-		if (cur[i].kb)
-			kbuffer_free(cur[i].kb);
-	}
+	for (int i = 0; cur && i < in->ncpus; i++)
+		trace_pages__close(&cur[i]);
 	free(cur);
 	if (p) {
 		trace_tasks__free(p);
