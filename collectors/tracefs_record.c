@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tracefs collector, recording half: a private instance per run
- * ("scxbench-<pid>-<run id>", never the top-level buffer), the scheduling
- * events enabled in it, and one reader thread per CPU moving whole
- * ring-buffer sub-buffers from per_cpu/cpuN/trace_pipe_raw into a file.
+ * tracefs collector, recording half: a private instance per run (never
+ * the top-level buffer, named after its owner: trace_collector.h), the
+ * scheduling events enabled in it, and one reader thread per CPU moving
+ * whole ring-buffer sub-buffers from per_cpu/cpuN/trace_pipe_raw into a
+ * file.
  *
  * Why our own readers rather than `cat`-like loops:
  *  - read() of trace_pipe_raw returns 0 now and then while the buffer
@@ -43,8 +44,11 @@
  * The recorder ignores SIGINT/SIGTERM (a terminal ^C reaches the whole
  * process group): the runner handles them and stops it in order, so the
  * last pages are still drained. PR_SET_PDEATHSIG takes it down with a
- * SIGKILLed runner; the next run removes the instance it leaves.
+ * SIGKILLed runner; the next run removes the instance it leaves, once
+ * owner__alive says the process its name records is gone (a pid alone
+ * could have been reused since).
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -69,6 +73,7 @@
 #include <tracefs.h>
 
 #include "harness/lib/log.h"
+#include "harness/lib/owner.h"
 #include "harness/store/store.h"
 #include "collectors/trace_collector.h"
 #include "harness/lib/util.h"
@@ -171,20 +176,50 @@ static bool tracefs_available(char *reason, size_t len)
 	return true;
 }
 
-/* "scxbench-<pid>-<run>" whose pid is gone */
+int tracefs_collector__instance_name(char *buf, size_t len, int64_t run_id)
+{
+	struct owner o;
+
+	/* start 0 when /proc cannot tell: then the pid alone decides */
+	owner__self(&o);
+	return xsnprintf(buf, len, TRACEFS_INSTANCE_PREFIX "%d-%" PRIu64 "-%" PRId64, (int)o.pid,
+			 o.start, run_id);
+}
+
+int tracefs_collector__instance_owner(const char *name, struct owner *o)
+{
+	unsigned long long start;
+	const char *s;
+	char *end;
+	long pid;
+
+	memset(o, 0, sizeof(*o));
+	if (strncmp(name, TRACEFS_INSTANCE_PREFIX, strlen(TRACEFS_INSTANCE_PREFIX)))
+		return -EINVAL;
+	s = name + strlen(TRACEFS_INSTANCE_PREFIX);
+	pid = strtol(s, &end, 10);
+	if (end == s || *end != '-' || pid <= 0 || pid > INT_MAX)
+		return -EINVAL;
+	s = end + 1;
+	start = strtoull(s, &end, 10);
+	/* "scxbench-<pid>-<run id>" (no start time, an earlier version) */
+	if (!isdigit((unsigned char)*s) || *end != '-')
+		start = 0;
+	o->pid = (pid_t)pid;
+	o->start = start;
+	/* tracefs instances do not outlive a boot */
+	owner__boot_id(o->boot, sizeof(o->boot));
+	return 0;
+}
+
+/* an instance of ours whose owner is gone: remove it */
 static int stale_cb(const char *name, void *ctx)
 {
 	int *removed = ctx;
 	struct tracefs_instance *inst;
-	char *end;
-	long pid;
+	struct owner o;
 
-	if (strncmp(name, TRACEFS_INSTANCE_PREFIX, strlen(TRACEFS_INSTANCE_PREFIX)))
-		return 0;
-	pid = strtol(name + strlen(TRACEFS_INSTANCE_PREFIX), &end, 10);
-	if (end == name + strlen(TRACEFS_INSTANCE_PREFIX) || *end != '-' || pid <= 0)
-		return 0;
-	if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+	if (tracefs_collector__instance_owner(name, &o) || owner__alive(&o))
 		return 0;
 	inst = tracefs_instance_alloc(NULL, name);
 	if (!inst)
@@ -525,8 +560,9 @@ static int tracefs_create(void **state, const struct collector_cfg *cfg)
 	if (rc < 0)
 		pr_debug("stale tracefs instance cleanup: %s\n", strerror(-rc));
 
-	snprintf(r->name, sizeof(r->name), TRACEFS_INSTANCE_PREFIX "%d-%" PRId64, (int)getpid(),
-		 cfg->run_id);
+	err = tracefs_collector__instance_name(r->name, sizeof(r->name), cfg->run_id);
+	if (err)
+		goto fail;
 	if (tracefs_instance_exists(r->name)) {
 		err = -EEXIST;
 		pr_err("tracefs instance %s already exists\n", r->name);
