@@ -2,9 +2,10 @@
 /*
  * The tracefs collector, split in two: tracefs_record.c owns the private
  * instance and copies the raw per-CPU ring-buffer pages to files while the
- * workload runs; tracefs_parse.c walks those files after the run and turns
- * them into per-task metrics and store rows. Nothing here formats text on
- * the recording path.
+ * workload runs; tracefs_parse.c (with trace_pages.c, trace_events.c and
+ * trace_tasks.c, see trace_parse_impl.h) walks those files after the run
+ * and turns them into per-task metrics and store rows. Nothing here formats
+ * text on the recording path.
  */
 #ifndef SCXB_TRACE_COLLECTOR_H
 #define SCXB_TRACE_COLLECTOR_H
@@ -14,6 +15,7 @@
 #endif
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "collectors/collector.h"
@@ -23,13 +25,27 @@ struct results;
 
 extern const struct collector_ops tracefs_collector_ops;
 
-/* Instances are named "scxbench-<pid>-<run id>". */
+/*
+ * Instances are named "scxbench-<pid>-<start>-<run id>": pid and start
+ * time (clock ticks since boot) of the process that made it, the owner
+ * record of harness/lib/owner.h, so that a reused pid does not keep a dead
+ * run's instance alive. Instances do not survive a reboot: the boot id is
+ * always this boot's. Names of earlier versions, "scxbench-<pid>-<run id>",
+ * still parse, with the start time unknown (the pid alone decides).
+ */
 #define TRACEFS_INSTANCE_PREFIX "scxbench-"
 
+struct owner;
+
+/* This process's instance name for run_id into buf. -ENAMETOOLONG. */
+int tracefs_collector__instance_name(char *buf, size_t len, int64_t run_id);
+/* The owner that instance name encodes. -EINVAL when it is not one of ours. */
+int tracefs_collector__instance_owner(const char *name, struct owner *o);
+
 /*
- * Remove instances left by scxbench processes that no longer exist (a
- * SIGKILLed run). Called by the collector's create(); callable on its own.
- * Returns the number removed or -errno.
+ * Remove instances whose owner is gone (a SIGKILLed run; owner__alive).
+ * Called by the collector's create(); callable on its own. Returns the
+ * number removed or -errno.
  */
 int tracefs_collector__cleanup_stale(void);
 

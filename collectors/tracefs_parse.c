@@ -1,855 +1,47 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tracefs collector, analysing half. After the run, the per-CPU files of
- * raw ring-buffer sub-buffers are merged by timestamp (a wakeup on one CPU
- * and the switch-in on another must be seen in order) and walked once:
+ * raw ring-buffer sub-buffers are merged by timestamp and walked once;
+ * what each event means is counted per task, then stored per task and
+ * summed per role. The parse is four files, one concern each (their
+ * shared state is in trace_parse_impl.h):
  *
- *   sched_waking/sched_wakeup -> sched_switch(next)   wakeup latency
- *   sched_switch(prev, state R) -> sched_switch(next) runqueue wait
- *   sched_switch(next) -> sched_switch(prev)          on-CPU time
- *   prev_state: R (or the preempt flag) involuntary, anything else voluntary
+ *   trace_pages.c    the per-CPU cursors and the timestamp merge: untrusted
+ *                    pages and events are rejected there
+ *   trace_events.c   tracepoint layouts; wakeup latency, runqueue wait,
+ *                    on-CPU time and switches from sched_* events
+ *   trace_tasks.c    the task table, sparse per-task histograms, antagonists
+ *   tracefs_parse.c  (this file) set-up and teardown, per-CPU loss
+ *                    accounting, and the metrics and rows a run stores
  *
- * A wakeup seen while the task is still on a CPU (it was woken before it
- * got to sleep) cancels the pending latency: the task never waited.
- *
- * Antagonists: every CPU keeps a ring of its last slices; when a probe task
- * is switched in, the slices on that CPU that overlap its wait are charged
- * to the tasks that ran them.
- *
- * Memory: one 1 MiB window per CPU file, a task table (~200 bytes a
- * task), and per task a sparse wakeup-latency histogram that holds only
- * the buckets it hit (8 bytes each, in a small open-addressing table that
- * grows with use). A full struct hist is 58 KiB: one per task would cost
- * 580 MB for the 10 k tasks a few seconds of forking hackbench rounds
- * create, whereas the sparse tables grow with the number of samples at
- * most (~20 bytes a sample worst case), never with the number of tasks.
- * Full histograms exist only per role and as one scratch for storing.
- * Pages are read with libtraceevent's kbuffer; event layouts come from the
- * kernel's format files via tep. Every page and event is bounds-checked
- * before use: a malformed page is skipped with a message and counted.
+ * Memory: one 1 MiB window per CPU file, the task table and its sparse
+ * histograms (trace_tasks.c says why they are sparse); full histograms
+ * exist only per role and as one scratch for storing (emit()).
  */
-/* harness/sched.h shadows <sched.h> (tracefs.h needs cpu_set_t) while the
- * Makefile uses -Iharness: take the system header first. */
-#include <sched.h>
-
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <event-parse.h>
-#include <kbuffer.h>
 #include <tracefs.h>
 
+#include "collectors/trace_collector.h"
+#include "collectors/trace_parse_impl.h"
 #include "harness/lib/log.h"
 #include "harness/lib/results.h"
+#include "harness/lib/util.h"
 #include "harness/store/store.h"
 #include "harness/store/trace.h"
-#include "collectors/trace_collector.h"
-#include "harness/lib/util.h"
-#include "workloads/workload.h"
 
-#define WINDOW_PAGES 256
-#define RING_SLICES 64
 #define TOP_ANTAGONISTS 10
-#define PAGE_HDR 16
-#define RB_MISSED_EVENTS (1ULL << 31)
-#define RB_MISSED_STORED (1ULL << 30)
-#define MAX_SCX_EVENT_NAMES 64
 
-enum role { ROLE_PROBE, ROLE_HACKBENCH, ROLE_HOG, ROLE_OTHER, NR_ROLES };
 static const char *const role_names[NR_ROLES] = { "probe", "hackbench", "hog", "other" };
 
-enum kind { K_NONE, K_SWITCH, K_WAKING, K_WAKEUP, K_WAKEUP_NEW, K_MIGRATE, K_FORK, K_EXIT,
-	    K_SCX_DUMP, K_SCX_EVENT, K_SCX_OTHER };
-
-struct fld {
-	int off, size;
-	bool sign, dyn, rel;
-};
-
-/*
- * Sparse histogram: same buckets as struct hist (so that what is stored is
- * identical), only the non-empty ones. Slot = count << SH_IDX_BITS | (bucket
- * index + 1); 0 = empty. 51 bits of count cannot overflow.
- */
-#define SH_IDX_BITS 13
-#define SH_IDX_MASK ((1ull << SH_IDX_BITS) - 1)
-#define SH_MIN_CAP 8
-_Static_assert(HIST_NBUCKETS < SH_IDX_MASK, "bucket index must fit SH_IDX_BITS");
-
-struct sparse_hist {
-	uint64_t *slot;
-	uint32_t cap, nr;   /* cap: power of two */
-	uint64_t count, min;
-};
-
-struct task {
-	int pid; /* 0 = free slot (the idle task is never entered) */
-	bool on_cpu;
-	char comm[16];
-	uint64_t wake_ts, rq_ts, run_ts;
-	uint64_t wakeups, wait_ns, wait_max_ns, rq_wait_ns, run_ns, vol, invol, migr;
-	struct sparse_hist lat;
-};
-
-struct slice {
-	int pid;
-	uint64_t start, end;
-};
-
-struct cpu_state {
-	int cur;
-	uint64_t since;
-	struct slice ring[RING_SLICES];
-	unsigned int head; /* next slot */
-};
-
-struct antag {
-	uint64_t key; /* victim << 32 | pid, 0 = free */
-	uint64_t wait_ns, count;
-};
-
-struct cursor {
-	int cpu, fd;
-	uint8_t *win;
-	size_t win_len, win_off; /* bytes in window, offset of current page */
-	uint64_t page_no;
-	struct kbuffer *kb;
-	void *data;      /* current event or NULL when exhausted */
-	unsigned long long ts;
-	uint8_t *page_end;
-	bool eof;
-	uint64_t events, missed, bad_pages;
-};
-
-struct scx_ev_sum {
-	char name[48];
-	int64_t sum;
-};
-
-struct parser {
-	unsigned int ps;
-	int ncpus;
-	uint8_t kind_of[65536];
-	int min_size[K_SCX_OTHER + 1];
-	/* fields */
-	struct fld sw_prev_comm, sw_prev_pid, sw_prev_state, sw_next_comm, sw_next_pid;
-	struct fld wk_comm, wk_pid, wk_cpu;
-	struct fld mg_pid, mg_orig, mg_dest;
-	struct fld fk_ppid, fk_cpid, fk_ccomm;
-	struct fld ex_pid;
-	struct fld dump_line, ev_name, ev_delta;
-	/* tasks */
-	struct task *tasks;
-	size_t cap, nr;
-	struct cpu_state *cpus;
-	struct antag *ant;
-	size_t ant_cap, ant_nr;
-	struct scx_ev_sum scx_ev[MAX_SCX_EVENT_NAMES];
-	int nr_scx_ev;
-	/* output */
-	struct store *st;
-	int64_t run_id;
-	struct store_events *se;
-	int64_t dump_seq;
-	int err;
-};
-
-static bool get_fld(struct tep_event *ev, const char *name, struct fld *f, int *min_size)
-{
-	struct tep_format_field *tf = ev ? tep_find_field(ev, name) : NULL;
-
-	if (!tf)
-		return false;
-	f->off = tf->offset;
-	f->size = tf->size;
-	f->sign = tf->flags & TEP_FIELD_IS_SIGNED;
-	f->dyn = tf->flags & TEP_FIELD_IS_DYNAMIC;
-	f->rel = tf->flags & TEP_FIELD_IS_RELATIVE;
-	if (f->off + f->size > *min_size)
-		*min_size = f->off + f->size;
-	return true;
-}
-
-static inline int64_t rd(const uint8_t *d, const struct fld *f)
-{
-	switch (f->size) {
-	case 1: return f->sign ? (int64_t)*(const int8_t *)(d + f->off) : d[f->off];
-	case 2: {
-		uint16_t v;
-
-		memcpy(&v, d + f->off, 2);
-		return f->sign ? (int64_t)(int16_t)v : (int64_t)v;
-	}
-	case 4: {
-		uint32_t v;
-
-		memcpy(&v, d + f->off, 4);
-		return f->sign ? (int64_t)(int32_t)v : (int64_t)v;
-	}
-	default: {
-		uint64_t v;
-
-		memcpy(&v, d + f->off, 8);
-		return (int64_t)v;
-	}
-	}
-}
-
-/* __data_loc / __rel_loc string, bounds-checked; NULL when out of range */
-static const char *rd_str(const uint8_t *d, int size, const struct fld *f, int *len)
-{
-	uint32_t v;
-	int off;
-
-	if (!f->dyn) {
-		*len = (int)strnlen((const char *)d + f->off, f->size);
-		return (const char *)d + f->off;
-	}
-	memcpy(&v, d + f->off, 4);
-	off = v & 0xffff;
-	*len = v >> 16;
-	if (f->rel)
-		off += f->off + f->size;
-	if (off < 0 || off + *len > size)
-		return NULL;
-	*len = (int)strnlen((const char *)d + off, *len);
-	return (const char *)d + off;
-}
-
-static int setup_event(struct parser *p, struct tep_handle *tep, const char *sys,
-		       const char *name, enum kind k, struct tep_event **evp)
-{
-	struct tep_event *ev = tep_find_event_by_name(tep, sys, name);
-
-	*evp = ev;
-	if (!ev)
-		return 0;
-	if (ev->id < 0 || ev->id > 65535)
-		return 0;
-	p->kind_of[ev->id] = k;
-	return 1;
-}
-
-static int setup(struct parser *p, struct tep_handle *tep)
-{
-	struct tep_event *ev;
-	bool ok = true;
-
-	p->min_size[K_SCX_OTHER] = 8;
-	if (setup_event(p, tep, "sched", "sched_switch", K_SWITCH, &ev)) {
-		int *m = &p->min_size[K_SWITCH];
-
-		ok &= get_fld(ev, "prev_comm", &p->sw_prev_comm, m) &&
-		      get_fld(ev, "prev_pid", &p->sw_prev_pid, m) &&
-		      get_fld(ev, "prev_state", &p->sw_prev_state, m) &&
-		      get_fld(ev, "next_comm", &p->sw_next_comm, m) &&
-		      get_fld(ev, "next_pid", &p->sw_next_pid, m);
-	}
-	/* waking, wakeup and wakeup_new share one layout */
-	if (setup_event(p, tep, "sched", "sched_waking", K_WAKING, &ev) |
-	    setup_event(p, tep, "sched", "sched_wakeup", K_WAKEUP, &ev) |
-	    setup_event(p, tep, "sched", "sched_wakeup_new", K_WAKEUP_NEW, &ev)) {
-		int *m = &p->min_size[K_WAKING];
-
-		ev = tep_find_event_by_name(tep, "sched", "sched_wakeup");
-		if (!ev)
-			ev = tep_find_event_by_name(tep, "sched", "sched_waking");
-		if (!ev)
-			ev = tep_find_event_by_name(tep, "sched", "sched_wakeup_new");
-		ok &= get_fld(ev, "comm", &p->wk_comm, m) && get_fld(ev, "pid", &p->wk_pid, m) &&
-		      get_fld(ev, "target_cpu", &p->wk_cpu, m);
-		p->min_size[K_WAKEUP] = p->min_size[K_WAKEUP_NEW] = *m;
-	}
-	if (setup_event(p, tep, "sched", "sched_migrate_task", K_MIGRATE, &ev)) {
-		int *m = &p->min_size[K_MIGRATE];
-
-		ok &= get_fld(ev, "pid", &p->mg_pid, m) && get_fld(ev, "orig_cpu", &p->mg_orig, m) &&
-		      get_fld(ev, "dest_cpu", &p->mg_dest, m);
-	}
-	if (setup_event(p, tep, "sched", "sched_process_fork", K_FORK, &ev)) {
-		int *m = &p->min_size[K_FORK];
-
-		ok &= get_fld(ev, "parent_pid", &p->fk_ppid, m) &&
-		      get_fld(ev, "child_pid", &p->fk_cpid, m) &&
-		      get_fld(ev, "child_comm", &p->fk_ccomm, m);
-	}
-	if (setup_event(p, tep, "sched", "sched_process_exit", K_EXIT, &ev))
-		ok &= get_fld(ev, "pid", &p->ex_pid, &p->min_size[K_EXIT]);
-	if (setup_event(p, tep, "sched_ext", "sched_ext_dump", K_SCX_DUMP, &ev))
-		ok &= get_fld(ev, "line", &p->dump_line, &p->min_size[K_SCX_DUMP]);
-	if (setup_event(p, tep, "sched_ext", "sched_ext_event", K_SCX_EVENT, &ev))
-		ok &= get_fld(ev, "name", &p->ev_name, &p->min_size[K_SCX_EVENT]) &&
-		      get_fld(ev, "delta", &p->ev_delta, &p->min_size[K_SCX_EVENT]);
-	/* the rest of sched_ext:* is counted and kept raw only */
-	for (int i = 0; i < tep_get_events_count(tep); i++) {
-		struct tep_event *e = tep_get_event(tep, i);
-
-		if (e && e->system && !strcmp(e->system, "sched_ext") && e->id >= 0 &&
-		    e->id <= 65535 && !p->kind_of[e->id])
-			p->kind_of[e->id] = K_SCX_OTHER;
-	}
-	if (!ok) {
-		pr_err("trace: a sched event lacks an expected field (unknown kernel layout)\n");
-		return -EPROTO;
-	}
-	return 0;
-}
-
-/* ---- task table: open addressing on pid ---- */
-
-static uint32_t hash32(uint32_t x)
-{
-	x ^= x >> 16;
-	x *= 0x7feb352d;
-	x ^= x >> 15;
-	x *= 0x846ca68b;
-	x ^= x >> 16;
-	return x;
-}
-
-static int tasks_grow(struct parser *p)
-{
-	size_t ncap = p->cap ? p->cap * 2 : 1024;
-	struct task *n = calloc(ncap, sizeof(*n));
-
-	if (!n)
-		return -ENOMEM;
-	for (size_t i = 0; i < p->cap; i++) {
-		size_t j;
-
-		if (!p->tasks[i].pid)
-			continue;
-		for (j = hash32(p->tasks[i].pid) & (ncap - 1); n[j].pid; j = (j + 1) & (ncap - 1))
-			;
-		n[j] = p->tasks[i];
-	}
-	free(p->tasks);
-	p->tasks = n;
-	p->cap = ncap;
-	return 0;
-}
-
-/* Callers reserve room first so that pointers stay valid within one event. */
-static int tasks_reserve(struct parser *p, size_t more)
-{
-	while ((p->nr + more) * 2 > p->cap)
-		if (tasks_grow(p))
-			return -ENOMEM;
-	return 0;
-}
-
-static struct task *task_get(struct parser *p, int pid)
-{
-	size_t j;
-
-	for (j = hash32(pid) & (p->cap - 1); p->tasks[j].pid; j = (j + 1) & (p->cap - 1))
-		if (p->tasks[j].pid == pid)
-			return &p->tasks[j];
-	p->tasks[j].pid = pid;
-	p->nr++;
-	return &p->tasks[j];
-}
-
-static void set_comm(struct task *t, const uint8_t *d, const struct fld *f)
-{
-	size_t n = f->size < 15 ? (size_t)f->size : 15;
-
-	memcpy(t->comm, d + f->off, n);
-	t->comm[n] = 0;
-}
-
-static enum role role_of(const char *comm)
-{
-	if (!strncmp(comm, ROLE_COMM_PROBE, strlen(ROLE_COMM_PROBE)))
-		return ROLE_PROBE;
-	if (!strncmp(comm, ROLE_COMM_HACKBENCH, strlen(ROLE_COMM_HACKBENCH)))
-		return ROLE_HACKBENCH;
-	if (!strncmp(comm, ROLE_COMM_HOG, strlen(ROLE_COMM_HOG)))
-		return ROLE_HOG;
-	return ROLE_OTHER;
-}
-
-/* ---- sparse per-task histograms ---- */
-
-static uint32_t sh_home(uint32_t idx, uint32_t cap)
-{
-	return (idx * 0x9e3779b1u >> 7) & (cap - 1);
-}
-
-static int sh_grow(struct sparse_hist *h)
-{
-	uint32_t ncap = h->cap ? h->cap * 2 : SH_MIN_CAP;
-	uint64_t *n = calloc(ncap, sizeof(*n));
-
-	if (!n)
-		return -ENOMEM;
-	for (uint32_t i = 0; i < h->cap; i++) {
-		uint32_t j;
-
-		if (!h->slot[i])
-			continue;
-		for (j = sh_home((uint32_t)(h->slot[i] & SH_IDX_MASK), ncap); n[j];
-		     j = (j + 1) & (ncap - 1))
-			;
-		n[j] = h->slot[i];
-	}
-	free(h->slot);
-	h->slot = n;
-	h->cap = ncap;
-	return 0;
-}
-
-static int sh_add(struct sparse_hist *h, uint64_t v)
-{
-	uint32_t key = hist__bucket(v) + 1, j;
-
-	/* at most 3/4 full: probes stay short */
-	if ((h->nr + 1) * 4 > h->cap * 3 && sh_grow(h))
-		return -ENOMEM;
-	for (j = sh_home(key, h->cap); h->slot[j]; j = (j + 1) & (h->cap - 1))
-		if ((h->slot[j] & SH_IDX_MASK) == key)
-			break;
-	if (!h->slot[j]) {
-		h->slot[j] = key;
-		h->nr++;
-	}
-	h->slot[j] += 1ull << SH_IDX_BITS;
-	if (!h->count++ || v < h->min)
-		h->min = v;
-	return 0;
-}
-
-/* Copy h's buckets into dst (a cleared scratch) and add them to role. */
-static void sh_spill(const struct sparse_hist *h, struct hist *dst, struct hist *role)
-{
-	for (uint32_t i = 0; i < h->cap; i++) {
-		uint64_t s = h->slot[i];
-
-		if (!s)
-			continue;
-		dst->buckets[(s & SH_IDX_MASK) - 1] = s >> SH_IDX_BITS;
-		role->buckets[(s & SH_IDX_MASK) - 1] += s >> SH_IDX_BITS;
-	}
-}
-
-static void sh_unspill(const struct sparse_hist *h, struct hist *dst)
-{
-	for (uint32_t i = 0; i < h->cap; i++)
-		if (h->slot[i])
-			dst->buckets[(h->slot[i] & SH_IDX_MASK) - 1] = 0;
-}
-
-/* ---- antagonists ---- */
-
-static int antag_add(struct parser *p, int victim, int pid, uint64_t ns)
-{
-	uint64_t key = (uint64_t)(uint32_t)victim << 32 | (uint32_t)pid;
-	size_t j;
-
-	if ((p->ant_nr + 1) * 2 > p->ant_cap) {
-		size_t ncap = p->ant_cap ? p->ant_cap * 2 : 256;
-		struct antag *n = calloc(ncap, sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		for (size_t i = 0; i < p->ant_cap; i++) {
-			if (!p->ant[i].key)
-				continue;
-			for (j = hash32((uint32_t)(p->ant[i].key ^ p->ant[i].key >> 29)) & (ncap - 1);
-			     n[j].key; j = (j + 1) & (ncap - 1))
-				;
-			n[j] = p->ant[i];
-		}
-		free(p->ant);
-		p->ant = n;
-		p->ant_cap = ncap;
-	}
-	for (j = hash32((uint32_t)(key ^ key >> 29)) & (p->ant_cap - 1); p->ant[j].key;
-	     j = (j + 1) & (p->ant_cap - 1))
-		if (p->ant[j].key == key)
-			break;
-	if (!p->ant[j].key) {
-		p->ant[j].key = key;
-		p->ant_nr++;
-	}
-	p->ant[j].wait_ns += ns;
-	p->ant[j].count++;
-	return 0;
-}
-
-static int charge_antagonists(struct parser *p, int victim, int cpu, uint64_t from, uint64_t to)
-{
-	struct cpu_state *c = &p->cpus[cpu];
-
-	for (unsigned int i = 1; i <= RING_SLICES; i++) {
-		struct slice *s = &c->ring[(c->head - i) % RING_SLICES];
-		uint64_t lo, hi;
-
-		if (!s->pid || s->end <= from)
-			break;
-		lo = s->start > from ? s->start : from;
-		hi = s->end < to ? s->end : to;
-		if (hi > lo && s->pid != victim && antag_add(p, victim, s->pid, hi - lo))
-			return -ENOMEM;
-	}
-	return 0;
-}
-
-/* ---- events ---- */
-
-static int on_switch(struct parser *p, int cpu, uint64_t ts, const uint8_t *d)
-{
-	int prev = (int)rd(d, &p->sw_prev_pid), next = (int)rd(d, &p->sw_next_pid);
-	int64_t state = rd(d, &p->sw_prev_state);
-	struct cpu_state *c = &p->cpus[cpu];
-	struct task *t;
-
-	if (tasks_reserve(p, 2))
-		return -ENOMEM;
-	if (prev) {
-		t = task_get(p, prev);
-		if (t->on_cpu && ts >= t->run_ts)
-			t->run_ns += ts - t->run_ts;
-		t->on_cpu = false;
-		if (!t->comm[0])
-			set_comm(t, d, &p->sw_prev_comm);
-		/* low byte: the task state; 0 is R (preempted, yielded), the
-		 * preempt flag is a higher bit */
-		if ((state & 0xff) == 0) {
-			t->invol++;
-			t->rq_ts = ts;
-		} else {
-			t->vol++;
-		}
-		if (c->since && c->cur == prev) {
-			c->ring[c->head % RING_SLICES] = (struct slice){ prev, c->since, ts };
-			c->head++;
-		}
-	}
-	c->cur = next;
-	c->since = ts;
-	if (next) {
-		uint64_t from = 0;
-
-		t = task_get(p, next);
-		set_comm(t, d, &p->sw_next_comm);
-		if (t->wake_ts && ts >= t->wake_ts) {
-			uint64_t lat = ts - t->wake_ts;
-
-			if (sh_add(&t->lat, lat))
-				return -ENOMEM;
-			t->wait_ns += lat;
-			if (lat > t->wait_max_ns)
-				t->wait_max_ns = lat;
-			from = t->wake_ts;
-		} else if (t->rq_ts && ts >= t->rq_ts) {
-			t->rq_wait_ns += ts - t->rq_ts;
-			from = t->rq_ts;
-		}
-		t->wake_ts = t->rq_ts = 0;
-		t->on_cpu = true;
-		t->run_ts = ts;
-		if (from && role_of(t->comm) == ROLE_PROBE)
-			return charge_antagonists(p, next, cpu, from, ts);
-	}
-	return 0;
-}
-
-static int on_wake(struct parser *p, enum kind k, uint64_t ts, const uint8_t *d)
-{
-	int pid = (int)rd(d, &p->wk_pid);
-	struct task *t;
-
-	if (!pid || tasks_reserve(p, 1))
-		return pid ? -ENOMEM : 0;
-	t = task_get(p, pid);
-	if (!t->comm[0])
-		set_comm(t, d, &p->wk_comm);
-	switch (k) {
-	case K_WAKING:
-		if (!t->wake_ts)
-			t->wake_ts = ts;
-		break;
-	case K_WAKEUP:
-		t->wakeups++;
-		/* woken before it got off the CPU: it never waited */
-		if (t->on_cpu)
-			t->wake_ts = 0;
-		else if (!t->wake_ts)
-			t->wake_ts = ts;
-		break;
-	default: /* wakeup_new: first run after fork */
-		if (!t->wake_ts)
-			t->wake_ts = ts;
-		break;
-	}
-	return 0;
-}
-
-static void on_scx_event(struct parser *p, const uint8_t *d, int size)
-{
-	int len, i;
-	const char *name = rd_str(d, size, &p->ev_name, &len);
-	int64_t delta = rd(d, &p->ev_delta);
-
-	if (!name || len <= 0)
-		return;
-	if (len >= (int)sizeof(p->scx_ev[0].name))
-		len = sizeof(p->scx_ev[0].name) - 1;
-	for (i = 0; i < p->nr_scx_ev; i++)
-		if (!strncmp(p->scx_ev[i].name, name, len) && !p->scx_ev[i].name[len])
-			break;
-	if (i == p->nr_scx_ev) {
-		if (i == MAX_SCX_EVENT_NAMES)
-			return;
-		memcpy(p->scx_ev[i].name, name, len);
-		p->scx_ev[i].name[len] = 0;
-		p->nr_scx_ev++;
-	}
-	p->scx_ev[i].sum += delta;
-}
-
-static int on_event(struct parser *p, int cpu, uint64_t ts, const uint8_t *d, int size)
-{
-	uint16_t id;
-	enum kind k;
-	int err = 0;
-
-	/* every event starts with the 8-byte common header */
-	if (size < 8)
-		return -EINVAL;
-	memcpy(&id, d, 2);
-	k = p->kind_of[id];
-	if (k == K_NONE)
-		return 0;
-	if (size < p->min_size[k])
-		return -EINVAL;
-	switch (k) {
-	case K_SWITCH:
-		err = on_switch(p, cpu, ts, d);
-		if (!err && p->se)
-			err = store__events_add(p->se, ts, cpu, TEV_SWITCH, (int)rd(d, &p->sw_next_pid),
-						rd(d, &p->sw_prev_pid), rd(d, &p->sw_prev_state));
-		break;
-	case K_WAKING:
-	case K_WAKEUP:
-	case K_WAKEUP_NEW:
-		err = on_wake(p, k, ts, d);
-		if (!err && p->se)
-			err = store__events_add(p->se, ts, cpu,
-						k == K_WAKING ? TEV_WAKING :
-						k == K_WAKEUP ? TEV_WAKEUP : TEV_WAKEUP_NEW,
-						(int)rd(d, &p->wk_pid), rd(d, &p->wk_cpu), 0);
-		break;
-	case K_MIGRATE: {
-		int pid = (int)rd(d, &p->mg_pid);
-
-		if (pid) {
-			if (tasks_reserve(p, 1))
-				return -ENOMEM;
-			task_get(p, pid)->migr++;
-		}
-		if (p->se)
-			err = store__events_add(p->se, ts, cpu, TEV_MIGRATE, pid, rd(d, &p->mg_orig),
-						rd(d, &p->mg_dest));
-		break;
-	}
-	case K_FORK: {
-		int child = (int)rd(d, &p->fk_cpid);
-
-		if (child) {
-			struct task *t;
-
-			if (tasks_reserve(p, 1))
-				return -ENOMEM;
-			t = task_get(p, child);
-			set_comm(t, d, &p->fk_ccomm);
-		}
-		if (p->se)
-			err = store__events_add(p->se, ts, cpu, TEV_FORK, (int)rd(d, &p->fk_ppid),
-						child, 0);
-		break;
-	}
-	case K_EXIT:
-		if (p->se)
-			err = store__events_add(p->se, ts, cpu, TEV_EXIT, (int)rd(d, &p->ex_pid), 0, 0);
-		break;
-	case K_SCX_DUMP: {
-		int len;
-		const char *line = rd_str(d, size, &p->dump_line, &len);
-		char *s;
-
-		if (!line)
-			return -EINVAL;
-		s = strndup(line, len);
-		if (!s)
-			return -ENOMEM;
-		/* strip the newline each dump line carries */
-		if (len && s[len - 1] == '\n')
-			s[len - 1] = 0;
-		err = store__add_scx_dump(p->st, p->run_id, p->dump_seq++, s);
-		free(s);
-		break;
-	}
-	case K_SCX_EVENT:
-		on_scx_event(p, d, size);
-		/* fall through */
-	case K_SCX_OTHER: {
-		int32_t pid;
-
-		memcpy(&pid, d + 4, 4);
-		if (p->se)
-			err = store__events_add(p->se, ts, cpu, TEV_SCX, pid, id, 0);
-		break;
-	}
-	default:
-		break;
-	}
-	return err;
-}
-
-/* ---- per-CPU cursors over the raw files ---- */
-
-static int refill(struct cursor *c, unsigned int ps)
-{
-	size_t keep = 0;
-	ssize_t n;
-
-	c->win_len = 0;
-	c->win_off = 0;
-	while (keep < (size_t)WINDOW_PAGES * ps) {
-		n = read(c->fd, c->win + keep, (size_t)WINDOW_PAGES * ps - keep);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		keep += (size_t)n;
-	}
-	c->win_len = keep;
-	return 0;
-}
-
-/* Load the next valid page; false at the end of the file. */
-static int next_page(struct cursor *c, unsigned int ps, bool *have)
-{
-	for (;;) {
-		uint64_t commit, size;
-		uint32_t hi;
-		uint8_t *pg;
-
-		if (c->win_off + ps > c->win_len) {
-			int err;
-
-			/* a torn last page: whatever it held is lost */
-			if (c->win_len && c->win_off < c->win_len) {
-				pr_warn("trace: cpu%d: %zu trailing bytes (not a whole page) rejected\n",
-					c->cpu, c->win_len - c->win_off);
-				c->bad_pages++;
-			}
-			err = refill(c, ps);
-			if (err)
-				return err;
-			if (c->win_len < ps) {
-				if (c->win_len) {
-					pr_warn("trace: cpu%d: %zu trailing bytes (not a whole page) rejected\n",
-						c->cpu, c->win_len);
-					c->bad_pages++;
-				}
-				*have = false;
-				return 0;
-			}
-		}
-		pg = c->win + c->win_off;
-		c->win_off += ps;
-		c->page_no++;
-		memcpy(&commit, pg + 8, 8);
-		size = (uint32_t)commit & ~(RB_MISSED_EVENTS | RB_MISSED_STORED);
-		/* the flags are an int OR-ed into a long: with bit 31 set the
-		 * upper half is sign-extended */
-		hi = (uint32_t)(commit >> 32);
-		if (size > ps - PAGE_HDR ||
-		    (hi && !(hi == 0xffffffffu && (commit & RB_MISSED_EVENTS)))) {
-			pr_warn("trace: cpu%d page %" PRIu64 ": malformed header (commit %#" PRIx64
-				"), page rejected\n", c->cpu, c->page_no - 1, commit);
-			c->bad_pages++;
-			continue;
-		}
-		if (!size)
-			continue;
-		if (kbuffer_load_subbuffer(c->kb, pg) < 0) {
-			pr_warn("trace: cpu%d page %" PRIu64 ": rejected by kbuffer\n", c->cpu,
-				c->page_no - 1);
-			c->bad_pages++;
-			continue;
-		}
-		if (commit & RB_MISSED_EVENTS) {
-			int m = kbuffer_missed_events(c->kb);
-
-			c->missed += m > 0 ? (uint64_t)m : 1;
-		}
-		c->page_end = pg + PAGE_HDR + size;
-		c->data = kbuffer_read_event(c->kb, &c->ts);
-		if (c->data) {
-			*have = true;
-			return 0;
-		}
-	}
-}
-
-static int cursor_advance(struct cursor *c, unsigned int ps, bool first)
-{
-	bool have;
-	int err;
-
-	if (!first) {
-		c->data = kbuffer_next_event(c->kb, &c->ts);
-		if (c->data)
-			return 0;
-	}
-	err = next_page(c, ps, &have);
-	if (err)
-		return err;
-	if (!have) {
-		c->eof = true;
-		c->data = NULL;
-	}
-	return 0;
-}
-
-static bool event_in_page(struct cursor *c, int *size)
-{
-	int sz = kbuffer_event_size(c->kb);
-
-	*size = sz;
-	return sz >= 0 && (uint8_t *)c->data + sz <= c->page_end && (uint8_t *)c->data >= c->win;
-}
-
-static int cmp_ant(const void *a, const void *b)
-{
-	const struct antag *x = a, *y = b;
-
-	if ((x->key >> 32) != (y->key >> 32))
-		return (x->key >> 32) < (y->key >> 32) ? -1 : 1;
-	return x->wait_ns > y->wait_ns ? -1 : x->wait_ns < y->wait_ns;
-}
-
-static struct task *task_find(struct parser *p, int pid)
-{
-	size_t j;
-
-	for (j = hash32(pid) & (p->cap - 1); p->tasks[j].pid; j = (j + 1) & (p->cap - 1))
-		if (p->tasks[j].pid == pid)
-			return &p->tasks[j];
-	return NULL;
-}
-
+/* What the walk counted, into the run: a task_stats row per task, per role
+ * the summed wakeup histogram and metrics, the top antagonists of each
+ * probe task, the sched_ext event sums, and the trace's own counters. */
 static int emit(struct parser *p, struct results *res, uint64_t events, uint64_t lost,
 		uint64_t bad_pages)
 {
@@ -882,11 +74,11 @@ static int emit(struct parser *p, struct results *res, uint64_t events, uint64_t
 
 		if (!t->pid)
 			continue;
-		r = role_of(t->comm);
+		r = trace_tasks__role(t->comm);
 		if (t->lat.count) {
 			/* the scratch holds only this task's buckets: cleared
 			 * again below, bucket by bucket */
-			sh_spill(&t->lat, scratch, rh[r]);
+			sparse_hist__spill(&t->lat, scratch, rh[r]);
 			scratch->count = t->lat.count;
 			scratch->sum = t->wait_ns;
 			scratch->min = t->lat.min;
@@ -907,7 +99,7 @@ static int emit(struct parser *p, struct results *res, uint64_t events, uint64_t
 		};
 		err = store__tasks_add(tw, &row);
 		if (t->lat.count)
-			sh_unspill(&t->lat, scratch);
+			sparse_hist__unspill(&t->lat, scratch);
 		if (err)
 			goto out;
 		run_ns[r] += t->run_ns;
@@ -943,12 +135,8 @@ static int emit(struct parser *p, struct results *res, uint64_t events, uint64_t
 
 	/* top antagonists per probe task */
 	if (p->ant_nr) {
-		size_t n = 0;
+		size_t n = trace_tasks__sort_antagonists(p);
 
-		for (size_t i = 0; i < p->ant_cap; i++)
-			if (p->ant[i].key)
-				p->ant[n++] = p->ant[i];
-		qsort(p->ant, n, sizeof(*p->ant), cmp_ant);
 		for (size_t i = 0, rank = 0; i < n; i++) {
 			int victim = (int)(p->ant[i].key >> 32), pid = (int)(uint32_t)p->ant[i].key;
 			struct task *t;
@@ -956,7 +144,7 @@ static int emit(struct parser *p, struct results *res, uint64_t events, uint64_t
 			rank = (i && (p->ant[i - 1].key >> 32) == (uint64_t)(uint32_t)victim) ? rank + 1 : 0;
 			if (rank >= TOP_ANTAGONISTS)
 				continue;
-			t = task_find(p, pid);
+			t = trace_tasks__find(p, pid);
 			err = store__add_antagonist(p->st, p->run_id, victim, pid, t ? t->comm : "",
 						    p->ant[i].wait_ns, p->ant[i].count);
 			if (err)
@@ -1019,34 +207,14 @@ int trace_parse__run(const struct trace_parse_input *in, struct store *st, int64
 		err = -ENOENT;
 		goto out;
 	}
-	err = setup(p, tep);
+	err = trace_events__setup(p, tep);
 	if (err)
 		goto out;
-	err = tasks_grow(p);
+	err = trace_tasks__init(p);
 	if (err)
 		goto out;
 	for (int i = 0; i < in->ncpus; i++) {
-		struct cursor *c = &cur[i];
-
-		c->cpu = i;
-		c->fd = open(in->paths[i], O_RDONLY | O_CLOEXEC);
-		if (c->fd < 0) {
-			err = -errno;
-			pr_err("trace: %s: %s\n", in->paths[i], strerror(errno));
-			goto out;
-		}
-		posix_fadvise(c->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-		/* one spare zeroed page: kbuffer reads an event's header (and a
-		 * length word) before we can check it against the page end, so
-		 * a malformed last page must not make it read past the window */
-		c->win = calloc(WINDOW_PAGES + 1, in->page_size);
-		c->kb = kbuffer_alloc(sizeof(long) == 8 ? KBUFFER_LSIZE_8 : KBUFFER_LSIZE_4,
-				      KBUFFER_ENDIAN_LITTLE);
-		if (!c->win || !c->kb) {
-			err = -ENOMEM;
-			goto out;
-		}
-		err = cursor_advance(c, p->ps, true);
+		err = trace_pages__open(&cur[i], i, in->paths[i], p->ps);
 		if (err)
 			goto out;
 	}
@@ -1058,42 +226,9 @@ int trace_parse__run(const struct trace_parse_input *in, struct store *st, int64
 		}
 	}
 
-	for (;;) {
-		struct cursor *c = NULL;
-		int size;
-
-		/* k-way merge by timestamp; CPU counts are small */
-		for (int i = 0; i < in->ncpus; i++)
-			if (!cur[i].eof && (!c || cur[i].ts < c->ts))
-				c = &cur[i];
-		if (!c)
-			break;
-		if (!event_in_page(c, &size)) {
-			pr_warn("trace: cpu%d page %" PRIu64 ": event runs past the page end, rest of page rejected\n",
-				c->cpu, c->page_no - 1);
-			c->bad_pages++;
-			c->data = NULL;
-		} else {
-			err = on_event(p, c->cpu, c->ts, c->data, size);
-			if (err == -EINVAL) {
-				pr_warn("trace: cpu%d page %" PRIu64 ": malformed event, rest of page rejected\n",
-					c->cpu, c->page_no - 1);
-				c->bad_pages++;
-				c->data = NULL;
-				err = 0;
-			} else if (err) {
-				goto out;
-			} else {
-				c->events++;
-			}
-		}
-		if (c->data)
-			err = cursor_advance(c, p->ps, false);
-		else
-			err = cursor_advance(c, p->ps, true); /* skip to the next page */
-		if (err)
-			goto out;
-	}
+	err = trace_pages__merge(p, cur, in->ncpus);
+	if (err)
+		goto out;
 	if (p->se) {
 		err = store__events_end(p->se);
 		p->se = NULL;
@@ -1148,20 +283,12 @@ int trace_parse__run(const struct trace_parse_input *in, struct store *st, int64
 out:
 	if (p && p->se)
 		store__events_abort(p->se);
-	for (int i = 0; cur && i < in->ncpus; i++) {
-		if (cur[i].fd >= 0)
-			close(cur[i].fd);
-		free(cur[i].win);
-		if (cur[i].kb)
-			kbuffer_free(cur[i].kb);
-	}
+	for (int i = 0; cur && i < in->ncpus; i++)
+		trace_pages__close(&cur[i]);
 	free(cur);
 	if (p) {
-		for (size_t i = 0; i < p->cap; i++)
-			free(p->tasks[i].lat.slot);
-		free(p->tasks);
+		trace_tasks__free(p);
 		free(p->cpus);
-		free(p->ant);
 		free(p);
 	}
 	if (tep)

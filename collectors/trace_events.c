@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tracefs parser, events: the layouts of the tracepoints we read (from the
+ * kernel's format files via tep, never hard-coded offsets) and what each
+ * event does to the task and CPU state. Apart from the page walk because
+ * this is the part that knows the kernel's event semantics:
+ *
+ *   sched_waking/sched_wakeup -> sched_switch(next)   wakeup latency
+ *   sched_switch(prev, state R) -> sched_switch(next) runqueue wait
+ *   sched_switch(next) -> sched_switch(prev)          on-CPU time
+ *   prev_state: R (or the preempt flag) involuntary, anything else voluntary
+ *
+ * A wakeup seen while the task is still on a CPU (it was woken before it
+ * got to sleep) cancels the pending latency: the task never waited.
+ *
+ * Each event comes from trace_pages.c already checked against its page's
+ * end; trace_events__on_event checks it against the size its type needs,
+ * and rd_str checks strings against the event's size, before any field is
+ * read.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event-parse.h>
+
+#include "collectors/trace_collector.h"
+#include "collectors/trace_parse_impl.h"
+#include "harness/lib/log.h"
+#include "harness/store/trace.h"
+
+/* ---- tracepoint layouts ---- */
+
+static bool get_fld(struct tep_event *ev, const char *name, struct fld *f, int *min_size)
+{
+	struct tep_format_field *tf = ev ? tep_find_field(ev, name) : NULL;
+
+	if (!tf)
+		return false;
+	f->off = tf->offset;
+	f->size = tf->size;
+	f->sign = tf->flags & TEP_FIELD_IS_SIGNED;
+	f->dyn = tf->flags & TEP_FIELD_IS_DYNAMIC;
+	f->rel = tf->flags & TEP_FIELD_IS_RELATIVE;
+	if (f->off + f->size > *min_size)
+		*min_size = f->off + f->size;
+	return true;
+}
+
+static inline int64_t rd(const uint8_t *d, const struct fld *f)
+{
+	switch (f->size) {
+	case 1: return f->sign ? (int64_t)*(const int8_t *)(d + f->off) : d[f->off];
+	case 2: {
+		uint16_t v;
+
+		memcpy(&v, d + f->off, 2);
+		return f->sign ? (int64_t)(int16_t)v : (int64_t)v;
+	}
+	case 4: {
+		uint32_t v;
+
+		memcpy(&v, d + f->off, 4);
+		return f->sign ? (int64_t)(int32_t)v : (int64_t)v;
+	}
+	default: {
+		uint64_t v;
+
+		memcpy(&v, d + f->off, 8);
+		return (int64_t)v;
+	}
+	}
+}
+
+/* __data_loc / __rel_loc string, bounds-checked; NULL when out of range */
+static const char *rd_str(const uint8_t *d, int size, const struct fld *f, int *len)
+{
+	uint32_t v;
+	int off;
+
+	if (!f->dyn) {
+		*len = (int)strnlen((const char *)d + f->off, f->size);
+		return (const char *)d + f->off;
+	}
+	memcpy(&v, d + f->off, 4);
+	off = v & 0xffff;
+	*len = v >> 16;
+	if (f->rel)
+		off += f->off + f->size;
+	if (off < 0 || off + *len > size)
+		return NULL;
+	*len = (int)strnlen((const char *)d + off, *len);
+	return (const char *)d + off;
+}
+
+static int setup_event(struct parser *p, struct tep_handle *tep, const char *sys,
+		       const char *name, enum kind k, struct tep_event **evp)
+{
+	struct tep_event *ev = tep_find_event_by_name(tep, sys, name);
+
+	*evp = ev;
+	if (!ev)
+		return 0;
+	if (ev->id < 0 || ev->id > 65535)
+		return 0;
+	p->kind_of[ev->id] = k;
+	return 1;
+}
+
+int trace_events__setup(struct parser *p, struct tep_handle *tep)
+{
+	struct tep_event *ev;
+	bool ok = true;
+
+	p->min_size[K_SCX_OTHER] = 8;
+	if (setup_event(p, tep, "sched", "sched_switch", K_SWITCH, &ev)) {
+		int *m = &p->min_size[K_SWITCH];
+
+		ok &= get_fld(ev, "prev_comm", &p->sw_prev_comm, m) &&
+		      get_fld(ev, "prev_pid", &p->sw_prev_pid, m) &&
+		      get_fld(ev, "prev_state", &p->sw_prev_state, m) &&
+		      get_fld(ev, "next_comm", &p->sw_next_comm, m) &&
+		      get_fld(ev, "next_pid", &p->sw_next_pid, m);
+	}
+	/* waking, wakeup and wakeup_new share one layout */
+	if (setup_event(p, tep, "sched", "sched_waking", K_WAKING, &ev) |
+	    setup_event(p, tep, "sched", "sched_wakeup", K_WAKEUP, &ev) |
+	    setup_event(p, tep, "sched", "sched_wakeup_new", K_WAKEUP_NEW, &ev)) {
+		int *m = &p->min_size[K_WAKING];
+
+		ev = tep_find_event_by_name(tep, "sched", "sched_wakeup");
+		if (!ev)
+			ev = tep_find_event_by_name(tep, "sched", "sched_waking");
+		if (!ev)
+			ev = tep_find_event_by_name(tep, "sched", "sched_wakeup_new");
+		ok &= get_fld(ev, "comm", &p->wk_comm, m) && get_fld(ev, "pid", &p->wk_pid, m) &&
+		      get_fld(ev, "target_cpu", &p->wk_cpu, m);
+		p->min_size[K_WAKEUP] = p->min_size[K_WAKEUP_NEW] = *m;
+	}
+	if (setup_event(p, tep, "sched", "sched_migrate_task", K_MIGRATE, &ev)) {
+		int *m = &p->min_size[K_MIGRATE];
+
+		ok &= get_fld(ev, "pid", &p->mg_pid, m) && get_fld(ev, "orig_cpu", &p->mg_orig, m) &&
+		      get_fld(ev, "dest_cpu", &p->mg_dest, m);
+	}
+	if (setup_event(p, tep, "sched", "sched_process_fork", K_FORK, &ev)) {
+		int *m = &p->min_size[K_FORK];
+
+		ok &= get_fld(ev, "parent_pid", &p->fk_ppid, m) &&
+		      get_fld(ev, "child_pid", &p->fk_cpid, m) &&
+		      get_fld(ev, "child_comm", &p->fk_ccomm, m);
+	}
+	if (setup_event(p, tep, "sched", "sched_process_exit", K_EXIT, &ev))
+		ok &= get_fld(ev, "pid", &p->ex_pid, &p->min_size[K_EXIT]);
+	if (setup_event(p, tep, "sched_ext", "sched_ext_dump", K_SCX_DUMP, &ev))
+		ok &= get_fld(ev, "line", &p->dump_line, &p->min_size[K_SCX_DUMP]);
+	if (setup_event(p, tep, "sched_ext", "sched_ext_event", K_SCX_EVENT, &ev))
+		ok &= get_fld(ev, "name", &p->ev_name, &p->min_size[K_SCX_EVENT]) &&
+		      get_fld(ev, "delta", &p->ev_delta, &p->min_size[K_SCX_EVENT]);
+	/* the rest of sched_ext:* is counted and kept raw only */
+	for (int i = 0; i < tep_get_events_count(tep); i++) {
+		struct tep_event *e = tep_get_event(tep, i);
+
+		if (e && e->system && !strcmp(e->system, "sched_ext") && e->id >= 0 &&
+		    e->id <= 65535 && !p->kind_of[e->id])
+			p->kind_of[e->id] = K_SCX_OTHER;
+	}
+	if (!ok) {
+		pr_err("trace: a sched event lacks an expected field (unknown kernel layout)\n");
+		return -EPROTO;
+	}
+	return 0;
+}
+
+static void set_comm(struct task *t, const uint8_t *d, const struct fld *f)
+{
+	size_t n = f->size < 15 ? (size_t)f->size : 15;
+
+	memcpy(t->comm, d + f->off, n);
+	t->comm[n] = 0;
+}
+
+/* ---- events ---- */
+
+static int on_switch(struct parser *p, int cpu, uint64_t ts, const uint8_t *d)
+{
+	int prev = (int)rd(d, &p->sw_prev_pid), next = (int)rd(d, &p->sw_next_pid);
+	int64_t state = rd(d, &p->sw_prev_state);
+	struct cpu_state *c = &p->cpus[cpu];
+	struct task *t;
+
+	if (trace_tasks__reserve(p, 2))
+		return -ENOMEM;
+	if (prev) {
+		t = trace_tasks__get(p, prev);
+		if (t->on_cpu && ts >= t->run_ts)
+			t->run_ns += ts - t->run_ts;
+		t->on_cpu = false;
+		if (!t->comm[0])
+			set_comm(t, d, &p->sw_prev_comm);
+		/* low byte: the task state; 0 is R (preempted, yielded), the
+		 * preempt flag is a higher bit */
+		if ((state & 0xff) == 0) {
+			t->invol++;
+			t->rq_ts = ts;
+		} else {
+			t->vol++;
+		}
+		if (c->since && c->cur == prev) {
+			c->ring[c->head % RING_SLICES] = (struct slice){ prev, c->since, ts };
+			c->head++;
+		}
+	}
+	c->cur = next;
+	c->since = ts;
+	if (next) {
+		uint64_t from = 0;
+
+		t = trace_tasks__get(p, next);
+		set_comm(t, d, &p->sw_next_comm);
+		if (t->wake_ts && ts >= t->wake_ts) {
+			uint64_t lat = ts - t->wake_ts;
+
+			if (sparse_hist__add(&t->lat, lat))
+				return -ENOMEM;
+			t->wait_ns += lat;
+			if (lat > t->wait_max_ns)
+				t->wait_max_ns = lat;
+			from = t->wake_ts;
+		} else if (t->rq_ts && ts >= t->rq_ts) {
+			t->rq_wait_ns += ts - t->rq_ts;
+			from = t->rq_ts;
+		}
+		t->wake_ts = t->rq_ts = 0;
+		t->on_cpu = true;
+		t->run_ts = ts;
+		if (from && trace_tasks__role(t->comm) == ROLE_PROBE)
+			return trace_tasks__charge_antagonists(p, next, cpu, from, ts);
+	}
+	return 0;
+}
+
+static int on_wake(struct parser *p, enum kind k, uint64_t ts, const uint8_t *d)
+{
+	int pid = (int)rd(d, &p->wk_pid);
+	struct task *t;
+
+	if (!pid || trace_tasks__reserve(p, 1))
+		return pid ? -ENOMEM : 0;
+	t = trace_tasks__get(p, pid);
+	if (!t->comm[0])
+		set_comm(t, d, &p->wk_comm);
+	switch (k) {
+	case K_WAKING:
+		if (!t->wake_ts)
+			t->wake_ts = ts;
+		break;
+	case K_WAKEUP:
+		t->wakeups++;
+		/* woken before it got off the CPU: it never waited */
+		if (t->on_cpu)
+			t->wake_ts = 0;
+		else if (!t->wake_ts)
+			t->wake_ts = ts;
+		break;
+	default: /* wakeup_new: first run after fork */
+		if (!t->wake_ts)
+			t->wake_ts = ts;
+		break;
+	}
+	return 0;
+}
+
+static void on_scx_event(struct parser *p, const uint8_t *d, int size)
+{
+	int len, i;
+	const char *name = rd_str(d, size, &p->ev_name, &len);
+	int64_t delta = rd(d, &p->ev_delta);
+
+	if (!name || len <= 0)
+		return;
+	if (len >= (int)sizeof(p->scx_ev[0].name))
+		len = sizeof(p->scx_ev[0].name) - 1;
+	for (i = 0; i < p->nr_scx_ev; i++)
+		if (!strncmp(p->scx_ev[i].name, name, len) && !p->scx_ev[i].name[len])
+			break;
+	if (i == p->nr_scx_ev) {
+		if (i == MAX_SCX_EVENT_NAMES)
+			return;
+		memcpy(p->scx_ev[i].name, name, len);
+		p->scx_ev[i].name[len] = 0;
+		p->nr_scx_ev++;
+	}
+	p->scx_ev[i].sum += delta;
+}
+
+int trace_events__on_event(struct parser *p, int cpu, uint64_t ts, const uint8_t *d, int size)
+{
+	uint16_t id;
+	enum kind k;
+	int err = 0;
+
+	/* every event starts with the 8-byte common header */
+	if (size < 8)
+		return -EINVAL;
+	memcpy(&id, d, 2);
+	k = p->kind_of[id];
+	if (k == K_NONE)
+		return 0;
+	if (size < p->min_size[k])
+		return -EINVAL;
+	switch (k) {
+	case K_SWITCH:
+		err = on_switch(p, cpu, ts, d);
+		if (!err && p->se)
+			err = store__events_add(p->se, ts, cpu, TEV_SWITCH, (int)rd(d, &p->sw_next_pid),
+						rd(d, &p->sw_prev_pid), rd(d, &p->sw_prev_state));
+		break;
+	case K_WAKING:
+	case K_WAKEUP:
+	case K_WAKEUP_NEW:
+		err = on_wake(p, k, ts, d);
+		if (!err && p->se)
+			err = store__events_add(p->se, ts, cpu,
+						k == K_WAKING ? TEV_WAKING :
+						k == K_WAKEUP ? TEV_WAKEUP : TEV_WAKEUP_NEW,
+						(int)rd(d, &p->wk_pid), rd(d, &p->wk_cpu), 0);
+		break;
+	case K_MIGRATE: {
+		int pid = (int)rd(d, &p->mg_pid);
+
+		if (pid) {
+			if (trace_tasks__reserve(p, 1))
+				return -ENOMEM;
+			trace_tasks__get(p, pid)->migr++;
+		}
+		if (p->se)
+			err = store__events_add(p->se, ts, cpu, TEV_MIGRATE, pid, rd(d, &p->mg_orig),
+						rd(d, &p->mg_dest));
+		break;
+	}
+	case K_FORK: {
+		int child = (int)rd(d, &p->fk_cpid);
+
+		if (child) {
+			struct task *t;
+
+			if (trace_tasks__reserve(p, 1))
+				return -ENOMEM;
+			t = trace_tasks__get(p, child);
+			set_comm(t, d, &p->fk_ccomm);
+		}
+		if (p->se)
+			err = store__events_add(p->se, ts, cpu, TEV_FORK, (int)rd(d, &p->fk_ppid),
+						child, 0);
+		break;
+	}
+	case K_EXIT:
+		if (p->se)
+			err = store__events_add(p->se, ts, cpu, TEV_EXIT, (int)rd(d, &p->ex_pid), 0, 0);
+		break;
+	case K_SCX_DUMP: {
+		int len;
+		const char *line = rd_str(d, size, &p->dump_line, &len);
+		char *s;
+
+		if (!line)
+			return -EINVAL;
+		s = strndup(line, len);
+		if (!s)
+			return -ENOMEM;
+		/* strip the newline each dump line carries */
+		if (len && s[len - 1] == '\n')
+			s[len - 1] = 0;
+		err = store__add_scx_dump(p->st, p->run_id, p->dump_seq++, s);
+		free(s);
+		break;
+	}
+	case K_SCX_EVENT:
+		on_scx_event(p, d, size);
+		/* fall through */
+	case K_SCX_OTHER: {
+		int32_t pid;
+
+		memcpy(&pid, d + 4, 4);
+		if (p->se)
+			err = store__events_add(p->se, ts, cpu, TEV_SCX, pid, id, 0);
+		break;
+	}
+	default:
+		break;
+	}
+	return err;
+}

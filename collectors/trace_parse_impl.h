@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Private to the tracefs parser (trace_parse__run in tracefs_parse.c): the
+ * state one parse shares between its files, which are split by concern:
+ *
+ *   trace_pages.c    per-CPU cursors over the raw files, merged by timestamp
+ *   trace_events.c   tracepoint layouts and what each event does to the state
+ *   trace_tasks.c    the task table, per-task sparse histograms, antagonists
+ *   tracefs_parse.c  set-up, per-CPU loss accounting, metrics and store rows
+ *
+ * The structs are open here (not opaque) because the handlers in
+ * trace_events.c update tasks and CPU slices in place on the hot path, one
+ * call per event. Nothing outside collectors/tracefs_parse.c and these
+ * three files includes this header.
+ */
+#ifndef SCXB_TRACE_PARSE_IMPL_H
+#define SCXB_TRACE_PARSE_IMPL_H
+
+#ifdef __bpf__
+#error "userspace header included from BPF code"
+#endif
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "harness/lib/hist.h"
+
+struct kbuffer;
+struct tep_handle;
+struct store;
+struct store_events;
+
+#define RING_SLICES 64
+#define MAX_SCX_EVENT_NAMES 64
+
+enum role { ROLE_PROBE, ROLE_HACKBENCH, ROLE_HOG, ROLE_OTHER, NR_ROLES };
+
+enum kind { K_NONE, K_SWITCH, K_WAKING, K_WAKEUP, K_WAKEUP_NEW, K_MIGRATE, K_FORK, K_EXIT,
+	    K_SCX_DUMP, K_SCX_EVENT, K_SCX_OTHER };
+
+/* Where a tracepoint field lies in an event's raw record. */
+struct fld {
+	int off, size;
+	bool sign, dyn, rel;
+};
+
+/*
+ * Sparse histogram: same buckets as struct hist (so that what is stored is
+ * identical), only the non-empty ones. Slot = count << SH_IDX_BITS | (bucket
+ * index + 1); 0 = empty. 51 bits of count cannot overflow.
+ */
+#define SH_IDX_BITS 13
+#define SH_IDX_MASK ((1ull << SH_IDX_BITS) - 1)
+#define SH_MIN_CAP 8
+_Static_assert(HIST_NBUCKETS < SH_IDX_MASK, "bucket index must fit SH_IDX_BITS");
+
+struct sparse_hist {
+	uint64_t *slot;
+	uint32_t cap, nr;   /* cap: power of two */
+	uint64_t count, min;
+};
+
+struct task {
+	int pid; /* 0 = free slot (the idle task is never entered) */
+	bool on_cpu;
+	char comm[16];
+	uint64_t wake_ts, rq_ts, run_ts;
+	uint64_t wakeups, wait_ns, wait_max_ns, rq_wait_ns, run_ns, vol, invol, migr;
+	struct sparse_hist lat;
+};
+
+struct slice {
+	int pid;
+	uint64_t start, end;
+};
+
+struct cpu_state {
+	int cur;
+	uint64_t since;
+	struct slice ring[RING_SLICES];
+	unsigned int head; /* next slot */
+};
+
+struct antag {
+	uint64_t key; /* victim << 32 | pid, 0 = free */
+	uint64_t wait_ns, count;
+};
+
+struct cursor {
+	int cpu, fd;
+	uint8_t *win;
+	size_t win_len, win_off; /* bytes in window, offset of current page */
+	uint64_t page_no;
+	struct kbuffer *kb;
+	void *data;      /* current event or NULL when exhausted */
+	unsigned long long ts;
+	uint8_t *page_end;
+	bool eof;
+	uint64_t events, missed, bad_pages;
+};
+
+struct scx_ev_sum {
+	char name[48];
+	int64_t sum;
+};
+
+struct parser {
+	unsigned int ps;
+	int ncpus;
+	uint8_t kind_of[65536];
+	int min_size[K_SCX_OTHER + 1];
+	/* fields */
+	struct fld sw_prev_comm, sw_prev_pid, sw_prev_state, sw_next_comm, sw_next_pid;
+	struct fld wk_comm, wk_pid, wk_cpu;
+	struct fld mg_pid, mg_orig, mg_dest;
+	struct fld fk_ppid, fk_cpid, fk_ccomm;
+	struct fld ex_pid;
+	struct fld dump_line, ev_name, ev_delta;
+	/* tasks */
+	struct task *tasks;
+	size_t cap, nr;
+	struct cpu_state *cpus;
+	struct antag *ant;
+	size_t ant_cap, ant_nr;
+	struct scx_ev_sum scx_ev[MAX_SCX_EVENT_NAMES];
+	int nr_scx_ev;
+	/* output */
+	struct store *st;
+	int64_t run_id;
+	struct store_events *se;
+	int64_t dump_seq;
+	int err;
+};
+
+/* ---- trace_tasks.c ---- */
+
+/* The first, empty task table (p->cap > 0 from then on). -ENOMEM. */
+int trace_tasks__init(struct parser *p);
+/* Room for `more` new tasks. Callers reserve first so that pointers from
+ * trace_tasks__get stay valid within one event. -ENOMEM. */
+int trace_tasks__reserve(struct parser *p, size_t more);
+/* The task of pid, entered (zeroed) when new: reserve room first. */
+struct task *trace_tasks__get(struct parser *p, int pid);
+/* The task of pid, or NULL when it was never seen. */
+struct task *trace_tasks__find(struct parser *p, int pid);
+/* The workload role a task plays, by its comm. */
+enum role trace_tasks__role(const char *comm);
+/* Free the task table, its histograms and the antagonist table. */
+void trace_tasks__free(struct parser *p);
+
+/* Count v into h. -ENOMEM (h unchanged). */
+int sparse_hist__add(struct sparse_hist *h, uint64_t v);
+/* Copy h's buckets into dst (a cleared scratch) and add them to role. */
+void sparse_hist__spill(const struct sparse_hist *h, struct hist *dst, struct hist *role);
+/* Clear in dst exactly the buckets sparse_hist__spill set. */
+void sparse_hist__unspill(const struct sparse_hist *h, struct hist *dst);
+
+/* Charge the slices CPU cpu ran in [from, to) to the tasks that ran them,
+ * as antagonists of victim. -ENOMEM. */
+int trace_tasks__charge_antagonists(struct parser *p, int victim, int cpu, uint64_t from,
+				    uint64_t to);
+/* Compact the antagonist table into its first entries, sorted by victim,
+ * then by wait time, longest first; returns how many. The table is no
+ * longer a hash table afterwards: clear it before adding again. */
+size_t trace_tasks__sort_antagonists(struct parser *p);
+
+/* ---- trace_events.c ---- */
+
+/* Map the event ids of tep to kinds and read their field layouts.
+ * -EPROTO when an event lacks a field we need. */
+int trace_events__setup(struct parser *p, struct tep_handle *tep);
+/* Account one raw event of size bytes on cpu at ts. -EINVAL when it is
+ * malformed (too short for its type, a string out of bounds), else
+ * -errno of memory or the store. */
+int trace_events__on_event(struct parser *p, int cpu, uint64_t ts, const uint8_t *d, int size);
+
+/* ---- trace_pages.c ---- */
+
+/* Open cpu's raw file at path and load its first event. The cursor is
+ * released by trace_pages__close, also on failure. -errno. */
+int trace_pages__open(struct cursor *c, int cpu, const char *path, unsigned int ps);
+/* Release what trace_pages__open took; safe on a zeroed cursor whose fd
+ * is -1. */
+void trace_pages__close(struct cursor *c);
+/* Walk the events of all ncpus cursors in timestamp order through
+ * trace_events__on_event; malformed pages and events are rejected,
+ * counted in the cursor's bad_pages, and skipped. -errno of I/O, memory
+ * or the store. */
+int trace_pages__merge(struct parser *p, struct cursor *cur, int ncpus);
+
+#endif
