@@ -26,8 +26,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/scxb-bench-guest-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 exec 9>/tmp/scxb-vm.lock
 flock 9
-exec 8>/tmp/scxb-bench.lock
-flock 8
+. scripts/bench-lock.sh
 
 # --- the old design: static scxbench + busybox, our own init ---
 cat > "$tmp/old-init" <<'INIT'

@@ -71,8 +71,7 @@ base_of() { case $1 in none|ours|tc-ours) echo none ;; *) echo perf-none ;; esac
 
 tools="none ours perf-none ours-perf perfsched"
 [ $HAVE_TC = 1 ] && tools="none ours tc-ours perf-none ours-perf tracecmd perfsched"
-exec 9>/tmp/scxb-bench.lock
-flock 9
+. "$ROOT/scripts/bench-lock.sh"
 echo "== collector overhead: hackbench 4 groups x 20 fds x 2000 loops, $REPS interleaved reps =="
 echo "   none = scxbench --no-trace, ours = scxbench (all collectors); perf-none = perf bench"
 echo "   messaging untraced, the baseline of tracecmd and perfsched; tc-ours = trace-cmd"

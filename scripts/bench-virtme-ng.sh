@@ -18,8 +18,7 @@ Q=$ROOT/build/tools/qemu/usr
 export QEMU_MODULE_DIR=$Q/lib/x86_64-linux-gnu/qemu
 exec 9>/tmp/scxb-vm.lock
 flock 9
-exec 8>/tmp/scxb-bench.lock
-flock 8
+. scripts/bench-lock.sh
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/scxb-bench-vng-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 vng() { # extra wrapper... -> exit code of the guest command

@@ -13,8 +13,7 @@ tmp=$(mktemp -d /tmp/scxb-bench-vm-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 exec 9>/tmp/scxb-vm.lock
 flock 9
-exec 8>/tmp/scxb-bench.lock
-flock 8
+. scripts/bench-lock.sh
 start=$(date +%s)
 "$SCXB" compare simple vtime --workload mixed --reps "$REPS" --duration "$DURATION" \
 	--db "$tmp/b.db" --out "$tmp/rep" -q || echo "compare exited $?"

@@ -29,9 +29,7 @@
 set -eu
 
 # one benchmark at a time on this machine
-if [ -z "${SCXB_BENCH_LOCKED:-}" ]; then
-	SCXB_BENCH_LOCKED=1 exec flock /tmp/scxb-bench.lock "$0" "$@"
-fi
+. "$(dirname "$0")/bench-lock.sh"
 
 BIN=${SCXBENCH:-build/scxbench}
 REPS=${REPS:-9}

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # `make bench`: every benchmark, one after the other (never two at once on
 # a 2-core machine), each printing its figures side by side with the peer
-# tool measured in the same run (each script takes /tmp/scxb-bench.lock). BENCH=name runs one (workloads, trace,
+# tool measured in the same run (each script takes the machine's benchmark
+# lock, scripts/bench-lock.sh). BENCH=name runs one (workloads, trace,
 # report, guest, vm; virtme-ng only by name).
 set -uo pipefail
 cd "$(dirname "$0")/.."

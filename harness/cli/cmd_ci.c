@@ -266,6 +266,13 @@ int cmd_ci(int argc, char **argv)
 			rc = EXIT_USAGE;
 			goto out;
 		}
+		/* one benchmark per machine (not for --gate-only: it reads) */
+		runner__install_signals();
+		if (place__take_bench_lock(&po, cmdline, err, sizeof(err))) {
+			pr_err("ci: %s\n", err);
+			rc = runner_stop ? runner__signal_exit_code() : EXIT_USAGE;
+			goto out;
+		}
 	}
 	if (!gate_only && place == PLACE_VM) {
 		struct place_result pr;
@@ -295,8 +302,8 @@ int cmd_ci(int argc, char **argv)
 		if (grc < 0)
 			ci_ctx__fail(&x, "VM run failed: %s", err);
 		else if (grc)
-			ci_ctx__fail(&x, "the run inside the VM exited %s%s",
-				     grc == 2 ? "2 (harness failure)" : "non-zero", "");
+			ci_ctx__fail(&x, "the run inside the VM exited %s",
+				     grc == 2 ? "2 (harness failure)" : "non-zero");
 		st = store__open(x.db, 0, err, sizeof(err));
 		if (!st) {
 			pr_err("ci: history database %s: %s\n", x.db, err);

@@ -340,6 +340,11 @@ int cmd_compare(int argc, char **argv)
 		goto out;
 	/* before anything that can be interrupted, the VM boot included */
 	runner__install_signals();
+	if (place__take_bench_lock(&po, cmdline, err, sizeof(err))) {
+		pr_err("compare: %s\n", err);
+		rc = runner_stop ? runner__signal_exit_code() : EXIT_USAGE;
+		goto out;
+	}
 	if (place == PLACE_VM) {
 		struct place_result pr;
 		char **vargv = calloc(argc + 2, sizeof(char *));

@@ -299,7 +299,7 @@ int cmd_load(int argc, char **argv)
 
 		place = place__decide(&po, &name, 1, err, sizeof(err));
 	}
-	if (place < 0) {
+	if (place < 0 || place__take_bench_lock(&po, sched__name(s), err, sizeof(err))) {
 		pr_err("load: %s\n", err);
 		sched__free(s);
 		return EXIT_USAGE;

@@ -175,6 +175,11 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	/* before anything that can be interrupted, the VM boot included */
 	runner__install_signals();
+	if (place__take_bench_lock(&po, cmdline, err, sizeof(err))) {
+		pr_err("run: %s\n", err);
+		rc = runner_stop ? runner__signal_exit_code() : EXIT_USAGE;
+		goto out;
+	}
 	if (place == PLACE_VM) {
 		struct place_result pr;
 

@@ -19,6 +19,7 @@
 #include "harness/cli/commands.h"
 #include "harness/lib/log.h"
 #include "harness/core/place.h"
+#include "harness/lib/bench_lock.h"
 #include "harness/core/runner.h"
 #include "harness/lib/util.h"
 #include "harness/vm/vm.h"
@@ -51,6 +52,7 @@ static void vm_usage(FILE *f)
 		"  --vm-mem MB      guest memory in MiB (default: 2048)\n"
 		"  --timeout DUR    hard limit for the whole boot (default: 120s for\n"
 		"                   boot-test, 1800s for run)\n"
+		"  --no-wait        fail at once when another benchmark runs on this machine\n"
 		"  -v, --verbose    boot timings, kernel and init messages; -q: errors only\n"
 		"Cache: $XDG_CACHE_HOME/scxbench (default ~/.cache/scxbench).\n"
 		"SCXB_VM_ACCEL=kvm|tcg skips the once-per-kernel KVM check.\n");
@@ -219,8 +221,10 @@ static int vm_boot_or_run(int argc, char **argv, enum vm_sub sub)
 		{ "help", no_argument, NULL, 'h' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "no-wait", no_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 },
 	};
+	bool no_wait = false;
 	int verbose = 0;
 	bool quiet = false, has_cmd = sub == VM_SUB_RUN || sub == VM_SUB_EXEC;
 	struct vm_opts o = { .timeout_s = sub == VM_SUB_BOOT_TEST ? 120 : 1800 };
@@ -272,6 +276,9 @@ static int vm_boot_or_run(int argc, char **argv, enum vm_sub sub)
 		case 'q':
 			quiet = true;
 			break;
+		case 'W':
+			no_wait = true;
+			break;
 		case 'h':
 			vm_usage(stdout);
 			return 0;
@@ -311,6 +318,11 @@ static int vm_boot_or_run(int argc, char **argv, enum vm_sub sub)
 		cmd.interactive = true;
 	}
 	runner__install_signals();
+	if (bench_lock__take(!no_wait, "scxbench vm", err, sizeof(err))) {
+		pr_err("vm: %s\n", err);
+		place__free_guest_argv(gargv);
+		return runner_stop ? runner__signal_exit_code() : EXIT_USAGE;
+	}
 	t0 = now_wall();
 	ret = vm__run(&o, sub == VM_SUB_BOOT_TEST ? NULL : &cmd, db, &info, err, sizeof(err));
 	place__free_guest_argv(gargv);

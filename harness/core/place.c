@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "harness/lib/bench_lock.h"
 #include "harness/lib/log.h"
 #include "harness/core/place.h"
 #include "harness/core/runner.h"
@@ -29,6 +30,9 @@ int place__parse_opt(struct place_opts *o, int opt, const char *arg, char *err, 
 		o->kernel = arg;
 		o->force_vm = true;
 		return 1;
+	case OPT_PLACE_NO_WAIT:
+		o->no_wait = true;
+		return 1;
 	case OPT_PLACE_VM_CPUS:
 		if (parse_i64(arg, 1, 64, &v)) {
 			snprintf(err, len, "--vm-cpus %s: not a CPU count from 1 to 64", arg);
@@ -45,6 +49,12 @@ int place__parse_opt(struct place_opts *o, int opt, const char *arg, char *err, 
 		return 1;
 	}
 	return 0;
+}
+
+int place__take_bench_lock(const struct place_opts *o, const char *cmdline, char *err,
+			   size_t len)
+{
+	return bench_lock__take(!o->no_wait, cmdline, err, len);
 }
 
 int place__decide(const struct place_opts *o, const char *const *scheds, int nscheds,
@@ -97,7 +107,7 @@ void place_result__free(struct place_result *r)
 static int host_only_opt(const char *a)
 {
 	static const char *const with_arg[] = { "--db", "--kernel", "--vm-cpus", "--vm-mem", "--out" };
-	static const char *const flags[] = { "--vm", "--host" };
+	static const char *const flags[] = { "--vm", "--host", "--no-wait" };
 
 	for (size_t i = 0; i < ARRAY_SIZE(flags); i++)
 		if (!strcmp(a, flags[i]))

@@ -23,6 +23,7 @@ enum place { PLACE_HOST = 0, PLACE_VM = 1 };
 
 struct place_opts {
 	bool force_host, force_vm;
+	bool no_wait;         /* fail instead of waiting for the benchmark lock */
 	const char *kernel;
 	int vm_cpus, vm_mem_mb;
 };
@@ -34,13 +35,15 @@ enum {
 	OPT_PLACE_KERNEL,
 	OPT_PLACE_VM_CPUS,
 	OPT_PLACE_VM_MEM,
+	OPT_PLACE_NO_WAIT,
 };
 #define PLACE_LONG_OPTIONS                                            \
 	{ "host", no_argument, NULL, OPT_PLACE_HOST },                \
 	{ "vm", no_argument, NULL, OPT_PLACE_VM },                    \
 	{ "kernel", required_argument, NULL, OPT_PLACE_KERNEL },      \
 	{ "vm-cpus", required_argument, NULL, OPT_PLACE_VM_CPUS },    \
-	{ "vm-mem", required_argument, NULL, OPT_PLACE_VM_MEM }
+	{ "vm-mem", required_argument, NULL, OPT_PLACE_VM_MEM },      \
+	{ "no-wait", no_argument, NULL, OPT_PLACE_NO_WAIT }
 
 #define PLACE_USAGE                                                                   \
 	"  --host              run on this host (its kernel must have sched_ext for\n"   \
@@ -49,10 +52,18 @@ enum {
 	"                      when this kernel lacks sched_ext and a kernel is cached\n" \
 	"  --kernel PATH       guest kernel image (bzImage); implies --vm\n"             \
 	"  --vm-cpus N         guest CPUs (default: this host's CPUs)\n"                 \
-	"  --vm-mem MB         guest memory (default: 2048)\n"
+	"  --vm-mem MB         guest memory (default: 2048)\n"                         \
+	"  --no-wait           fail at once when another benchmark runs on this\n"     \
+	"                      machine (default: wait for it)\n"
 
 /* 1 when opt was one of ours (consumed), 0 when not, -EINVAL bad value. */
 int place__parse_opt(struct place_opts *o, int opt, const char *arg, char *err, size_t len);
+/*
+ * One benchmark per machine (harness/lib/bench_lock.h): wait for the lock
+ * or, with --no-wait, fail. 0, or -errno with a one-line reason.
+ */
+int place__take_bench_lock(const struct place_opts *o, const char *cmdline, char *err,
+			   size_t len);
 /* PLACE_HOST, PLACE_VM, or -errno with a one-line reason. */
 int place__decide(const struct place_opts *o, const char *const *scheds, int nscheds,
 		  char *err, size_t len);

@@ -19,8 +19,9 @@ int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 
 	if (!s || !*s || isspace((unsigned char)*s))
 		return -EINVAL;
+	/* decimal only: "0x10" and "010" are not what a user means by a count */
 	errno = 0;
-	v = strtoll(s, &end, 0);
+	v = strtoll(s, &end, 10);
 	if (*end)
 		return -EINVAL;
 	if (errno == ERANGE || v < min || v > max)

@@ -13,7 +13,7 @@ fi
 ok "build driver and helper"
 # a TCG guest (other tests) keeps both CPUs busy and takes a share from
 # the hogs that the trace rightly shows: hold the VM lock too
-out=$(flock /tmp/scxb-vm.lock flock /tmp/scxb-bench.lock "$T/trace_driver" "$T/db" -- "$T/trace_helper" hog $D $K $CPU 2>"$T/err")
+out=$(flock /tmp/scxb-vm.lock "$ROOT/scripts/bench-lock-run.sh" "$T/trace_driver" "$T/db" -- "$T/trace_helper" hog $D $K $CPU 2>"$T/err")
 run=$(echo "$out" | tail -1)
 el=$(echo "$out" | awk '/^elapsed/ {print $2}')
 echo "$out" | awk '/^tid/ {print $2, $3}' | while read -r name tid; do

@@ -14,7 +14,7 @@ else
 	load="$T/trace_helper hog 1 2 0"
 	echo "# perf bench missing: a weaker load is used"
 fi
-run=$(flock /tmp/scxb-bench.lock "$T/trace_driver" "$T/db" --buffer-kb 4 -- $load 2>"$T/err" | tail -1)
+run=$("$ROOT/scripts/bench-lock-run.sh" "$T/trace_driver" "$T/db" --buffer-kb 4 -- $load 2>"$T/err" | tail -1)
 q() { sqlite3 "$T/db" "$1"; }
 cpus=$(q "SELECT count(*) FROM trace_cpus WHERE run_id=$run")
 check "trace_cpus has one row per CPU ($cpus)" [ "$cpus" = "$(nproc)" ]
