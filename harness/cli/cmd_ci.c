@@ -244,7 +244,9 @@ int cmd_ci(int argc, char **argv)
 			rc = EXIT_USAGE;
 			goto out;
 		}
-		pr_info("ci: starting a new history in %s\n", x.db);
+		/* (a VM guest's --run-only database is not a history) */
+		if (!run_only)
+			pr_info("ci: starting a new history in %s\n", x.db);
 	} else if (init) {
 		pr_info("ci: %s exists: --init has nothing to do, using its history\n", x.db);
 	}

@@ -109,7 +109,9 @@ void esc_md(FILE *f, const char *s)
 			fputs("&gt;", f);
 		} else if (*s == '&') {
 			fputs("&amp;", f);
-		} else if (strchr("\\`*_{}[]()#+-.!|~", *s)) {
+		} else if (strchr("\\`*_[]|~", *s)) {
+			/* what acts inside a line (emphasis, code, links, table
+			 * cells); "7.2.13+deb14" stays readable in the raw file */
 			fputc('\\', f);
 			fputc(*s, f);
 		} else {

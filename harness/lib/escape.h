@@ -29,9 +29,10 @@ void esc_html(FILE *f, const char *s);
 /* XML text and attribute values (JUnit): also drops the control
  * characters XML 1.0 forbids and replaces bytes that are not UTF-8. */
 void esc_xml(FILE *f, const char *s);
-/* Inline Markdown: backslash-escapes the punctuation Markdown acts on and
- * HTML's < >, so a task named <b>x</b> stays text; newlines become spaces
- * (a table cell must stay on one line). */
+/* Inline Markdown (never at the start of a line): backslash-escapes what
+ * acts inside a line (\ ` * _ [ ] | ~) and HTML's < > &, so a task named
+ * <b>x</b> stays text; newlines become spaces (a table cell must stay on
+ * one line). */
 void esc_md(FILE *f, const char *s);
 /* A gnuplot double-quoted string with enhanced text off: \ and " escaped,
  * control characters dropped, and "]]>" broken up: gnuplot's SVG terminal
