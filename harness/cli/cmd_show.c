@@ -75,7 +75,7 @@ int cmd_show(int argc, char **argv)
 	}
 	if (check) {
 		/* after a crash or a copy between machines: is the file sound? */
-		rc = store__check(st, err, sizeof(err));
+		rc = store__check(st, false, err, sizeof(err));
 		printf("%s: integrity %s\n", db_path, err);
 		store__close(st);
 		return rc ? 1 : 0;
