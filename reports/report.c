@@ -4,6 +4,7 @@
  * the figure list, then report.md and report.html.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -151,6 +152,10 @@ int report__run(struct store *st, int64_t compare_id, const int64_t *ids, int ni
 	bool have_cmp = false, have_table = false;
 	int64_t missing = 0;
 	int rc, partial = 0;
+	/* the table reaches table_out with the report, not before it */
+	char *tbuf = NULL;
+	size_t tlen = 0;
+	FILE *tf = NULL;
 
 	for (int i = 0; i < nformats && i < GP_MAX_FORMATS; i++)
 		c.formats[i] = formats[i];
@@ -215,22 +220,42 @@ int report__run(struct store *st, int64_t compare_id, const int64_t *ids, int ni
 	} else {
 		have_table = true;
 		c.table = &table;
-		if (table_out)
-			compare__print(&table, table_out);
+		if (table_out && !(tf = open_memstream(&tbuf, &tlen))) {
+			rc = -ENOMEM;
+			snprintf(err, errlen, "out of memory");
+			goto cleanup;
+		}
+		if (tf)
+			compare__print(&table, tf);
 		if (table.nsched < 2) {
 			snprintf(c.table_missing, sizeof(c.table_missing),
 				 "only one scheduler: no comparison, descriptive statistics only");
 		}
 	}
 	rc = report__write(&c);
+	/* figures keep going on an error of their own, and a statement
+	 * that met damage may have been one of theirs */
+	if (!rc && store__corrupt(st))
+		rc = -EBADMSG;
 	if (rc) {
 		snprintf(err, errlen, "writing the report into %s: %s", outdir, strerror(-rc));
 		goto cleanup;
 	}
+	if (tf && (fclose(tf) || fwrite(tbuf, 1, tlen, table_out) != tlen))
+		pr_warn("could not print the table\n");
+	tf = NULL;
 	if (!c.have_gnuplot || c.nfailed_render)
 		partial = 1;
 	rc = partial;
 cleanup:
+	/* damage met on the way is the reason, whatever else failed after */
+	if (rc < 0 && store__corrupt(st)) {
+		snprintf(err, errlen, "%s is corrupt (%s)", store__path(st), store__corrupt(st));
+		rc = -EBADMSG;
+	}
+	if (tf)
+		fclose(tf);
+	free(tbuf);
 	report__free(&c);
 	if (have_table)
 		compare__free(&table);

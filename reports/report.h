@@ -92,7 +92,9 @@ void report__stem(char *buf, size_t len, const char *prefix, const char *name);
  * table, print it to table_out (may be NULL), write the folder.
  * Returns 0 complete, 1 written but partial (figures or table missing:
  * the report says what), -errno with a one-line reason in err when
- * nothing useful could be written (unknown id, no runs).
+ * nothing useful could be written (unknown id, no runs; -EBADMSG: the
+ * database is corrupt, see store__corrupt()). The table reaches
+ * table_out only with a written report.
  */
 int report__run(struct store *st, int64_t compare_id, const int64_t *ids, int nids,
 		const char *outdir, const char *const *formats, int nformats, FILE *table_out,

@@ -716,7 +716,9 @@ static int gate_and_report(struct ci_ctx *x, struct store *st, double started)
 	for (int wi = 0; wi < x->cfg.nwl && !rc; wi++)
 		rc = gate_workload(x, st, &x->cfg.wl[wi], &cells, &night);
 	if (rc) {
-		harness_fail(x, "reading the history failed: %s%s", strerror(-rc), "");
+		harness_fail(x, "reading the history failed: %s%s",
+			     store__corrupt(st) ? "the database is corrupt: " : strerror(-rc),
+			     store__corrupt(st) ? store__corrupt(st) : "");
 		goto cleanup;
 	}
 	fam = ci_gate__eval(cells.v, cells.n, x->cfg.alpha, x->seed);
@@ -960,6 +962,10 @@ int cmd_ci(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	if (store__corrupt(st)) {
+		rc = command__store_corrupt("ci", st, "nothing was run or gated");
+		goto out;
+	}
 	if (!gate_only) {
 		const char *scheds[CI_MAX_SCHED];
 
@@ -1011,6 +1017,10 @@ int cmd_ci(int argc, char **argv)
 		if (!st) {
 			pr_err("ci: history database %s: %s\n", x.db, err);
 			rc = EXIT_USAGE;
+			goto out;
+		}
+		if (store__corrupt(st)) {
+			rc = command__store_corrupt("ci", st, "nothing was gated");
 			goto out;
 		}
 	} else if (!gate_only) {
