@@ -323,6 +323,10 @@ int cmd_compare(int argc, char **argv)
 		goto bad;
 	}
 
+	/* a report folder that cannot be written is said before the runs */
+	if (do_report && out_dir && report__check_folder(out_dir, err, sizeof(err)))
+		goto bad;
+
 	/*
 	 * A host without sched_ext runs the whole comparison in the guest
 	 * (same argv, --host added by place.c), then imports the guest's

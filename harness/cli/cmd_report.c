@@ -29,6 +29,9 @@ const char cmd_report_usage[] =
 	"  -f, --format LIST   png, svg, pdf, comma-separated (default png)\n"
 	"  -q, --quiet         no table on stdout;  -v, --verbose\n"
 	"\n"
+	"The folder is written under a hidden name beside DIR and renamed to DIR once\n"
+	"complete, replacing an older report there; a DIR holding other files is refused.\n"
+	"\n"
 	"Exit status: 0 complete report, 1 report written but partial (gnuplot\n"
 	"missing, no successful run...: the report says what is missing), 2 bad usage,\n"
 	"unknown id, empty or damaged database (then no folder is written).\n";
