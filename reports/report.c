@@ -126,9 +126,6 @@ int report__write(struct report_ctx *c)
 		if ((err = add_sched(c, c->runs->v[i].scheduler)))
 			return err;
 	c->have_gnuplot = gp__available(c->gnuplot, sizeof(c->gnuplot));
-	if (!c->have_gnuplot)
-		pr_warn("gnuplot not found: writing figure data and scripts only (install"
-			" gnuplot-nox)\n");
 	for (size_t i = 0; i < sizeof(builders) / sizeof(builders[0]); i++) {
 		err = builders[i](c);
 		if (err)
@@ -137,6 +134,10 @@ int report__write(struct report_ctx *c)
 	err = report_md(c);
 	if (!err)
 		err = report_html(c);
+	/* said once the report is written: a failed one has its own line */
+	if (!err && !c->have_gnuplot && !store__corrupt(c->st))
+		pr_warn("gnuplot not found: figure data and scripts written, no images (install"
+			" gnuplot-nox)\n");
 	return err;
 }
 
