@@ -10,8 +10,12 @@
  *
  * The history database is never created or replaced behind the user's
  * back: a missing file needs --init, an unreadable one is an error and
- * stays untouched. A harness failure keeps what finished, reports it and
- * exits 2.
+ * stays untouched; a damaged one is refused before anything runs. A
+ * harness failure keeps what finished, reports it and exits 2.
+ *
+ * long file: the whole night (matrix, history query, gate cells, reports,
+ * outputs) shares one context (struct ci_ctx) and its harness-failure
+ * bookkeeping; split it along those steps when one of them grows.
  */
 #include <errno.h>
 #include <getopt.h>
