@@ -67,9 +67,22 @@ int fig_scx_events(struct report_ctx *c);
 int report_md(struct report_ctx *c);
 int report_html(struct report_ctx *c);
 
-/* Everything: figures, report.md, report.html. 0 when the reports were
- * written (possibly partial: see nfailed_render / fig->missing). */
+/* Everything: figures, report.md, report.html, into c->outdir as it is.
+ * 0 when the reports were written (possibly partial: see nfailed_render /
+ * fig->missing). */
 int report__write(struct report_ctx *c);
+/*
+ * report__write() into a hidden folder beside target, renamed to target
+ * once complete (replacing an older report there in one step): target
+ * never holds half a report. Refused with a reason in err, before
+ * anything is written, when target exists and holds anything a report
+ * does not write. -EBADMSG when the store met damage on the way. On
+ * error the temporary folder is removed and target is as it was.
+ */
+int report__write_folder(struct report_ctx *c, const char *target, char *err, size_t len);
+/* 0 when target may become a report folder: missing, empty, or holding
+ * only what a report writes (an older report); else -errno and why. */
+int report__check_folder(const char *target, char *err, size_t len);
 void report__free(struct report_ctx *c);
 
 #endif
@@ -92,7 +105,10 @@ void report__stem(char *buf, size_t len, const char *prefix, const char *name);
  * table, print it to table_out (may be NULL), write the folder.
  * Returns 0 complete, 1 written but partial (figures or table missing:
  * the report says what), -errno with a one-line reason in err when
- * nothing useful could be written (unknown id, no runs).
+ * nothing useful could be written (unknown id, no runs, a target folder
+ * that is not a report's; -EBADMSG: the database is corrupt, see
+ * store__corrupt()). The folder is written as report__write_folder()
+ * does, and the table reaches table_out only with a written report.
  */
 int report__run(struct store *st, int64_t compare_id, const int64_t *ids, int nids,
 		const char *outdir, const char *const *formats, int nformats, FILE *table_out,

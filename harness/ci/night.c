@@ -353,7 +353,9 @@ cleanup:
 	return err;
 }
 
-static int write_report(struct ci_ctx *x, struct store *st, int wi, struct ci_night *night)
+/* -errno with why set when the folder could not be written */
+static int write_report(struct ci_ctx *x, struct store *st, int wi, struct ci_night *night,
+			char *why, size_t len)
 {
 	struct q_compare cmp = { 0 };
 	struct q_runs runs = { 0 };
@@ -367,13 +369,15 @@ static int write_report(struct ci_ctx *x, struct store *st, int wi, struct ci_ni
 	err = store__q_compare(st, x->compare_id[wi], &cmp);
 	if (!err)
 		err = store__q_runs_of_compare(st, x->compare_id[wi], &runs);
-	if (err)
+	if (err) {
+		snprintf(why, len, "reading comparison %lld: %s", (long long)x->compare_id[wi],
+			 store__corrupt(st) ? store__corrupt(st) : strerror(-err));
 		goto cleanup;
+	}
 	report__stem(stem, sizeof(stem), "report-", x->cfg.wl[wi].name);
 	snprintf(dir, sizeof(dir), "%s/%s", x->out, stem);
 	terr = compare__eval(st, cmp.schedulers, &runs, cmp.seed, &t);
 	rc.st = st;
-	rc.outdir = dir;
 	rc.formats[0] = "svg";
 	rc.nformats = 1;
 	rc.cmp = &cmp;
@@ -382,7 +386,8 @@ static int write_report(struct ci_ctx *x, struct store *st, int wi, struct ci_ni
 	if (terr)
 		snprintf(rc.table_missing, sizeof(rc.table_missing), "no comparison table: %s",
 			 strerror(-terr));
-	err = report__write(&rc);
+	/* written aside and renamed: never half a report under its name */
+	err = report__write_folder(&rc, dir, why, len);
 	report__free(&rc);
 	if (!err && night->nreports < 16)
 		snprintf(night->reports[night->nreports++], sizeof(night->reports[0]),
@@ -408,7 +413,9 @@ int ci_night__gate(struct ci_ctx *x, struct store *st, double started)
 	for (int wi = 0; wi < x->cfg.nwl && !rc; wi++)
 		rc = gate_workload(x, st, &x->cfg.wl[wi], &cells, &night);
 	if (rc) {
-		ci_ctx__fail(x, "reading the history failed: %s", strerror(-rc));
+		ci_ctx__fail(x, "reading the history failed: %s%s",
+			     store__corrupt(st) ? "the database is corrupt: " : strerror(-rc),
+			     store__corrupt(st) ? store__corrupt(st) : "");
 		goto cleanup;
 	}
 	fam = ci_gate__eval(cells.v, cells.n, x->cfg.alpha, x->seed);
@@ -433,10 +440,10 @@ int ci_night__gate(struct ci_ctx *x, struct store *st, double started)
 		goto cleanup;
 	}
 	for (int wi = 0; wi < x->cfg.nwl; wi++) {
-		int e = write_report(x, st, wi, &night);
+		int e = write_report(x, st, wi, &night, err, sizeof(err));
 
 		if (e)
-			ci_ctx__fail(x, "HTML report of %s: %s", x->cfg.wl[wi].name, strerror(-e));
+			ci_ctx__fail(x, "HTML report of %s: %s", x->cfg.wl[wi].name, err);
 	}
 	night.cells = cells.v;
 	night.ncells = cells.n;

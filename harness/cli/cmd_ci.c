@@ -256,6 +256,10 @@ int cmd_ci(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	if (store__corrupt(st)) {
+		rc = command__store_corrupt("ci", st, "nothing was run or gated");
+		goto out;
+	}
 	if (!gate_only) {
 		const char *scheds[CI_MAX_SCHED];
 
@@ -310,6 +314,10 @@ int cmd_ci(int argc, char **argv)
 		if (!st) {
 			pr_err("ci: history database %s: %s\n", x.db, err);
 			rc = EXIT_USAGE;
+			goto out;
+		}
+		if (store__corrupt(st)) {
+			rc = command__store_corrupt("ci", st, "nothing was gated");
 			goto out;
 		}
 	} else if (!gate_only) {

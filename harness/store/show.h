@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Printing stored runs for the terminal and --json (read-side SQL). */
+/*
+ * Printing stored runs for the terminal and --json (read-side SQL). Each
+ * function prints all or nothing: its output is built in memory and
+ * reaches f only when every statement succeeded (0); on -errno (-EBADMSG:
+ * the database is corrupt, see store__corrupt()) f gets nothing.
+ */
 #ifndef SCXB_STORE_SHOW_H
 #define SCXB_STORE_SHOW_H
 
