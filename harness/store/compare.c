@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "harness/lib/owner.h"
 #include "harness/lib/util.h"
 #include "harness/store/query.h"
 #include "harness/store/sql.h"
@@ -27,20 +28,27 @@ static void bind_real(sqlite3_stmt *s, int i, double v)
 int store__add_comparison(struct store *st, const struct compare_meta *m, int64_t *id)
 {
 	sqlite3_stmt *s;
+	struct owner self;
 	char uuid[64];
 	int err;
 
 	if (read_text_file("/proc/sys/kernel/random/uuid", uuid, sizeof(uuid)))
 		snprintf(uuid, sizeof(uuid), "cmp-%lx-%d-%llx", (long)time(NULL), getpid(),
 			 (unsigned long long)now_mono_ns());
+	owner__self(&self);
 	err = sql__prep(st, &s,
 		   "INSERT INTO comparisons (uuid, created_at, schedulers, workload, settings, seed,"
-		   " reps, place, status, label, id) VALUES (?,?,?,?,?,?,?,?,'running',?,"
+		   " reps, place, status, label, pid, boot_id, pid_start, id)"
+		   " VALUES (?,?,?,?,?,?,?,?,'running',?,?,?,?,"
 		   " (SELECT max(coalesce(max(id), 0) + 1, ?) FROM comparisons))");
 	if (err)
 		return err;
+	/* the owner: a comparison left running by a dead harness is found */
+	sqlite3_bind_int64(s, 10, self.pid);
+	sql__bind_text(s, 11, self.boot);
+	sqlite3_bind_int64(s, 12, (int64_t)self.start);
 	/* SCXB_ID_BASE (a guest numbering after its host's database) */
-	sqlite3_bind_int64(s, 10, store__id_base(st, true));
+	sqlite3_bind_int64(s, 13, store__id_base(st, true));
 	sqlite3_bind_text(s, 1, uuid, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_double(s, 2, now_wall());
 	sqlite3_bind_text(s, 3, m->schedulers, -1, SQLITE_TRANSIENT);

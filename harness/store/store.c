@@ -20,6 +20,7 @@
 #include "harness/store/schema.h"
 #include "harness/store/sql.h"
 #include "harness/lib/json.h"
+#include "harness/lib/owner.h"
 #include "harness/lib/util.h"
 
 struct store {
@@ -82,11 +83,6 @@ static int query_int(struct store *st, const char *sql, int64_t *out)
 	return err > 0 ? 0 : err ? err : -ENOENT;
 }
 
-static void boot_id(char *buf, size_t len)
-{
-	if (read_text_file("/proc/sys/kernel/random/boot_id", buf, len))
-		snprintf(buf, len, "unknown");
-}
 
 static void new_uuid(char *buf, size_t len)
 {
@@ -95,47 +91,113 @@ static void new_uuid(char *buf, size_t len)
 }
 
 /*
- * A run left 'running' by a process that no longer exists (SIGKILL, power
- * loss) can never finish: mark it aborted. A run of a live scxbench on the
- * same boot is left alone.
+ * A run or comparison left 'running' by a process that no longer exists
+ * (SIGKILL, power loss) can never finish: mark it aborted. Its owner is
+ * alive only when pid, boot id and process start time all match a live
+ * process (harness/lib/owner.h): a reused pid is not its owner. Rows from
+ * before start times were kept (pid_start NULL) go by pid and boot id.
+ * The candidates are read first and the updates made after, in one
+ * write transaction that waits for another writer's lock (busy timeout).
  */
-static int recover_dangling(struct store *st)
-{
-	sqlite3_stmt *sel = NULL, *upd = NULL;
-	char boot[64];
-	int err = 0, n = 0;
+struct dangling {
+	int64_t id;
+	bool comparison;
+};
 
-	boot_id(boot, sizeof(boot));
-	err = sql__prep(st, &sel, "SELECT id, pid, boot_id FROM runs WHERE status = 'running'");
-	if (!err)
-		err = sql__prep(st, &upd,
-				"UPDATE runs SET status = 'aborted', ended_at = COALESCE(ended_at, ?),"
-				" status_detail = 'harness died during the run (found at next start)'"
-				" WHERE id = ? AND status = 'running'");
-	if (err)
-		goto cleanup;
-	while ((err = sql__step(st, sel)) > 0) {
-		int64_t id = sqlite3_column_int64(sel, 0);
-		pid_t pid = (pid_t)sqlite3_column_int64(sel, 1);
+static int find_dangling(struct store *st, const char *sql, bool comparison,
+			 struct dangling **v, int *n, int *cap)
+{
+	sqlite3_stmt *sel = NULL;
+	int err;
+
+	err = sql__prep(st, &sel, sql);
+	while (!err && (err = sql__step(st, sel)) > 0) {
+		struct owner o = { 0 };
 		const char *b = sql__col_text(sel, 2);
 
-		if (!strcmp(b, boot) && pid > 0 && (kill(pid, 0) == 0 || errno == EPERM))
+		o.pid = (pid_t)sqlite3_column_int64(sel, 1);
+		snprintf(o.boot, sizeof(o.boot), "%s", b[0] ? b : "unknown");
+		o.start = (uint64_t)sqlite3_column_int64(sel, 3);
+		/* a comparison from before owners were kept: dangling when
+		 * none of its runs is still running */
+		if (comparison && sqlite3_column_type(sel, 1) == SQLITE_NULL) {
+			if (sqlite3_column_int64(sel, 4))
+				continue;
+		} else if (o.pid > 0 && owner__alive(&o)) {
 			continue;
-		sqlite3_bind_double(upd, 1, now_wall());
-		sqlite3_bind_int64(upd, 2, id);
-		err = sql__run(st, upd);
-		if (err)
-			goto cleanup;
-		n++;
+		}
+		if (*n == *cap) {
+			struct dangling *p = realloc(*v, (*cap = *cap ? *cap * 2 : 8) * sizeof(**v));
+
+			if (!p) {
+				err = -ENOMEM;
+				break;
+			}
+			*v = p;
+		}
+		(*v)[*n].id = sqlite3_column_int64(sel, 0);
+		(*v)[*n].comparison = comparison;
+		(*n)++;
 	}
+	sqlite3_finalize(sel);
+	return err < 0 ? err : 0;
+}
+
+static int recover_dangling(struct store *st)
+{
+	struct dangling *v = NULL;
+	sqlite3_stmt *upd_run = NULL, *upd_cmp = NULL;
+	int err, n = 0, cap = 0, nruns = 0, ncmps = 0;
+
+	err = find_dangling(st, "SELECT id, pid, boot_id, pid_start FROM runs WHERE status = 'running'",
+			    false, &v, &n, &cap);
+	if (!err)
+		err = find_dangling(st, "SELECT c.id, c.pid, c.boot_id, c.pid_start,"
+				    " (SELECT count(*) FROM runs r WHERE r.compare_id = c.id"
+				    "  AND r.status = 'running') FROM comparisons c WHERE c.status = 'running'",
+				    true, &v, &n, &cap);
+	if (err || !n)
+		goto cleanup;
+	err = store__txn_begin(st);
 	if (err)
 		goto cleanup;
-	st->nr_recovered = n;
-	if (n)
-		pr_warn("%d run(s) left 'running' by a harness that died were marked aborted\n", n);
+	err = sql__prep(st, &upd_run,
+			"UPDATE runs SET status = 'aborted', ended_at = COALESCE(ended_at, ?),"
+			" status_detail = 'harness died during the run (found at next start)'"
+			" WHERE id = ? AND status = 'running'");
+	if (!err)
+		err = sql__prep(st, &upd_cmp,
+				"UPDATE comparisons SET status = 'aborted' WHERE id = ? AND status = 'running'");
+	for (int i = 0; !err && i < n; i++) {
+		sqlite3_stmt *u = v[i].comparison ? upd_cmp : upd_run;
+
+		sqlite3_reset(u);
+		if (v[i].comparison) {
+			sqlite3_bind_int64(u, 1, v[i].id);
+			ncmps++;
+		} else {
+			sqlite3_bind_double(u, 1, now_wall());
+			sqlite3_bind_int64(u, 2, v[i].id);
+			nruns++;
+		}
+		err = sql__run(st, u);
+	}
+	if (!err)
+		err = store__txn_commit(st);
+	else
+		store__txn_rollback(st);
+	if (err)
+		goto cleanup;
+	st->nr_recovered = nruns;
+	if (nruns)
+		pr_warn("%d run(s) left 'running' by a harness that died were marked aborted\n", nruns);
+	if (ncmps)
+		pr_warn("%d comparison(s) left 'running' by a harness that died were marked aborted\n",
+			ncmps);
 cleanup:
-	sqlite3_finalize(sel);
-	sqlite3_finalize(upd);
+	sqlite3_finalize(upd_run);
+	sqlite3_finalize(upd_cmp);
+	free(v);
 	return err;
 }
 
@@ -214,6 +276,9 @@ fail:
 	return -EIO;
 }
 
+/* how long a writer waits for another's lock before saying so */
+#define STORE_BUSY_TIMEOUT_MS 5000
+
 struct store *store__open(const char *path, int flags, char *err, size_t errlen)
 {
 	struct store *st = NULL;
@@ -249,7 +314,7 @@ struct store *store__open(const char *path, int flags, char *err, size_t errlen)
 			 st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
 		goto fail;
 	}
-	sqlite3_busy_timeout(st->db, 5000);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
 	/* Reading the schema is what tells an SQLite file from anything else;
 	 * do it before any write so a foreign file is left untouched. */
 	rc = query_int(st, "SELECT count(*) FROM sqlite_master", &tmp);
@@ -305,8 +370,15 @@ struct store *store__open(const char *path, int flags, char *err, size_t errlen)
 	}
 	if (version < store_schema__version() && migrate(st, version, err, errlen))
 		goto fail;
-	if (recover_dangling(st)) {
-		snprintf(err, errlen, "%s: cannot check for dangling runs", path);
+	rc = recover_dangling(st);
+	if (rc) {
+		if (rc == -EBUSY)
+			snprintf(err, errlen, "%s: another process holds its write lock (waited %d s to"
+				 " mark dangling runs aborted): try again when it is done", path,
+				 STORE_BUSY_TIMEOUT_MS / 1000);
+		else
+			snprintf(err, errlen, "%s: cannot check for dangling runs: %s", path,
+				 strerror(-rc));
 		goto fail;
 	}
 	{
@@ -393,12 +465,13 @@ int store__begin_run(struct store *st, const struct run_meta *m, int64_t *run_id
 {
 	sqlite3_stmt *s = NULL;
 	struct utsname u;
-	char uuid[64], boot[64], host[256], cpu[256];
+	struct owner self;
+	char uuid[64], host[256], cpu[256];
 	int err;
 
 	uname(&u);
 	new_uuid(uuid, sizeof(uuid));
-	boot_id(boot, sizeof(boot));
+	owner__self(&self);
 	if (gethostname(host, sizeof(host)))
 		snprintf(host, sizeof(host), "unknown");
 	host_cpu_model(cpu, sizeof(cpu));
@@ -406,8 +479,9 @@ int store__begin_run(struct store *st, const struct run_meta *m, int64_t *run_id
 	err = sql__prep(st, &s,
 		   "INSERT INTO runs (uuid, scheduler, sched_kind, workload, status, place, accel,"
 		   " guest_kernel, kernel_release, hostname, cpu_model, ncpus, version, git_sha,"
-		   " cmdline, started_at, pid, boot_id, compare_id, rep, round, label, trace, id)"
-		   " VALUES (?,?,?,?,'running',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+		   " cmdline, started_at, pid, boot_id, compare_id, rep, round, label, trace,"
+		   " pid_start, id)"
+		   " VALUES (?,?,?,?,'running',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
 		   "  (SELECT max(coalesce(max(id), 0) + 1, ?) FROM runs))");
 	if (err)
 		return err;
@@ -426,8 +500,8 @@ int store__begin_run(struct store *st, const struct run_meta *m, int64_t *run_id
 	sql__bind_text(s, 13, SCXB_GIT_SHA);
 	sql__bind_text(s, 14, m->cmdline);
 	sqlite3_bind_double(s, 15, now_wall());
-	sqlite3_bind_int64(s, 16, getpid());
-	sql__bind_text(s, 17, boot);
+	sqlite3_bind_int64(s, 16, self.pid);
+	sql__bind_text(s, 17, self.boot);
 	if (m->compare_id > 0)
 		sqlite3_bind_int64(s, 18, m->compare_id);
 	else
@@ -436,8 +510,9 @@ int store__begin_run(struct store *st, const struct run_meta *m, int64_t *run_id
 	sqlite3_bind_int(s, 20, m->round);
 	sql__bind_text(s, 21, m->label);
 	sqlite3_bind_int(s, 22, m->trace);
+	sqlite3_bind_int64(s, 23, (int64_t)self.start);
 	/* the id is chosen inside the INSERT: under the write lock */
-	sqlite3_bind_int64(s, 23, st->run_base);
+	sqlite3_bind_int64(s, 24, st->run_base);
 	err = sql__run(st, s);
 	sqlite3_finalize(s);
 	if (err)
