@@ -50,7 +50,7 @@ int fig_timeline(struct report_ctx *c)
 			int64_t last_ts[1024], t0;
 			int last_pid[1024], n = 0;
 
-			if (report__run_sched(c, i) != s || strcmp(r->status, "ok"))
+			if (report__run_sched(c, i) != s || r->status != RUN_OK)
 				continue;
 			err = store__q_events(c->st, r->id, WINDOW_NS, MAX_EVENTS, &ev, &n);
 			if (err)

@@ -89,7 +89,7 @@ int report__ok_runs(const struct report_ctx *c, int s, int64_t *ids)
 	int n = 0;
 
 	for (int i = 0; i < c->runs->n; i++)
-		if (report__run_sched(c, i) == s && !strcmp(c->runs->v[i].status, "ok"))
+		if (report__run_sched(c, i) == s && c->runs->v[i].status == RUN_OK)
 			ids[n++] = c->runs->v[i].id;
 	return n;
 }

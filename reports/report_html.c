@@ -243,7 +243,7 @@ static void html_tasks(struct report_ctx *c, FILE *f)
 			struct q_task *t = NULL;
 			int n = 0;
 
-			if (report__run_sched(c, i) != s || strcmp(r->status, "ok") ||
+			if (report__run_sched(c, i) != s || r->status != RUN_OK ||
 			    store__q_tasks(c->st, r->id, 8, &t, &n) || !n) {
 				free(t);
 				continue;
@@ -283,8 +283,8 @@ static void html_runs(struct report_ctx *c, FILE *f)
 
 		fprintf(f, "<tr><td>%lld</td><td>", (long long)r->id);
 		esc_html(f, r->scheduler);
-		fprintf(f, "</td><td%s>", strcmp(r->status, "ok") ? " class=\"worse\"" : "");
-		esc_html(f, r->status);
+		fprintf(f, "</td><td%s>", r->status != RUN_OK ? " class=\"worse\"" : "");
+		esc_html(f, run_status__name(r->status));
 		fprintf(f, "</td><td>%d</td><td>", r->round);
 		esc_html(f, r->guest_kernel[0] ? r->guest_kernel : r->kernel_release);
 		fputs("</td><td>", f);
@@ -304,7 +304,7 @@ static void html_runs(struct report_ctx *c, FILE *f)
 		esc_html(f, r->git_sha);
 		fprintf(f, "</td><td%s>%lld</td></tr>\n", r->lost_events ? " class=\"worse\"" : "",
 			(long long)r->lost_events);
-		failed += !strcmp(r->status, "sched_failed");
+		failed += r->status == RUN_SCHED_FAILED;
 	}
 	fprintf(f, "</table>\n<h2>Lost events and collector notes</h2>\n");
 	for (int i = 0; i < c->runs->n; i++) {
@@ -329,7 +329,7 @@ static void html_runs(struct report_ctx *c, FILE *f)
 		const struct q_run *r = &c->runs->v[i];
 		char *dump = NULL;
 
-		if (strcmp(r->status, "sched_failed"))
+		if (r->status != RUN_SCHED_FAILED)
 			continue;
 		fprintf(f, "<h3>run %lld: ", (long long)r->id);
 		esc_html(f, r->scheduler);

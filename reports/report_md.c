@@ -149,7 +149,7 @@ static void md_tasks(struct report_ctx *c, FILE *f)
 			struct q_task *t = NULL;
 			int n = 0;
 
-			if (report__run_sched(c, i) != s || strcmp(r->status, "ok") ||
+			if (report__run_sched(c, i) != s || r->status != RUN_OK ||
 			    store__q_tasks(c->st, r->id, 8, &t, &n) || !n) {
 				free(t);
 				continue;
@@ -188,7 +188,7 @@ static void md_runs(struct report_ctx *c, FILE *f)
 		fprintf(f, "| %lld | ", (long long)r->id);
 		esc_md(f, r->scheduler);
 		fputs(" | ", f);
-		esc_md(f, r->status);
+		esc_md(f, run_status__name(r->status));
 		fprintf(f, " | %d | ", r->round);
 		esc_md(f, r->guest_kernel[0] ? r->guest_kernel : r->kernel_release);
 		fputs(" | ", f);
@@ -209,7 +209,7 @@ static void md_runs(struct report_ctx *c, FILE *f)
 		fprintf(f, " | %s%lld%s |\n", r->lost_events ? "**" : "", (long long)r->lost_events,
 			r->lost_events ? "** (lost)" : "");
 		lost += r->lost_events > 0;
-		failed += !strcmp(r->status, "sched_failed");
+		failed += r->status == RUN_SCHED_FAILED;
 	}
 	fprintf(f, "\n## Lost events and collector notes\n\n");
 	if (!lost)
@@ -240,7 +240,7 @@ static void md_runs(struct report_ctx *c, FILE *f)
 		const struct q_run *r = &c->runs->v[i];
 		char *dump = NULL;
 
-		if (strcmp(r->status, "sched_failed"))
+		if (r->status != RUN_SCHED_FAILED)
 			continue;
 		fprintf(f, "### run %lld: ", (long long)r->id);
 		esc_md(f, r->scheduler);

@@ -79,15 +79,13 @@ static void survival(struct ci_cell *sc, const struct q_runs *runs, const bool *
 	for (int i = 0; i < runs->n; i++) {
 		const struct q_run *r = &runs->v[i];
 
-		if (!cur[i] || !strcmp(r->status, "aborted") || !strcmp(r->status, "running"))
+		if (!cur[i] || r->status == RUN_ABORTED || r->status == RUN_RUNNING)
 			continue;
 		sc->total++;
-		if (!strcmp(r->status, "sched_failed") ||
-		    (!strcmp(r->status, "failed") &&
-		     !strncmp(r->status_detail, "scheduler did not start", 23))) {
+		if (r->status == RUN_SCHED_FAILED) {
 			dns++;
 			failed_run = failed_run ? failed_run : r;
-		} else if (!strcmp(r->status, "failed")) {
+		} else if (r->status == RUN_FAILED) {
 			sc->harness_failed++;
 		}
 	}
@@ -322,10 +320,10 @@ static int gate_workload(struct ci_ctx *x, struct store *st, const struct ci_wor
 		if (!tonight[i] || !ci_baseline__same_machine(r, ident))
 			continue;
 		night->runs++;
-		night->runs_ok += !strcmp(r->status, "ok");
-		night->runs_sched_failed += !strcmp(r->status, "sched_failed");
-		night->runs_failed += !strcmp(r->status, "failed");
-		night->runs_aborted += !strcmp(r->status, "aborted") || !strcmp(r->status, "running");
+		night->runs_ok += r->status == RUN_OK;
+		night->runs_sched_failed += r->status == RUN_SCHED_FAILED;
+		night->runs_failed += r->status == RUN_FAILED;
+		night->runs_aborted += r->status == RUN_ABORTED || r->status == RUN_RUNNING;
 		if (!x->compare_id[w - x->cfg.wl])
 			x->compare_id[w - x->cfg.wl] = r->compare_id;
 		for (k = 0; k < nnames && strcmp(names[k], r->scheduler); k++)

@@ -52,7 +52,7 @@ static void csv_run(FILE *f, const struct q_run *r)
 	fputc(',', f);
 	esc_csv(f, r->workload);
 	fputc(',', f);
-	esc_csv(f, r->status);
+	esc_csv(f, run_status__name(r->status));
 	fputc(',', f);
 	esc_csv(f, r->place);
 	fputc(',', f);
@@ -137,7 +137,7 @@ static int export_json(struct store *st, const struct q_runs *runs, const int64_
 		fputs(",\"workload\":", f);
 		json_str(f, r->workload);
 		fputs(",\"status\":", f);
-		json_str(f, r->status);
+		json_str(f, run_status__name(r->status));
 		fputs(",\"status_detail\":", f);
 		json_str(f, r->status_detail);
 		fputs(",\"place\":", f);

@@ -189,12 +189,12 @@ int compare__eval(struct store *st, const char *schedulers, const struct q_runs 
 			si = t->nsched - 1;
 		}
 		t->run_slot[i] = si;
-		if (!strcmp(r->status, "ok")) {
+		if (r->status == RUN_OK) {
 			t->sched[si].ok++;
 			ids[nids++] = r->id;
-		} else if (!strcmp(r->status, "sched_failed")) {
+		} else if (r->status == RUN_SCHED_FAILED) {
 			t->sched[si].sched_failed++;
-		} else if (!strcmp(r->status, "failed")) {
+		} else if (r->status == RUN_FAILED) {
 			t->sched[si].failed++;
 		} else {
 			t->sched[si].aborted++; /* aborted or still running */

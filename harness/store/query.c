@@ -57,7 +57,7 @@ void q_runs__free(struct q_runs *r)
 	"SELECT id, scheduler, sched_kind, workload, status, place, accel, guest_kernel," \
 	" kernel_release, hostname, cpu_model, version, git_sha, ncpus, rep, round, trace," \
 	" compare_id, lost_events, exit_kind, started_at, ended_at, status_detail,"       \
-	" exit_reason, exit_msg FROM runs"
+	" exit_reason, exit_msg, fail_stage FROM runs"
 
 static void fill_run(sqlite3_stmt *s, struct q_run *r)
 {
@@ -66,7 +66,18 @@ static void fill_run(sqlite3_stmt *s, struct q_run *r)
 	col_text(s, 1, r->scheduler, sizeof(r->scheduler));
 	col_text(s, 2, r->sched_kind, sizeof(r->sched_kind));
 	col_text(s, 3, r->workload, sizeof(r->workload));
-	col_text(s, 4, r->status, sizeof(r->status));
+	{
+		char st[16];
+		int v;
+
+		col_text(s, 4, st, sizeof(st));
+		/* the schema's CHECK keeps it one of the names */
+		v = run_status__parse(st);
+		r->status = v < 0 ? RUN_FAILED : v;
+		col_text(s, 25, st, sizeof(st));
+		v = fail_stage__parse(st);
+		r->stage = v < 0 ? FAIL_NONE : v;
+	}
 	col_text(s, 5, r->place, sizeof(r->place));
 	col_text(s, 6, r->accel, sizeof(r->accel));
 	col_text(s, 7, r->guest_kernel, sizeof(r->guest_kernel));
