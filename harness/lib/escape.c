@@ -33,6 +33,29 @@ void esc_term(FILE *f, const char *s)
 	}
 }
 
+void esc_term_text(FILE *f, const char *s)
+{
+	while (s && *s) {
+		size_t n = strcspn(s, "\n\t");
+		char piece[512];
+
+		while (n) {
+			size_t k = n < sizeof(piece) - 1 ? n : sizeof(piece) - 1;
+
+			/* keep a UTF-8 sequence whole across pieces */
+			while (k < n && k > 0 && ((unsigned char)s[k] & 0xc0) == 0x80)
+				k--;
+			memcpy(piece, s, k);
+			piece[k] = 0;
+			esc_term(f, piece);
+			s += k;
+			n -= k;
+		}
+		if (*s)
+			fputc(*s++, f);
+	}
+}
+
 void esc_term_buf(char *buf, size_t len, const char *s)
 {
 	FILE *f;

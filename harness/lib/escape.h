@@ -23,6 +23,8 @@
 void esc_term(FILE *f, const char *s);
 /* Same into a buffer (always NUL-terminated, cut when it does not fit). */
 void esc_term_buf(char *buf, size_t len, const char *s);
+/* A multi-line text (a dump) for a terminal: newlines and tabs kept. */
+void esc_term_text(FILE *f, const char *s);
 /* Text content and attribute values: & < > " ', control characters as
  * \xNN. */
 void esc_html(FILE *f, const char *s);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/lib/escape.h"
 #include "harness/lib/json.h"
 #include "harness/store/show.h"
 #include "harness/store/sql.h"
@@ -16,6 +17,7 @@ static const char *const headline[] = {
 };
 
 #define col_text sql__col_text
+#define col_term sql__col_term
 
 /*
  * What a print function writes goes to memory first and reaches f only
@@ -64,8 +66,8 @@ static int print_run_summary(struct store *st, int64_t run_id, FILE *f)
 		err = err ? err : -ENOENT;
 		goto out;
 	}
-	fprintf(f, "run %lld  %s/%s  %s  %s", (long long)run_id, col_text(s, 0), col_text(s, 1),
-		col_text(s, 5), col_text(s, 2));
+	fprintf(f, "run %lld  %s/%s  %s  %s", (long long)run_id, col_term(s, 0), col_term(s, 1),
+		col_term(s, 5), col_term(s, 2));
 	for (size_t i = 0; i < sizeof(headline) / sizeof(headline[0]); i++) {
 		sqlite3_bind_int64(m, 1, run_id);
 		sqlite3_bind_text(m, 2, headline[i], -1, SQLITE_STATIC);
@@ -73,13 +75,13 @@ static int print_run_summary(struct store *st, int64_t run_id, FILE *f)
 		if (err < 0)
 			goto out;
 		if (err)
-			fprintf(f, "  %s=%.4g%s", headline[i], sqlite3_column_double(m, 0), col_text(m, 1));
+			fprintf(f, "  %s=%.4g%s", headline[i], sqlite3_column_double(m, 0), col_term(m, 1));
 		sqlite3_reset(m);
 	}
 	if (sqlite3_column_int64(s, 4))
 		fprintf(f, "  LOST-EVENTS=%lld", (long long)sqlite3_column_int64(s, 4));
 	if (*col_text(s, 3))
-		fprintf(f, "\n    %s", col_text(s, 3));
+		fprintf(f, "\n    %s", col_term(s, 3));
 	fputc('\n', f);
 	err = 0;
 out:
@@ -223,8 +225,8 @@ static int print_runs(struct store *st, int limit, FILE *f)
 			fprintf(f, "%6s  %-19s  %-16s  %-10s  %-5s  %-12s  %-7s  %s\n", "run", "started (UTC)",
 				"scheduler", "workload", "place", "status", "compare", "label");
 		fprintf(f, "%6lld  %-19s  %-16s  %-10s  %-5s  %-12s  %-7s  %s%s\n",
-			(long long)sqlite3_column_int64(s, 0), col_text(s, 1), col_text(s, 2),
-			col_text(s, 3), col_text(s, 4), col_text(s, 5), col_text(s, 6), col_text(s, 7),
+			(long long)sqlite3_column_int64(s, 0), col_term(s, 1), col_term(s, 2),
+			col_term(s, 3), col_term(s, 4), col_term(s, 5), col_term(s, 6), col_term(s, 7),
 			sqlite3_column_int64(s, 8) ? "  [lost events]" : "");
 	}
 	sqlite3_finalize(s);
@@ -241,7 +243,8 @@ int store__print_runs(struct store *st, int limit, FILE *f)
 }
 
 /* Rows of a two-column query on run_id, each printed with fmt. */
-static int print_rows(struct store *st, int64_t run_id, const char *sql, const char *fmt, FILE *f)
+static int print_rows(struct store *st, int64_t run_id, const char *sql, const char *fmt,
+		      bool text, FILE *f)
 {
 	sqlite3_stmt *s;
 	int err;
@@ -250,8 +253,17 @@ static int print_rows(struct store *st, int64_t run_id, const char *sql, const c
 	if (err)
 		return err;
 	sqlite3_bind_int64(s, 1, run_id);
-	while ((err = sql__step(st, s)) > 0)
-		fprintf(f, fmt, col_text(s, 0), col_text(s, 1));
+	while ((err = sql__step(st, s)) > 0) {
+		if (text)
+			fprintf(f, fmt, col_term(s, 0), "");
+		else
+			fprintf(f, fmt, col_term(s, 0), col_term(s, 1));
+		/* a long text (a scheduler's output) keeps its lines */
+		if (text) {
+			esc_term_text(f, col_text(s, 1));
+			fputc('\n', f);
+		}
+	}
 	sqlite3_finalize(s);
 	return err;
 }
@@ -288,12 +300,12 @@ static int print_run(struct store *st, int64_t run_id, bool dump, bool tasks, FI
 	fprintf(f, "run %lld\n", (long long)run_id);
 	for (int i = 0; i < (int)(sizeof(labels) / sizeof(labels[0])); i++)
 		if (sqlite3_column_type(s, i) != SQLITE_NULL)
-			fprintf(f, "  %-16s %s\n", labels[i], col_text(s, i));
+			fprintf(f, "  %-16s %s\n", labels[i], col_term(s, i));
 	sqlite3_finalize(s);
 
 	fprintf(f, "parameters\n");
 	err = print_rows(st, run_id, "SELECT name, value FROM params WHERE run_id = ? ORDER BY name",
-			 "  %-24s %s\n", f);
+			 "  %-24s %s\n", false, f);
 	if (err)
 		return err;
 
@@ -306,18 +318,18 @@ static int print_run(struct store *st, int64_t run_id, bool dump, bool tasks, FI
 	while ((err = sql__step(st, s)) > 0) {
 		int b = sqlite3_column_int(s, 3);
 
-		fprintf(f, "  %-32s %14.6g %-6s %s\n", col_text(s, 0), sqlite3_column_double(s, 1),
-			col_text(s, 2), b < 0 ? "(lower is better)" : b > 0 ? "(higher is better)" : "");
+		fprintf(f, "  %-32s %14.6g %-6s %s\n", col_term(s, 0), sqlite3_column_double(s, 1),
+			col_term(s, 2), b < 0 ? "(lower is better)" : b > 0 ? "(higher is better)" : "");
 	}
 	sqlite3_finalize(s);
 	if (err)
 		return err;
 
 	err = print_rows(st, run_id, "SELECT collector, note FROM collector_notes WHERE run_id = ?",
-			 "note (%s): %s\n", f);
+			 "note (%s): %s\n", false, f);
 	if (!err && dump) {
 		err = print_rows(st, run_id, "SELECT kind, text FROM sched_output WHERE run_id = ?",
-				 "--- scheduler output (%s) ---\n%s\n", f);
+				 "--- scheduler output (%s) ---\n%s", true, f);
 		if (!err) {
 			fprintf(f, "--- scheduler exit and sched_ext_dump ---\n");
 			err = store__print_dump(st, run_id, f);

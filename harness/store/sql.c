@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include "harness/lib/log.h"
+#include "harness/lib/escape.h"
 #include "harness/store/sql.h"
 #include "harness/store/store.h"
 
@@ -106,4 +107,14 @@ const char *sql__col_text(sqlite3_stmt *s, int i)
 	const unsigned char *t = sqlite3_column_text(s, i);
 
 	return t ? (const char *)t : "";
+}
+
+const char *sql__col_term(sqlite3_stmt *s, int i)
+{
+	static char ring[8][1024];
+	static unsigned int next;
+	char *b = ring[next++ % 8];
+
+	esc_term_buf(b, sizeof(ring[0]), sql__col_text(s, i));
+	return b;
 }

@@ -71,6 +71,14 @@ int sql__errno(int rc);
 void sql__bind_text(sqlite3_stmt *s, int i, const char *v);
 /* Column i as text, "" for NULL. */
 const char *sql__col_text(sqlite3_stmt *s, int i);
+/*
+ * The same text made safe for a terminal (harness/lib/escape.h
+ * esc_term: control characters as \xNN, so a task named "\x1b]0;..." or
+ * holding a newline cannot retitle a terminal or forge a table row). From
+ * a ring of buffers: several may appear in one printf, and each is valid
+ * until 8 more calls. Long values are cut.
+ */
+const char *sql__col_term(sqlite3_stmt *s, int i);
 
 /* store.c: the first corruption met on st (later ones keep the first
  * reason). why is SQLite's message; it is copied. */

@@ -365,7 +365,7 @@ int store__print_tasks(struct store *st, int64_t run_id, FILE *f)
 
 		row_percentiles(s, 11, &p50, &p99);
 		fprintf(f, "%7d %-16s %-9s %8lld %9.1f %9.1f %10.1f %10.2f %10.2f %8lld %8lld %7lld\n",
-			sqlite3_column_int(s, 0), col_text(s, 1), col_text(s, 2),
+			sqlite3_column_int(s, 0), sql__col_term(s, 1), sql__col_term(s, 2),
 			sqlite3_column_int64(s, 3), p50, p99, sqlite3_column_int64(s, 5) / 1e3,
 			sqlite3_column_int64(s, 6) / 1e6, sqlite3_column_int64(s, 7) / 1e6,
 			sqlite3_column_int64(s, 8), sqlite3_column_int64(s, 9),
@@ -391,7 +391,7 @@ int store__print_antagonists(struct store *st, int64_t run_id, FILE *f)
 		"overlap_ms", "times");
 	while ((err = sql__step(st, s)) > 0)
 		fprintf(f, "%7d %-16s %7d %-16s %12.3f %8lld\n", sqlite3_column_int(s, 0),
-			col_text(s, 1), sqlite3_column_int(s, 2), col_text(s, 3),
+			sql__col_term(s, 1), sqlite3_column_int(s, 2), sql__col_term(s, 3),
 			sqlite3_column_int64(s, 4) / 1e6, sqlite3_column_int64(s, 5));
 	sqlite3_finalize(s);
 	return err;
@@ -411,9 +411,9 @@ int store__print_dump(struct store *st, int64_t run_id, FILE *f)
 		if (sqlite3_column_type(s, 0) != SQLITE_NULL)
 			fprintf(f, "exit kind: %lld\n", sqlite3_column_int64(s, 0));
 		if (*col_text(s, 1))
-			fprintf(f, "exit reason: %s\n", col_text(s, 1));
+			fprintf(f, "exit reason: %s\n", sql__col_term(s, 1));
 		if (*col_text(s, 2))
-			fprintf(f, "exit message: %s\n", col_text(s, 2));
+			fprintf(f, "exit message: %s\n", sql__col_term(s, 2));
 		err = 0;
 	}
 	sqlite3_finalize(s);
@@ -425,7 +425,7 @@ int store__print_dump(struct store *st, int64_t run_id, FILE *f)
 		return err;
 	sqlite3_bind_int64(s, 1, run_id);
 	while ((err = sql__step(st, s)) > 0) {
-		fprintf(f, "%s\n", col_text(s, 0));
+		fprintf(f, "%s\n", sql__col_term(s, 0));
 		n++;
 	}
 	sqlite3_finalize(s);
