@@ -21,7 +21,7 @@ const char cmd_show_usage[] =
 	"  --dump      also the scheduler's exit output and sched_ext_dump lines\n"
 	"  --tasks     also per-CPU trace counts (lost events), per-task wakeup latency,\n"
 	"              waits, switches, migrations, and the probe tasks' antagonists\n"
-	"  --json      RUN as one JSON object\n"
+	"  --json      RUN as one JSON object; without RUN, the listed runs as a JSON array\n"
 	"  --last N    how many runs the table shows (default 50, 0 = all)\n"
 	"  --check     run SQLite's integrity check on the database (exit 1 if unsound)\n"
 	"\n"
@@ -88,6 +88,8 @@ int cmd_show(int argc, char **argv)
 	if (run_id)
 		rc = json ? store__print_run_json(st, run_id, stdout)
 			  : store__print_run(st, run_id, dump, tasks, stdout);
+	else if (json)
+		rc = store__print_runs_json(st, (int)last, stdout);
 	else
 		rc = store__print_runs(st, (int)last, stdout);
 	if (store__corrupt(st)) {

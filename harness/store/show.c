@@ -209,6 +209,54 @@ int store__print_run_json(struct store *st, int64_t run_id, FILE *f)
 	return out_end(&o, print_run_json(st, run_id, o.f));
 }
 
+static int print_runs_json(struct store *st, int limit, FILE *f)
+{
+	int64_t *ids = NULL;
+	sqlite3_stmt *s;
+	int n = 0, cap = 0, err;
+
+	err = sql__prep(st, &s, "SELECT id FROM (SELECT id FROM runs ORDER BY id DESC LIMIT ?)"
+			  " ORDER BY id");
+	if (err)
+		return err;
+	sqlite3_bind_int(s, 1, limit > 0 ? limit : -1);
+	while ((err = sql__step(st, s)) > 0) {
+		if (n == cap) {
+			int64_t *p = realloc(ids, (cap = cap ? cap * 2 : 64) * sizeof(*ids));
+
+			if (!p) {
+				err = -ENOMEM;
+				break;
+			}
+			ids = p;
+		}
+		ids[n++] = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_finalize(s);
+	if (!err && !n)
+		err = -ENOENT;
+	if (!err)
+		fputs("[\n", f);
+	for (int i = 0; !err && i < n; i++) {
+		if (i)
+			fputs(",\n", f);
+		err = print_run_json(st, ids[i], f);
+	}
+	if (!err)
+		fputs("]\n", f);
+	free(ids);
+	return err;
+}
+
+int store__print_runs_json(struct store *st, int limit, FILE *f)
+{
+	struct out o;
+
+	if (!out_begin(&o, f))
+		return -ENOMEM;
+	return out_end(&o, print_runs_json(st, limit, o.f));
+}
+
 static int print_runs(struct store *st, int limit, FILE *f)
 {
 	sqlite3_stmt *s;
