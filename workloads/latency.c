@@ -14,16 +14,17 @@
  *    requests/s falls when the scheduler cannot keep up.
  *
  * Coordinated omission: a thread that runs late takes fewer samples, and
- * the ones it skips are exactly the bad ones, so a scheduler that starves
- * the probe gets flattering percentiles from few samples. The probe
- * therefore counts what was due and not measured: timer periods and
- * message ticks a late thread ran past (or that fell due while it waited
- * at the end of the run) and ticks that found their worker busy. It also
- * keeps, per thread, the values HdrHistogram's
- * recordValueWithExpectedInterval() would add for each sample
- * (hist__add_missing(), expected interval = the period): merged with the
- * raw histogram they give the corrected one (<name>_co), stored beside
- * the raw cyclictest/schbench-like figures, which stay as they were.
+ * the periods it skips are the ones that waited, so under a scheduler
+ * that starves the probe the percentiles describe the wakes that
+ * happened, not the periods that fell due. The probe therefore counts
+ * what was due and not measured: timer periods and message ticks a late
+ * thread ran past (or that fell due while it waited at the end of the
+ * run) and ticks that found their worker busy. It also keeps, per
+ * thread, the values HdrHistogram's recordValueWithExpectedInterval()
+ * would add for each sample (hist__add_missing(), expected interval =
+ * the period): merged with the raw histogram they give the corrected one
+ * (NAME_co), stored beside the raw cyclictest/schbench-like figures,
+ * which stay as they were.
  *
  * All probe threads live in one child process that sets the timer slack
  * (PR_SET_TIMERSLACK) and the scheduling policy before creating them, so
