@@ -55,8 +55,8 @@ void hist__merge(struct hist *dst, const struct hist *src);
  * the way of the floor(v / interval) - 1 samples that would have waited
  * v - interval, v - 2 * interval, ... (down to `interval` itself); a
  * measurement loop that waits for the slow sample instead of taking
- * those never records them, and its percentiles flatter whatever stalled
- * it. interval 0 records v only.
+ * those never records them: its percentiles describe the samples it
+ * took, not the ones that were due. interval 0 records v only.
  *
  * hist__add_expected() records v and the fill-ins into h;
  * hist__add_missing() only the fill-ins, so that a histogram of fill-ins
