@@ -11,10 +11,13 @@
 # raw one. The sample counts are more than 2x apart, and the table and
 # the report say so.
 #
-# Margins from 14 runs per scheduler on a 2-CPU TCG guest (5 s and 10 s
-# runs): simple missed 97.5-97.6 % of the periods due, corrected samples
-# 96.7-97.7 % of due, corrected/raw p50 0.50-0.53, p99 0.85-0.90; vtime
-# missed 58-73 %, corrected/raw p99 0.96-1.28, and 10x simple's samples.
+# Margins from 17 runs per scheduler on a 2-CPU TCG guest (3 x 10 s,
+# 14 x 5 s): simple missed 97.5-98.0 % of the periods due, corrected
+# samples 96.3-97.7 % of due, corrected/raw p50 0.49-0.56, p99 0.78-0.93;
+# vtime missed 57-84 %, corrected/raw p99 0.96-1.39, and at least 7x
+# simple's samples. The p99 ratios are checked on the mean over the
+# runs: one stall far longer than the rest could lift a single run's
+# corrected p99 (its fill-ins crowd the top 1 %).
 . "$(dirname "$0")/../lib.sh"
 [ -x "$SCXB" ] || skip_all "no $SCXB (run make)"
 if [ ! -d /sys/kernel/sched_ext ]; then
@@ -66,8 +69,13 @@ t "due within -3 %/+2 % of (duration - warm-up) / interval under vtime" vtime "d
 t "simple: more than 90 % of the timer periods missed" simple "mi > 0.9 * due"
 t "simple: the corrected histogram holds more than 90 % of the periods due" simple "co > 0.9 * due"
 t "simple: corrected p50 under 0.7x the raw p50 (stalls spread over the periods they hid)" simple "c50 < 0.7 * p50"
-t "simple: corrected p99 below the raw p99 (every raw sample is a stall)" simple "c99 < p99"
-t "vtime: corrected p99 within 0.75x-1.6x of the raw p99" vtime "c99 >= 0.75 * p99 && c99 <= 1.6 * p99"
+# corrected/raw p99 of SCHED: mean over its runs of each
+p99r() { printf '%s\n' "$rows" | awk -v s="$1" '$1 == s { r += $8; c += $9 } END { print (r > 0 ? c / r : -1) }'; }
+r=$(p99r simple)
+check() { if awk -v r="$2" "BEGIN{exit !($3)}"; then pass "$1"; else fail "$1" "ratio $2: $3"; fi; }
+check "simple: corrected p99 below the raw p99, mean of runs (every raw sample is a stall): x$r" "$r" "r > 0 && r < 1"
+r=$(p99r vtime)
+check "vtime: corrected p99 within 0.75x-1.6x of the raw p99, mean of runs: x$r" "$r" "r >= 0.75 && r <= 1.6"
 ms=$(printf '%s\n' "$rows" | awk '$1 == "simple" { if (!n++ || $3 / $2 < m) m = $3 / $2 } END { print m + 0 }')
 t "vtime: a smaller share of periods missed than under simple (in every run)" vtime "mi / due < $ms"
 
