@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "version.h"
+#include "harness/core/probe_samples.h"
 #include "harness/lib/escape.h"
 #include "reports/report.h"
 
@@ -234,6 +235,21 @@ static void html_table(struct report_ctx *c, FILE *f)
 			   " repetitions.</p>\n", t->min_p, t->family);
 }
 
+/* The probe's sample counts not comparable across schedulers: said at the top. */
+static void html_sample_warnings(struct report_ctx *c, FILE *f)
+{
+	struct probe_sample_gap g[PROBE_SAMPLES_MAX_GAPS];
+	int ng = c->table ? probe_samples__gaps(c->table, g, PROBE_SAMPLES_MAX_GAPS) : 0;
+	char line[512];
+
+	for (int i = 0; i < ng && i < PROBE_SAMPLES_MAX_GAPS; i++) {
+		probe_samples__warning(c->table, &g[i], line, sizeof(line));
+		fputs("<p class=\"worse\">", f);
+		esc_html(f, line);
+		fputs("</p>\n", f);
+	}
+}
+
 static void html_tasks(struct report_ctx *c, FILE *f)
 {
 	fprintf(f, "<h2>Tasks that waited longest</h2>\n");
@@ -398,6 +414,7 @@ int report_html(struct report_ctx *c)
 	} else {
 		fprintf(f, "<h1>scxbench report of %d runs</h1>\n", c->runs->n);
 	}
+	html_sample_warnings(c, f);
 	fprintf(f, "<h2>Comparison</h2>\n");
 	html_table(c, f);
 	fprintf(f, "<h2>Figures</h2>\n");

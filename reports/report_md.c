@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "version.h"
+#include "harness/core/probe_samples.h"
 #include "harness/lib/escape.h"
 #include "reports/report.h"
 
@@ -114,6 +115,21 @@ static void md_table(struct report_ctx *c, FILE *f)
 			   " %d tests nothing can be significant. Use more repetitions.\n",
 			t->min_p, t->family);
 	fputc('\n', f);
+}
+
+/* The probe's sample counts not comparable across schedulers: said at the top. */
+static void md_sample_warnings(struct report_ctx *c, FILE *f)
+{
+	struct probe_sample_gap g[PROBE_SAMPLES_MAX_GAPS];
+	int ng = c->table ? probe_samples__gaps(c->table, g, PROBE_SAMPLES_MAX_GAPS) : 0;
+	char line[512];
+
+	for (int i = 0; i < ng && i < PROBE_SAMPLES_MAX_GAPS; i++) {
+		probe_samples__warning(c->table, &g[i], line, sizeof(line));
+		fputs("> **", f);
+		esc_md(f, line);
+		fputs("**\n\n", f);
+	}
 }
 
 static void md_fig(struct report_ctx *c, FILE *f, const struct report_fig *g)
@@ -287,6 +303,7 @@ int report_md(struct report_ctx *c)
 	} else {
 		fprintf(f, "# scxbench report of %d runs\n\n", c->runs->n);
 	}
+	md_sample_warnings(c, f);
 	fprintf(f, "## Comparison\n\n");
 	md_table(c, f);
 	fprintf(f, "## Figures\n\n");

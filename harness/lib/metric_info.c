@@ -62,7 +62,12 @@ static const struct {
 	{ "hackbench_rounds", "hackbench rounds", "hackbench rounds", MF_HARNESS },
 	{ "cpu_work_per_s", "CPU hog work/s", "hog work/s", MF_THROUGHPUT },
 	{ "requests_per_s", "probe requests/s", "requests/s", MF_THROUGHPUT },
-	{ "requests_skipped", "probe request ticks skipped", "req. skipped", MF_LATENCY },
+	{ "requests_skipped", "probe ticks that found their worker busy", "req. skipped", MF_LATENCY },
+	{ "msg_ticks_missed", "probe message ticks run past", "ticks missed", MF_LATENCY },
+	{ "timer_lat_missed", "probe timer periods missed", "timer missed", MF_LATENCY },
+	{ "timer_lat_due", "probe timer periods due", "timer due", MF_HARNESS },
+	{ "wakeup_lat_missed", "probe worker wakeups missed", "wakeup missed", MF_LATENCY },
+	{ "wakeup_lat_due", "probe worker wakeups due", "wakeup due", MF_HARNESS },
 	{ "cpu_fairness_jain", "hog fairness (Jain's index)", "Jain fairness", MF_FAIRNESS },
 	{ "cpu_minmax_ratio", "slowest / fastest hog", "hog min/max", MF_FAIRNESS },
 	{ "cpu_hog_min_units", "slowest hog's work", "min hog work", MF_FAIRNESS },
@@ -141,7 +146,12 @@ void metric__info(const char *name, struct metric_info *out)
 			snprintf(out->short_label, sizeof(out->short_label), "%s", fixed[i].short_label);
 			return;
 		}
-	if (probe_hist(name, "wakeup_lat", "probe wakeup latency", "wakeup", out) ||
+	/* the _co twins first: "timer_lat" is a prefix of "timer_lat_co" */
+	if (probe_hist(name, "wakeup_lat_co", "probe wakeup latency (CO-corrected)", "wakeup co", out) ||
+	    probe_hist(name, "timer_lat_co", "probe timer latency (CO-corrected)", "timer co", out) ||
+	    probe_hist(name, "request_lat_co", "probe request latency (CO-corrected)", "request co",
+		       out) ||
+	    probe_hist(name, "wakeup_lat", "probe wakeup latency", "wakeup", out) ||
 	    probe_hist(name, "timer_lat", "probe timer latency", "timer", out) ||
 	    probe_hist(name, "request_lat", "probe request latency", "request", out) ||
 	    trace_metric(name, out))

@@ -14,6 +14,11 @@ UNIT_TEST(metric_info_families_and_labels)
 	CHECK(mi.family == MF_HARNESS, "samples are the harness's");
 	metric__info("hackbench_msgs_per_s", &mi);
 	CHECK(mi.family == MF_THROUGHPUT, "throughput");
+	metric__info("timer_lat_co_p99", &mi);
+	CHECK(mi.family == MF_LATENCY && !strcmp(mi.label, "probe timer latency (CO-corrected) p99"),
+	      "%s", mi.label);
+	metric__info("timer_lat_missed", &mi);
+	CHECK(mi.family == MF_LATENCY && !strcmp(mi.short_label, "timer missed"), "%s", mi.label);
 	metric__info("trace_wakeup_probe_p99.9", &mi);
 	CHECK(mi.family == MF_TRACE && !strcmp(mi.label, "probe wakeup latency (trace) p99.9"), "%s",
 	      mi.label);
