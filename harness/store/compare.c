@@ -102,8 +102,8 @@ int store__set_comparison_results(struct store *st, int64_t id, const struct q_r
 	err = sql__prep(st, &s,
 		   "INSERT INTO comparison_results (compare_id, metric, scheduler, unit, better, n,"
 		   " survived, total, median, mean, stddev, cov, ci_lo, ci_hi, delta_pct, delta_lo,"
-		   " delta_hi, p_value, p_holm, effect, verdict)"
-		   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+		   " delta_hi, p_value, p_holm, effect, verdict, min_effect_pct, more_rounds)"
+		   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (err)
 		goto cleanup;
 	for (int i = 0; i < n && !err; i++) {
@@ -128,6 +128,12 @@ int store__set_comparison_results(struct store *st, int64_t id, const struct q_r
 		bind_real(s, 19, r[i].p_holm);
 		bind_real(s, 20, r[i].effect);
 		sqlite3_bind_text(s, 21, r[i].verdict, -1, SQLITE_TRANSIENT);
+		bind_real(s, 22, r[i].min_effect_pct);
+		/* only an inconclusive verdict has a number of rounds to go */
+		if (r[i].more_rounds)
+			sqlite3_bind_int(s, 23, r[i].more_rounds);
+		else
+			sqlite3_bind_null(s, 23);
 		err = sql__run(st, s);
 	}
 cleanup:

@@ -484,7 +484,10 @@ int store__q_compare(struct store *st, int64_t id, struct q_compare *c)
 	memset(c, 0, sizeof(*c));
 	err = sql__prep(st, &s,
 		   "SELECT id, uuid, workload, place, status, schedulers, settings, created_at,"
-		   " seed, reps FROM comparisons WHERE id = ?");
+		   " seed, reps,"
+		   " CASE WHEN json_valid(settings) THEN json_extract(settings, '$.alpha') END,"
+		   " CASE WHEN json_valid(settings) THEN json_extract(settings, '$.min_effect_pct') END"
+		   " FROM comparisons WHERE id = ?");
 	if (err)
 		return err;
 	sqlite3_bind_int64(s, 1, id);
@@ -500,6 +503,8 @@ int store__q_compare(struct store *st, int64_t id, struct q_compare *c)
 		c->created_at = sqlite3_column_double(s, 7);
 		c->seed = (uint64_t)sqlite3_column_int64(s, 8);
 		c->reps = sqlite3_column_int(s, 9);
+		c->alpha = col_real(s, 10);
+		c->min_effect_pct = col_real(s, 11);
 		err = c->schedulers ? 0 : -ENOMEM;
 	} else if (!err) {
 		err = -ENOENT;
@@ -507,6 +512,38 @@ int store__q_compare(struct store *st, int64_t id, struct q_compare *c)
 	sqlite3_finalize(s);
 	if (err)
 		q_compare__free(c);
+	return err;
+}
+
+int store__q_compare_min_effects(struct store *st, int64_t id, struct q_min_effect **out, int *n)
+{
+	sqlite3_stmt *s;
+	int cap = 0, err;
+
+	*out = NULL;
+	*n = 0;
+	err = sql__prep(st, &s,
+		   /* a malformed settings text is no min-effect, never an error */
+		   "SELECT j.key, j.value FROM comparisons c, json_each(CASE"
+		   "  WHEN json_valid(c.settings) AND json_type(c.settings, '$.min_effect') = 'object'"
+		   "  THEN json_extract(c.settings, '$.min_effect') ELSE '{}' END) j"
+		   " WHERE c.id = ? AND j.type IN ('integer', 'real') ORDER BY j.key");
+	if (err)
+		return err;
+	sqlite3_bind_int64(s, 1, id);
+	while ((err = sql__step(st, s)) > 0) {
+		err = grow((void **)out, *n, &cap, sizeof(**out));
+		if (err)
+			break;
+		col_text(s, 0, (*out)[*n].metric, sizeof((*out)[*n].metric));
+		(*out)[(*n)++].pct = sqlite3_column_double(s, 1);
+	}
+	sqlite3_finalize(s);
+	if (err) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
 	return err;
 }
 
@@ -559,7 +596,8 @@ int store__q_results(struct store *st, int64_t compare_id, struct q_result **out
 	err = sql__prep(st, &s,
 		   "SELECT metric, scheduler, unit, verdict, better, n, survived, total, median,"
 		   " mean, stddev, cov, ci_lo, ci_hi, delta_pct, delta_lo, delta_hi, p_value,"
-		   " p_holm, effect FROM comparison_results WHERE compare_id = ?"
+		   " p_holm, effect, min_effect_pct, more_rounds FROM comparison_results"
+		   " WHERE compare_id = ?"
 		   " ORDER BY metric, rowid");
 	if (err)
 		return err;
@@ -591,6 +629,8 @@ int store__q_results(struct store *st, int64_t compare_id, struct q_result **out
 		r->p_value = col_real(s, 17);
 		r->p_holm = col_real(s, 18);
 		r->effect = col_real(s, 19);
+		r->min_effect_pct = col_real(s, 20);
+		r->more_rounds = sqlite3_column_int(s, 21);
 	}
 	sqlite3_finalize(s);
 	if (err) {

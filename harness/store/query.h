@@ -108,20 +108,42 @@ struct q_compare {
 	double created_at;
 	uint64_t seed;
 	int reps;
+	/* from settings: what its verdicts are decided with (NAN: not
+	 * stored, the comparison predates them) */
+	double alpha, min_effect_pct;
 };
 void q_compare__free(struct q_compare *c);
 int store__q_compare(struct store *st, int64_t id, struct q_compare *out);
+/* The per-metric minimum effects in a comparison's settings
+ * ("min_effect": {"NAME": PCT, ...}, a CI config's [metric] sections):
+ * malloc'ed arrays, *n = 0 when there are none. */
+struct q_min_effect {
+	char metric[64];
+	double pct;
+};
+int store__q_compare_min_effects(struct store *st, int64_t id, struct q_min_effect **out, int *n);
 /* All comparison ids, ascending. */
 int store__q_compare_ids(struct store *st, int64_t **ids, int *n);
 /* Newest comparison id, -ENOENT when there is none. */
 int store__q_last_compare(struct store *st, int64_t *id);
 
-/* Comparison results rows (export, report from a stored table). */
+/*
+ * Comparison results rows (export, report from a stored table). verdict:
+ * "baseline" on the baseline's rows, else better, worse, same,
+ * inconclusive, different (a metric without a direction) or n/a (fewer
+ * than 2 ok runs on a side), marked "*" when the metric is outside the
+ * workload's primary set (exploratory: uncorrected p). min_effect_pct:
+ * the +- band "same" was decided with (NAN: none stored); more_rounds:
+ * for an inconclusive verdict the rounds that would likely decide it
+ * (-1: no practical number), else 0.
+ */
 struct q_result {
 	char metric[64], scheduler[SCHED_NAME_MAX], unit[16], verdict[32];
 	int better, n, survived, total;
 	double median, mean, stddev, cov, ci_lo, ci_hi;
 	double delta_pct, delta_lo, delta_hi, p_value, p_holm, effect;
+	double min_effect_pct;
+	int more_rounds;
 };
 int store__q_results(struct store *st, int64_t compare_id, struct q_result **out, int *n);
 

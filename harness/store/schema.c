@@ -181,6 +181,12 @@ static const char *const migrations[] = {
 	"ALTER TABLE comparisons ADD COLUMN pid INTEGER;"
 	"ALTER TABLE comparisons ADD COLUMN boot_id TEXT;"
 	"ALTER TABLE comparisons ADD COLUMN pid_start INTEGER;",
+	/* 4: four-way verdicts (better / worse / same / inconclusive): the
+	 * minimum effect a metric's "same" was decided with, and for an
+	 * inconclusive one the rounds that would likely decide it (-1: no
+	 * practical number) */
+	"ALTER TABLE comparison_results ADD COLUMN min_effect_pct REAL;"
+	"ALTER TABLE comparison_results ADD COLUMN more_rounds INTEGER;",
 };
 
 int store_schema__version(void)

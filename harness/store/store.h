@@ -36,7 +36,8 @@
  *   collector_notes(run_id, collector, note)    absent events, skipped collectors
  *   comparisons(id, created_at, schedulers, workload, settings, seed,
  *        reps, place, status)
- *   comparison_results(compare_id, metric, scheduler, ... , verdict)
+ *   comparison_results(compare_id, metric, scheduler, ... , verdict,
+ *        min_effect_pct, more_rounds)
  */
 #ifndef SCXB_STORE_H
 #define SCXB_STORE_H
