@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The regression gate (ci_gate.h). The Holm family is the whole night,
+ * The regression gate (gate.h). The Holm family is the whole night,
  * not one cell: with many schedulers x workloads x metrics a per-cell
- * alpha would fail some nightly job by chance every week.
+ * alpha would fail some nightly job by chance every week. Each cell is
+ * decided four ways (stats__decide, as compare decides): only a decided
+ * "worse" beyond the minimum effect fails; "same" (the CI inside
+ * +-min-effect) and "inconclusive" (neither) pass, the latter with a
+ * note saying how many more rounds would likely decide it.
  */
 #include <errno.h>
 #include <math.h>
@@ -96,17 +100,21 @@ int ci_gate__eval(struct ci_cell *cells, int n, double alpha, uint64_t seed)
 	}
 	for (int i = 0; i < n; i++) {
 		struct ci_cell *c = &cells[i];
-		enum stats_verdict v;
+		enum stats_decision d;
 		double bad;
 
 		if (c->survival || c->state == CI_NO_BASELINE || c->state == CI_NO_DATA)
 			continue;
 		c->p_holm = adj[i];
 		c->state = CI_OK;
+		/* the same four-way decision as compare's, with the cell's
+		 * min-effect as the "same" band; ungated and informational
+		 * metrics on their own uncorrected p */
+		d = stats__decide(c->better, c->delta_pct, c->delta_lo, c->delta_hi,
+				  c->better && c->gated ? c->p_holm : c->p, alpha, c->min_effect_pct);
 		if (!c->better) {
 			/* described only: tested on its own, never failed on */
-			if (!isnan(c->p) && c->p < alpha && !isnan(c->delta_lo) &&
-			    (c->delta_lo > 0 || c->delta_hi < 0)) {
+			if (d == DECIDE_DIFFERENT) {
 				c->state = CI_CHANGED;
 				snprintf(c->note, sizeof(c->note),
 					 "informational metric (no better direction); unadjusted p %.3g",
@@ -115,28 +123,43 @@ int ci_gate__eval(struct ci_cell *cells, int n, double alpha, uint64_t seed)
 			continue;
 		}
 		if (!c->gated) {
-			v = stats__verdict(c->better, c->delta_pct, c->delta_lo, c->delta_hi, c->p,
-					   alpha);
-			if (v == VERDICT_WORSE || v == VERDICT_BETTER) {
+			if (d == DECIDE_WORSE || d == DECIDE_BETTER) {
 				c->state = CI_CHANGED;
 				snprintf(c->note, sizeof(c->note), "%s (gate = no; unadjusted p %.3g)",
-					 v == VERDICT_WORSE ? "worse" : "better", c->p);
+					 d == DECIDE_WORSE ? "worse" : "better", c->p);
 			}
 			continue;
 		}
-		v = stats__verdict(c->better, c->delta_pct, c->delta_lo, c->delta_hi, c->p_holm,
-				   alpha);
 		/* the change in the bad direction, in % (positive = worse) */
 		bad = c->better < 0 ? c->delta_pct : -c->delta_pct;
-		if (v == VERDICT_WORSE && bad >= c->min_effect_pct) {
+		if (d == DECIDE_WORSE && bad >= c->min_effect_pct) {
 			c->state = CI_REGRESSION;
-		} else if (v == VERDICT_BETTER && -bad >= c->min_effect_pct) {
+		} else if (d == DECIDE_BETTER && -bad >= c->min_effect_pct) {
 			c->state = CI_IMPROVEMENT;
-		} else if (v == VERDICT_WORSE || v == VERDICT_BETTER) {
+		} else if (d == DECIDE_WORSE || d == DECIDE_BETTER) {
 			snprintf(c->note, sizeof(c->note),
 				 "significantly %s by %.1f %%, below the minimum effect %.1f %%",
-				 v == VERDICT_WORSE ? "worse" : "better", fabs(c->delta_pct),
+				 d == DECIDE_WORSE ? "worse" : "better", fabs(c->delta_pct),
 				 c->min_effect_pct);
+		} else if (d == DECIDE_INCONCLUSIVE) {
+			/* not a pass either: say what would decide it */
+			int nmin = c->nbase < c->ncur ? c->nbase : c->ncur;
+			int more = stats__rounds_to_decide(c->delta_pct, c->delta_lo, c->delta_hi, nmin,
+							   c->min_effect_pct, alpha,
+							   family > 0 ? family : 1);
+
+			if (!more)
+				more = stats__rounds_for_p(c->p_holm, nmin, alpha);
+			if (more > 0)
+				snprintf(c->note, sizeof(c->note),
+					 "inconclusive: %+.1f %% [%+.1f, %+.1f], neither beyond 0 nor"
+					 " within %.1f %%; ~%d more rounds would likely decide",
+					 c->delta_pct, c->delta_lo, c->delta_hi, c->min_effect_pct, more);
+			else
+				snprintf(c->note, sizeof(c->note),
+					 "inconclusive: %+.1f %% [%+.1f, %+.1f], neither beyond 0 nor"
+					 " within %.1f %%", c->delta_pct, c->delta_lo, c->delta_hi,
+					 c->min_effect_pct);
 		}
 	}
 	free(p);

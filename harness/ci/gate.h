@@ -6,11 +6,14 @@
  * ok runs.
  *
  * A cell regresses when BOTH
- *   - the change is significant: Mann-Whitney p, Holm-corrected over
- *     every tested cell of the night, below alpha, and the bootstrap CI
- *     of the delta excludes 0 (stats__verdict), and
+ *   - it is decided worse (stats__decide with the metric's minimum
+ *     effect): Mann-Whitney p, Holm-corrected over every tested cell of
+ *     the night, below alpha, the bootstrap CI of the delta excludes 0,
+ *     and the CI is not inside +-min-effect ("same"), and
  *   - the delta's point estimate is beyond the metric's minimum effect
  *     in the bad direction.
+ * An inconclusive cell (neither decided nor the same) passes, with a
+ * note of the rounds that would likely decide it.
  * Improvements use the same rule in the good direction. Significant but
  * small changes, informational metrics and metrics with gate = no are
  * reported, never failed on. A scheduler that crashed, stalled or did not

@@ -1,11 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Evaluate a comparison from its stored runs (see compare_eval.h).
+ * Evaluate a comparison from its stored runs (see compare.h).
  *
  * Only 'ok' runs give samples. A run whose scheduler died
  * (sched_failed) is reported as survival (4/5) and never averaged in:
  * its partial numbers describe a different system. Runs stopped by the
  * user (aborted) are left out entirely.
+ *
+ * Verdicts: the workload's primary metrics are one Holm family (a
+ * correction over all ~100 stored metrics would leave no power at 5 runs
+ * per side); every other metric is decided on its own uncorrected p and
+ * marked '*' (exploratory). stats__decide() makes each verdict four-way,
+ * so "not significant" is never shown as "same": same needs the delta's
+ * CI inside the metric's +-min-effect.
  */
 #include <errno.h>
 #include <math.h>
@@ -25,6 +32,7 @@ void compare__free(struct cmp_table *t)
 	free(t->sched);
 	free(t->rows);
 	free(t->run_slot);
+	free(t->min_effects);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -130,13 +138,61 @@ static int metric_names(const struct q_metrics *m, struct q_metric **out, int *n
 	return 0;
 }
 
+/*
+ * alpha and min-effects of the comparison every run belongs to, if one
+ * does; a comparison stored before they were (or runs picked by id) gets
+ * the defaults.
+ */
+static int verdict_settings(struct store *st, const struct q_runs *runs, struct cmp_table *t)
+{
+	struct q_compare c;
+	int64_t cid = runs->n ? runs->v[0].compare_id : 0;
+	int err;
+
+	t->alpha = CMP_ALPHA;
+	t->min_effect_pct = CMP_MIN_EFFECT;
+	for (int i = 1; i < runs->n; i++)
+		if (runs->v[i].compare_id != cid)
+			cid = 0;
+	if (cid <= 0)
+		return 0;
+	err = store__q_compare(st, cid, &c);
+	if (err == -ENOENT)
+		return 0;
+	if (err)
+		return err;
+	if (c.alpha > 0 && c.alpha < 1)
+		t->alpha = c.alpha;
+	if (c.min_effect_pct >= 0)
+		t->min_effect_pct = c.min_effect_pct;
+	q_compare__free(&c);
+	return store__q_compare_min_effects(st, cid, &t->min_effects, &t->nmin_effects);
+}
+
+/* distinct rounds of the counted runs of one comparison */
+static int count_rounds(const struct q_runs *runs)
+{
+	int n = 0;
+
+	for (int i = 0; i < runs->n; i++) {
+		bool seen = false;
+
+		if (!runs->v[i].compare_id || runs->v[i].compare_id != runs->v[0].compare_id)
+			return 0;
+		for (int j = 0; j < i && !seen; j++)
+			seen = runs->v[j].round == runs->v[i].round;
+		n += !seen;
+	}
+	return n;
+}
+
 int compare__eval(struct store *st, const char *schedulers, const struct q_runs *runs,
 		  uint64_t seed, struct cmp_table *t)
 {
 	struct q_metrics m = { 0 };
 	struct q_metric *names = NULL;
 	int64_t *ids = NULL;
-	double **samples = NULL, *p = NULL, *padj = NULL;
+	double **samples = NULL;
 	int *ns = NULL, nnames = 0, nids = 0, err = 0;
 	char (*raw)[SCHED_NAME_MAX] = NULL;
 	bool dup = false;
@@ -149,6 +205,10 @@ int compare__eval(struct store *st, const char *schedulers, const struct q_runs 
 			wl = "";
 	memset(t, 0, sizeof(*t));
 	snprintf(t->workload, sizeof(t->workload), "%s", wl);
+	err = verdict_settings(st, runs, t);
+	if (err)
+		goto cleanup;
+	t->rounds = count_rounds(runs);
 	if (schedulers) {
 		const char *cur = NULL, *name;
 		size_t l;
@@ -182,6 +242,7 @@ int compare__eval(struct store *st, const char *schedulers, const struct q_runs 
 	for (int i = 0; i < runs->n; i++) {
 		const struct q_run *r = &runs->v[i];
 		int si = dup ? t->run_slot[i] : sched_index(t, r->scheduler);
+		struct cmp_sched *cs;
 
 		if (si < 0) {
 			err = add_sched(t, r->scheduler, strlen(r->scheduler));
@@ -190,18 +251,26 @@ int compare__eval(struct store *st, const char *schedulers, const struct q_runs 
 			si = t->nsched - 1;
 		}
 		t->run_slot[i] = si;
+		cs = &t->sched[si];
 		if (r->status == RUN_OK) {
-			t->sched[si].ok++;
+			cs->ok++;
 			ids[nids++] = r->id;
-		} else if (r->status == RUN_SCHED_FAILED) {
-			t->sched[si].sched_failed++;
-		} else if (r->status == RUN_FAILED) {
-			t->sched[si].failed++;
+		} else if (r->status == RUN_SCHED_FAILED || r->status == RUN_FAILED) {
+			if (r->status == RUN_SCHED_FAILED)
+				cs->sched_failed++;
+			else
+				cs->failed++;
+			if (r->stage >= 0 && r->stage < FAIL_NR_STAGES)
+				cs->stage[r->stage]++;
 		} else {
-			t->sched[si].aborted++; /* aborted or still running */
+			cs->aborted++; /* aborted or still running */
 			continue;
 		}
-		t->sched[si].total++;
+		cs->total++;
+		if (r->lost_events > 0) {
+			cs->lost_runs++;
+			cs->lost_events += r->lost_events;
+		}
 	}
 	t->nruns = runs->n;
 	if (!t->nsched) {
@@ -221,9 +290,7 @@ int compare__eval(struct store *st, const char *schedulers, const struct q_runs 
 	t->rows = calloc((size_t)nnames * t->nsched, sizeof(*t->rows));
 	samples = calloc(t->nsched, sizeof(*samples));
 	ns = calloc(t->nsched, sizeof(*ns));
-	p = malloc(sizeof(*p) * nnames * t->nsched);
-	padj = malloc(sizeof(*padj) * nnames * t->nsched);
-	if (!t->rows || !samples || !ns || !p || !padj) {
+	if (!t->rows || !samples || !ns) {
 		err = -ENOMEM;
 		goto cleanup;
 	}
@@ -238,7 +305,7 @@ int compare__eval(struct store *st, const char *schedulers, const struct q_runs 
 	for (int k = 0; k < nnames; k++) {
 		const struct q_metric *mk = &names[k];
 
-		/* gather each scheduler's samples of metric k */
+		/* each scheduler's samples of metric k */
 		for (int s = 0; s < t->nsched; s++)
 			ns[s] = 0;
 		for (int i = 0; i < m.n; i++) {
@@ -246,6 +313,7 @@ int compare__eval(struct store *st, const char *schedulers, const struct q_runs 
 
 			if (strcmp(m.v[i].name, mk->name))
 				continue;
+
 			for (int r = 0; r < runs->n; r++)
 				if (runs->v[r].id == m.v[i].run_id) {
 					si = t->run_slot[r];
@@ -254,90 +322,14 @@ int compare__eval(struct store *st, const char *schedulers, const struct q_runs 
 			if (si >= 0 && !isnan(m.v[i].value))
 				samples[si][ns[si]++] = m.v[i].value;
 		}
-		for (int s = 0; s < t->nsched; s++) {
-			struct q_result *row = compare__row(t, k, s);
-			uint64_t rs = hash_str(hash_str(seed ^ 0xcbf29ce484222325ULL, mk->name),
-					       t->sched[s].name);
-			double *x = samples[s], *b0 = samples[0];
-
-			snprintf(row->metric, sizeof(row->metric), "%s", mk->name);
-			snprintf(row->scheduler, sizeof(row->scheduler), "%s", t->sched[s].name);
-			snprintf(row->unit, sizeof(row->unit), "%s", mk->unit);
-			row->better = mk->better;
-			row->n = ns[s];
-			row->total = t->sched[s].total;
-			row->survived = t->sched[s].total - t->sched[s].sched_failed;
-			row->median = stats__median(x, ns[s]);
-			row->mean = stats__mean(x, ns[s]);
-			row->stddev = stats__stddev(x, ns[s]);
-			row->cov = stats__cov(x, ns[s]);
-			row->ci_lo = row->ci_hi = NAN;
-			row->delta_pct = row->delta_lo = row->delta_hi = NAN;
-			row->effect = NAN;
-			row->p_value = row->p_holm = NAN;
-			p[k * t->nsched + s] = NAN;
-			if (ns[s] >= 2)
-				stats__bootstrap_ci(x, ns[s], STATS_MEDIAN, 0.5, CMP_LEVEL, CMP_BOOT, rs,
-						    &row->ci_lo, &row->ci_hi);
-			if (s == 0 || !ns[0] || !ns[s])
-				continue;
-			stats__delta_pct(b0, ns[0], x, ns[s], CMP_LEVEL, CMP_BOOT, rs ^ 1,
-					 &row->delta_pct, &row->delta_lo, &row->delta_hi);
-			row->effect = stats__cliffs_delta(b0, ns[0], x, ns[s]);
-			if (ns[0] >= 2 && ns[s] >= 2) {
-				double u, pv;
-
-				if (!stats__mann_whitney(b0, ns[0], x, ns[s], &u, &pv, NULL)) {
-					row->p_value = pv;
-					/* informational metrics are described, not tested:
-					 * they would only dilute the Holm family */
-					if (mk->better && workload__is_primary(wl, mk->name))
-						p[k * t->nsched + s] = pv;
-				}
-			}
-		}
+		compare__metric_stats(t, k, mk->name, mk->unit, mk->better, samples, ns, seed);
 	}
-	t->family = 0;
-	for (int i = 0; i < nnames * t->nsched; i++)
-		t->family += !isnan(p[i]);
-	err = stats__holm(p, nnames * t->nsched, padj);
-	if (err)
-		goto cleanup;
-	t->min_p = t->nsched > 1 ? stats__mwu_min_p(t->sched[0].ok, t->sched[1].ok) : NAN;
-	for (int k = 0; k < nnames; k++)
-		for (int s = 0; s < t->nsched; s++) {
-			struct q_result *row = compare__row(t, k, s);
-			enum stats_verdict v;
-
-			row->p_holm = padj[k * t->nsched + s];
-			if (s == 0) {
-				snprintf(row->verdict, sizeof(row->verdict), "baseline");
-				continue;
-			}
-			if (!row->better) {
-				snprintf(row->verdict, sizeof(row->verdict), "info");
-				continue;
-			}
-			if (isnan(row->p_value))
-				row->p_holm = NAN;
-			if (!workload__is_primary(wl, row->metric)) {
-				/* exploratory: uncorrected p, and marked as such */
-				v = stats__verdict(row->better, row->delta_pct, row->delta_lo,
-						   row->delta_hi, row->p_value, CMP_ALPHA);
-				snprintf(row->verdict, sizeof(row->verdict), "%s*", stats__verdict_str(v));
-				continue;
-			}
-			v = stats__verdict(row->better, row->delta_pct, row->delta_lo,
-					   row->delta_hi, row->p_holm, CMP_ALPHA);
-			snprintf(row->verdict, sizeof(row->verdict), "%s", stats__verdict_str(v));
-		}
+	err = compare__verdicts(t);
 cleanup:
 	for (int s = 0; samples && s < t->nsched; s++)
 		free(samples[s]);
 	free(samples);
 	free(ns);
-	free(p);
-	free(padj);
 	free(names);
 	free(ids);
 	free(raw);
@@ -345,6 +337,153 @@ cleanup:
 	if (err)
 		compare__free(t);
 	return err;
+}
+
+void compare__metric_stats(struct cmp_table *t, int k, const char *name, const char *unit,
+			   int better, double *const *x, const int *n, uint64_t seed)
+{
+	for (int s = 0; s < t->nsched; s++) {
+		struct q_result *row = compare__row(t, k, s);
+		uint64_t rs = hash_str(hash_str(seed ^ 0xcbf29ce484222325ULL, name), t->sched[s].name);
+
+		memset(row, 0, sizeof(*row));
+		snprintf(row->metric, sizeof(row->metric), "%s", name);
+		snprintf(row->scheduler, sizeof(row->scheduler), "%s", t->sched[s].name);
+		snprintf(row->unit, sizeof(row->unit), "%s", unit);
+		row->better = better;
+		row->n = n[s];
+		row->total = t->sched[s].total;
+		row->survived = t->sched[s].total - t->sched[s].sched_failed;
+		row->median = stats__median(x[s], n[s]);
+		row->mean = stats__mean(x[s], n[s]);
+		row->stddev = stats__stddev(x[s], n[s]);
+		row->cov = stats__cov(x[s], n[s]);
+		row->ci_lo = row->ci_hi = NAN;
+		row->delta_pct = row->delta_lo = row->delta_hi = NAN;
+		row->effect = NAN;
+		row->p_value = row->p_holm = NAN;
+		row->min_effect_pct = NAN;
+		if (n[s] >= 2)
+			stats__bootstrap_ci(x[s], n[s], STATS_MEDIAN, 0.5, CMP_LEVEL, CMP_BOOT, rs,
+					    &row->ci_lo, &row->ci_hi);
+		if (s == 0 || !n[0] || !n[s])
+			continue;
+		stats__delta_pct(x[0], n[0], x[s], n[s], CMP_LEVEL, CMP_BOOT, rs ^ 1, &row->delta_pct,
+				 &row->delta_lo, &row->delta_hi);
+		row->effect = stats__cliffs_delta(x[0], n[0], x[s], n[s]);
+		if (n[0] >= 2 && n[s] >= 2) {
+			double u, pv;
+
+			if (!stats__mann_whitney(x[0], n[0], x[s], n[s], &u, &pv, NULL))
+				row->p_value = pv;
+		}
+	}
+}
+
+double compare__min_effect(const struct cmp_table *t, const char *metric)
+{
+	for (int i = 0; i < t->nmin_effects; i++)
+		if (!strcmp(t->min_effects[i].metric, metric))
+			return t->min_effects[i].pct;
+	return t->min_effect_pct >= 0 ? t->min_effect_pct : CMP_MIN_EFFECT;
+}
+
+/* informational metrics are described, not tested: they would only
+ * dilute the Holm family */
+static bool in_family(const struct cmp_table *t, const struct q_result *r)
+{
+	return r->better && workload__is_primary(t->workload, r->metric);
+}
+
+int compare__verdicts(struct cmp_table *t)
+{
+	int nrows = t->nmetrics * t->nsched, err;
+	double *p = malloc(sizeof(*p) * (nrows ? nrows : 1));
+	double *adj = malloc(sizeof(*adj) * (nrows ? nrows : 1));
+	double alpha = t->alpha > 0 && t->alpha < 1 ? t->alpha : CMP_ALPHA;
+
+	if (!p || !adj) {
+		free(p);
+		free(adj);
+		return -ENOMEM;
+	}
+	t->family = 0;
+	for (int i = 0; i < nrows; i++) {
+		const struct q_result *r = &t->rows[i];
+
+		p[i] = i % t->nsched && in_family(t, r) ? r->p_value : NAN;
+		t->family += !isnan(p[i]);
+	}
+	err = stats__holm(p, nrows, adj);
+	if (err)
+		goto out;
+	t->min_p = t->nsched > 1 ? stats__mwu_min_p(t->sched[0].ok, t->sched[1].ok) : NAN;
+	for (int k = 0; k < t->nmetrics; k++) {
+		const struct q_result *base = compare__row(t, k, 0);
+
+		for (int s = 0; s < t->nsched; s++) {
+			struct q_result *row = compare__row(t, k, s);
+			bool primary = in_family(t, row);
+			enum stats_decision d;
+			double me = compare__min_effect(t, row->metric);
+			int n = row->n < base->n ? row->n : base->n;
+
+			row->p_holm = adj[k * t->nsched + s];
+			row->min_effect_pct = me;
+			row->more_rounds = 0;
+			if (s == 0) {
+				snprintf(row->verdict, sizeof(row->verdict), "baseline");
+				continue;
+			}
+			if (n < 2) {
+				/* one run gives a delta but no spread to judge it by */
+				snprintf(row->verdict, sizeof(row->verdict), "n/a");
+				continue;
+			}
+			d = stats__decide(row->better, row->delta_pct, row->delta_lo, row->delta_hi,
+					  primary ? row->p_holm : row->p_value, alpha, me);
+			if (d == DECIDE_INCONCLUSIVE) {
+				int more = stats__rounds_to_decide(row->delta_pct, row->delta_lo,
+								   row->delta_hi, n, me, alpha,
+								   primary ? t->family : 1);
+
+				/* the CI already excludes 0 but the test is not
+				 * there yet: the rounds its p would need */
+				if (!more)
+					more = stats__rounds_for_p(primary ? row->p_holm : row->p_value,
+								   n, alpha);
+				row->more_rounds = more ? more : -1;
+			}
+			snprintf(row->verdict, sizeof(row->verdict), "%s%s", stats__decision_str(d),
+				 d == DECIDE_NA || primary ? "" : "*");
+		}
+	}
+out:
+	free(p);
+	free(adj);
+	return err;
+}
+
+enum stats_decision compare__decision(const struct q_result *r, bool *exploratory)
+{
+	static const struct {
+		const char *word;
+		enum stats_decision d;
+	} words[] = {
+		{ "better", DECIDE_BETTER }, { "worse", DECIDE_WORSE }, { "same", DECIDE_SAME },
+		{ "different", DECIDE_DIFFERENT }, { "inconclusive", DECIDE_INCONCLUSIVE },
+		/* stored by versions before the four-way verdict */
+		{ "no significant difference", DECIDE_INCONCLUSIVE },
+	};
+	size_t l = strlen(r->verdict);
+	bool star = l && r->verdict[l - 1] == '*';
+
+	if (exploratory)
+		*exploratory = star;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strlen(words[i].word) == l - star && !strncmp(r->verdict, words[i].word, l - star))
+			return words[i].d;
+	return DECIDE_NA;
 }
 
 int compare__primary(const struct cmp_table *t, double *halfwidth_pct)
@@ -389,105 +528,41 @@ int compare__primary(const struct cmp_table *t, double *halfwidth_pct)
 	return best;
 }
 
-static void fmt_num(char *buf, size_t len, double v)
+/* one undecided row: counted, and the rounds it would need folded in */
+static void undecided_row(const struct q_result *r, int *count, int *more)
 {
-	double a = fabs(v);
+	enum stats_decision d = compare__decision(r, NULL);
 
-	if (isnan(v))
-		snprintf(buf, len, "-");
-	else if (a != 0 && (a >= 1e7 || a < 1e-3))
-		snprintf(buf, len, "%.3g", v);
-	else if (a >= 1000)
-		snprintf(buf, len, "%.0f", v);
-	else if (a >= 10)
-		snprintf(buf, len, "%.1f", v);
-	else
-		snprintf(buf, len, "%.3f", v);
+	if (d != DECIDE_INCONCLUSIVE && d != DECIDE_NA)
+		return;
+	(*count)++;
+	if (d == DECIDE_NA || r->more_rounds < 0)
+		*more = -1;
+	else if (*more >= 0 && r->more_rounds > *more)
+		*more = r->more_rounds;
 }
 
-void compare__print(const struct cmp_table *t, FILE *f)
+int compare__undecided(const struct cmp_table *t, int *more_rounds)
 {
-	int w = 9, mw = 16;
-	char a[32], b[32], c[32], ci[80], d[80];
+	int count = 0, more = 0, nprimary = 0;
+	double hw;
 
-	for (int s = 0; s < t->nsched; s++)
-		if ((int)strlen(t->sched[s].name) > w)
-			w = (int)strlen(t->sched[s].name);
 	for (int k = 0; k < t->nmetrics; k++) {
-		const struct q_result *r = compare__row(t, k, 0);
-		int l = (int)(strlen(r->metric) + (r->unit[0] ? strlen(r->unit) + 3 : 0));
-
-		if (l > mw)
-			mw = l < 60 ? l : 60;
+		if (!in_family(t, compare__row(t, k, 0)))
+			continue;
+		nprimary++;
+		for (int s = 1; s < t->nsched; s++)
+			undecided_row(compare__row(t, k, s), &count, &more);
 	}
-	fprintf(f, "baseline: %s; survival = runs whose scheduler stayed loaded / runs;"
-		   " CI 95 %% bootstrap; p: Mann-Whitney, Holm over %d tests\n",
-		t->sched[0].name, t->family);
-	fprintf(f, "%-*s %-*s %4s %6s %10s %-23s %6s %8s %-21s %7s %6s  %s\n", mw, "metric", w,
-		"scheduler", "n", "surv", "median", "  median 95% CI", "CoV", "delta",
-		"  delta 95% CI", "p(Holm)", "cliff", "verdict");
-	for (int k = 0; k < t->nmetrics; k++) {
-		for (int s = 0; s < t->nsched; s++) {
-			const struct q_result *r = compare__row(t, k, s);
-			char name[96], surv[16];
+	/* no primary metric among them (runs mixing workloads): the one
+	 * --until-ci watches */
+	if (!nprimary) {
+		int k = compare__primary(t, &hw);
 
-			if (s == 0)
-				snprintf(name, sizeof(name), "%s%s%s%s", r->metric, r->unit[0] ? " (" : "",
-					 r->unit, r->unit[0] ? ")" : "");
-			else
-				name[0] = 0;
-			snprintf(surv, sizeof(surv), "%d/%d", r->survived, r->total);
-			fmt_num(a, sizeof(a), r->median);
-			fmt_num(b, sizeof(b), r->ci_lo);
-			fmt_num(c, sizeof(c), r->ci_hi);
-			if (isnan(r->ci_lo))
-				snprintf(ci, sizeof(ci), "-");
-			else
-				snprintf(ci, sizeof(ci), "[%s, %s]", b, c);
-			fprintf(f, "%-*.*s %-*s %4d %6s %10s %-23s ", mw, mw, name, w, r->scheduler, r->n,
-				surv, a, ci);
-			if (isnan(r->cov))
-				fprintf(f, "%6s ", "-");
-			else
-				fprintf(f, "%5.1f%% ", 100 * r->cov);
-			if (s == 0) {
-				fprintf(f, "%8s\n", "(base)");
-				continue;
-			}
-			if (isnan(r->delta_pct))
-				snprintf(d, sizeof(d), "%8s", "-");
-			else
-				snprintf(d, sizeof(d), "%+7.1f%%", r->delta_pct);
-			if (isnan(r->delta_lo))
-				snprintf(ci, sizeof(ci), "-");
-			else
-				snprintf(ci, sizeof(ci), "[%+.1f%%, %+.1f%%]", r->delta_lo, r->delta_hi);
-			fmt_num(a, sizeof(a), !isnan(r->p_holm) ? r->p_holm : r->p_value);
-			fmt_num(b, sizeof(b), r->effect);
-			fprintf(f, "%s %-21s %7s %6s  %s\n", d, ci, a, b, r->verdict);
-		}
+		for (int s = 1; k >= 0 && s < t->nsched; s++)
+			undecided_row(compare__row(t, k, s), &count, &more);
 	}
-	for (int s = 0; s < t->nsched; s++)
-		if (t->sched[s].sched_failed || t->sched[s].failed)
-			fprintf(f, "%s: %d/%d runs survived (scheduler failed in %d, harness error in %d):"
-				   " failed runs are not in the numbers above\n",
-				t->sched[s].name, t->sched[s].total - t->sched[s].sched_failed,
-				t->sched[s].total, t->sched[s].sched_failed, t->sched[s].failed);
-	fprintf(f, "verdicts marked * are exploratory: metrics outside the workload's primary set,"
-		   " uncorrected p (look, do not conclude)\n");
-	{
-		struct probe_sample_gap g[PROBE_SAMPLES_MAX_GAPS];
-		int ng = probe_samples__gaps(t, g, PROBE_SAMPLES_MAX_GAPS);
-		char line[512];
-
-		for (int i = 0; i < ng && i < PROBE_SAMPLES_MAX_GAPS; i++) {
-			probe_samples__warning(t, &g[i], line, sizeof(line));
-			fprintf(f, "%s\n", line);
-		}
-	}
-	if (t->family && t->min_p * t->family >= CMP_ALPHA)
-		fprintf(f, "note: with %d/%d ok runs the smallest possible p is %.4f; after Holm over"
-			   " %d tests nothing can reach %.2f: add --reps\n",
-			t->sched[0].ok, t->nsched > 1 ? t->sched[1].ok : 0, t->min_p, t->family,
-			CMP_ALPHA);
+	if (more_rounds)
+		*more_rounds = more;
+	return count;
 }

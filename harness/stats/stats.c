@@ -448,39 +448,6 @@ double stats__hodges_lehmann(const double *a, int na, const double *b, int nb)
 	return m;
 }
 
-enum stats_verdict stats__verdict(int better, double delta, double delta_lo, double delta_hi,
-				  double p_adj, double alpha)
-{
-	bool ci_excludes_0;
-
-	if (isnan(p_adj) || isnan(delta))
-		return VERDICT_NA;
-	/* no CI (e.g. a 0 baseline in a resample): the test alone decides */
-	ci_excludes_0 = isnan(delta_lo) || isnan(delta_hi) || delta_lo > 0 || delta_hi < 0;
-	if (!(p_adj < alpha) || !ci_excludes_0 || delta == 0)
-		return VERDICT_SAME;
-	if (!better)
-		return VERDICT_DIFFERENT;
-	return (delta > 0) == (better > 0) ? VERDICT_BETTER : VERDICT_WORSE;
-}
-
-const char *stats__verdict_str(enum stats_verdict v)
-{
-	switch (v) {
-	case VERDICT_SAME:
-		return "no significant difference";
-	case VERDICT_BETTER:
-		return "better";
-	case VERDICT_WORSE:
-		return "worse";
-	case VERDICT_DIFFERENT:
-		return "different";
-	case VERDICT_NA:
-		break;
-	}
-	return "n/a";
-}
-
 enum stats_decision stats__decide(int better, double delta, double delta_lo, double delta_hi,
 				  double p_adj, double alpha, double min_effect_pct)
 {
@@ -539,9 +506,14 @@ int stats__rounds_to_decide(double delta, double delta_lo, double delta_hi, int 
 
 	if (isnan(delta) || isnan(h) || n < 2 || h <= 0)
 		return -1;
-	if ((delta_lo >= -min_effect_pct && delta_hi <= min_effect_pct) ||
-	    delta_lo > 0 || delta_hi < 0)
+	if (delta_lo >= -min_effect_pct && delta_hi <= min_effect_pct)
 		return 0;
+	if (delta_lo > 0 || delta_hi < 0) {
+		/* the CI has decided; the exact test may not reach alpha yet */
+		int np = mwu_n_for_p(alpha / (family > 0 ? family : 1));
+
+		return np > n ? np - n : 0;
+	}
 	target = h_diff > h_same ? h_diff : h_same;
 	/* on the boundary: neither side gets decided in any useful time */
 	if (target < h * 0.03)
@@ -554,6 +526,47 @@ int stats__rounds_to_decide(double delta, double delta_lo, double delta_hi, int 
 		if (n_star < np)
 			n_star = np;
 	}
+	if (n_star <= n)
+		n_star = n + 1;
+	return n_star - n > STATS_MAX_MORE_ROUNDS ? STATS_MAX_MORE_ROUNDS : n_star - n;
+}
+
+int stats__rounds_for_p(double p, int n, double alpha)
+{
+	double z, zt, lo = 0, hi = 40;
+	int n_star;
+
+	if (isnan(p) || n < 2 || !(alpha > 0 && alpha < 1))
+		return -1;
+	if (p < alpha)
+		return 0;
+	if (p >= 1)
+		return -1;
+	/* two-sided z of p (bisection on the normal tail) and of alpha */
+	for (int i = 0; i < 100; i++) {
+		double mid = (lo + hi) / 2;
+
+		if (2 * norm_sf(mid) > p)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	z = lo;
+	lo = 0;
+	hi = 40;
+	for (int i = 0; i < 100; i++) {
+		double mid = (lo + hi) / 2;
+
+		if (2 * norm_sf(mid) > alpha)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	zt = hi;
+	if (z < 1e-3)
+		return -1;
+	/* z grows as sqrt(n) at a steady effect */
+	n_star = (int)ceil(n * (zt / z) * (zt / z));
 	if (n_star <= n)
 		n_star = n + 1;
 	return n_star - n > STATS_MAX_MORE_ROUNDS ? STATS_MAX_MORE_ROUNDS : n_star - n;

@@ -82,28 +82,11 @@ double stats__cliffs_delta(const double *a, int na, const double *b, int nb);
 /* Hodges-Lehmann shift of b vs a: median of all b_j - a_i. */
 double stats__hodges_lehmann(const double *a, int na, const double *b, int nb);
 
-enum stats_verdict {
-	VERDICT_NA = 0,   /* not enough data (fewer than 2 ok runs on a side) */
-	VERDICT_SAME,     /* no significant difference */
-	VERDICT_BETTER,
-	VERDICT_WORSE,
-	VERDICT_DIFFERENT, /* significant, but the metric has no direction */
-};
-
-/*
- * better: +1 higher is better, -1 lower is better, 0 informational.
- * Significant when p_adj < alpha and the delta CI excludes 0 (both must
- * agree, so a tiny p with a CI straddling 0 stays "no significant
- * difference"). NAN p or delta -> VERDICT_NA.
- */
-enum stats_verdict stats__verdict(int better, double delta, double delta_lo, double delta_hi,
-				  double p_adj, double alpha);
-const char *stats__verdict_str(enum stats_verdict v);
-
 /*
  * The four-way decision (better / worse / same / inconclusive), as
  * Chromium's Pinpoint decides three ways: "no significant difference"
- * at 5 runs is not "the same", it is "not decided yet".
+ * at 5 runs is not "the same", it is "not decided yet". compare's table
+ * and the CI gate both decide with it.
  *   DECIDE_SAME          the delta's CI lies inside +-min_effect_pct: any
  *                        difference is smaller than the effect worth
  *                        seeing (an equivalence test; the 95 % CI makes
@@ -136,12 +119,21 @@ const char *stats__decision_str(enum stats_decision d);
  * fits inside +-min_effect (h < min_effect - |delta|), whichever comes
  * first; for "different" the exact Mann-Whitney test must also be able to
  * reach p < alpha / family at that n (with 5 runs per side its smallest p
- * is 0.0079). Returns 0 when already decided, -1 when no practical number
- * would (|delta| sits on the min-effect boundary or the CI is undefined),
- * else the rounds to add, at most STATS_MAX_MORE_ROUNDS.
+ * is 0.0079), and a CI that excludes 0 already waits for that reach alone.
+ * Returns 0 when the CI has decided (inside +-min_effect, or excluding 0
+ * at an n where the test can follow), -1 when no practical number would
+ * (|delta| sits on the min-effect boundary or the CI is undefined), else
+ * the rounds to add, at most STATS_MAX_MORE_ROUNDS.
  */
 #define STATS_MAX_MORE_ROUNDS 999
 int stats__rounds_to_decide(double delta, double delta_lo, double delta_hi, int n,
 			    double min_effect_pct, double alpha, int family);
+/*
+ * When the CI excludes 0 but the test's p (n runs per side) is still at
+ * or above alpha: the rounds to add for p to fall below alpha at a steady
+ * effect (z grows as sqrt(n)). 0 when p < alpha already, -1 when p is
+ * undefined or 1, at most STATS_MAX_MORE_ROUNDS.
+ */
+int stats__rounds_for_p(double p, int n, double alpha);
 
 #endif

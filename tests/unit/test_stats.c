@@ -228,16 +228,18 @@ UNIT_TEST(stats_delta)
 
 UNIT_TEST(stats_verdicts)
 {
-	/* lower is better, delta -20 % significant -> better */
-	CHECK(stats__verdict(-1, -20, -30, -10, 0.01, 0.05) == VERDICT_BETTER, "lower better");
-	CHECK(stats__verdict(-1, 20, 10, 30, 0.01, 0.05) == VERDICT_WORSE, "lower worse");
-	CHECK(stats__verdict(1, 20, 10, 30, 0.01, 0.05) == VERDICT_BETTER, "higher better");
-	CHECK(stats__verdict(1, -20, -30, -10, 0.01, 0.05) == VERDICT_WORSE, "higher worse");
-	CHECK(stats__verdict(1, 20, 10, 30, 0.2, 0.05) == VERDICT_SAME, "p too large");
-	CHECK(stats__verdict(1, 20, -5, 30, 0.01, 0.05) == VERDICT_SAME, "CI straddles 0");
-	CHECK(stats__verdict(0, 20, 10, 30, 0.01, 0.05) == VERDICT_DIFFERENT, "no direction");
-	CHECK(stats__verdict(1, NAN, NAN, NAN, 0.01, 0.05) == VERDICT_NA, "no data");
-	CHECK(!strcmp(stats__verdict_str(VERDICT_SAME), "no significant difference"), "str");
+	/* the direction logic of the four-way decision (min-effect 2 %) */
+	CHECK(stats__decide(-1, -20, -30, -10, 0.01, 0.05, 2) == DECIDE_BETTER, "lower better");
+	CHECK(stats__decide(-1, 20, 10, 30, 0.01, 0.05, 2) == DECIDE_WORSE, "lower worse");
+	CHECK(stats__decide(1, 20, 10, 30, 0.01, 0.05, 2) == DECIDE_BETTER, "higher better");
+	CHECK(stats__decide(1, -20, -30, -10, 0.01, 0.05, 2) == DECIDE_WORSE, "higher worse");
+	/* not significant is not "same": it is not decided */
+	CHECK(stats__decide(1, 20, 10, 30, 0.2, 0.05, 2) == DECIDE_INCONCLUSIVE, "p too large");
+	CHECK(stats__decide(1, 20, -5, 30, 0.01, 0.05, 2) == DECIDE_INCONCLUSIVE, "CI straddles 0");
+	CHECK(stats__decide(1, 0.5, -1, 1.5, 0.9, 0.05, 2) == DECIDE_SAME, "CI inside +-2 %%");
+	CHECK(stats__decide(0, 20, 10, 30, 0.01, 0.05, 2) == DECIDE_DIFFERENT, "no direction");
+	CHECK(stats__decide(1, NAN, NAN, NAN, 0.01, 0.05, 2) == DECIDE_NA, "no data");
+	CHECK(!strcmp(stats__decision_str(DECIDE_INCONCLUSIVE), "inconclusive"), "str");
 }
 
 UNIT_TEST(stats_rng)
