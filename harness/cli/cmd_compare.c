@@ -28,15 +28,24 @@ const char cmd_compare_usage[] =
 	"\n"
 	"Run every scheduler N times in interleaved rounds (each round runs every\n"
 	"scheduler once, in an order shuffled with a recorded seed), then print for\n"
-	"every metric which scheduler is better, by how much, and whether it is real,\n"
-	"and write a report folder. The first scheduler is the baseline.\n"
+	"each scheduler against the first (the baseline) the workload's primary\n"
+	"metrics with a verdict in words: better, worse, same (within --min-effect),\n"
+	"or inconclusive (with the rounds that would likely decide), then the other\n"
+	"metrics that differ; and write a report folder.\n"
 	"\n"
 	"  -n, --reps N        rounds = runs per scheduler (default 5)\n"
 	"      --seed N        shuffle/bootstrap seed (default: random, recorded)\n"
-	"      --until-ci PCT  keep adding rounds until the 95 % CI half-width of the\n"
-	"                      workload's first primary metric is under PCT % of\n"
-	"                      its median, for every scheduler ...\n"
+	"      --min-effect PCT  the smallest difference worth seeing, in % (default 2):\n"
+	"                      a metric whose delta's 95 % CI lies inside +-PCT is\n"
+	"                      \"same\"; stored with the comparison\n"
+	"      --until-ci PCT  keep adding rounds until every primary metric is\n"
+	"                      decided (better, worse or same) or the 95 % CI\n"
+	"                      half-width of the workload's first primary metric is\n"
+	"                      under PCT % of its median, for every scheduler ...\n"
 	"      --max-reps N    ... but at most N rounds (default 20)\n"
+	"      --all           print every metric with its full statistics (default:\n"
+	"                      the primary metrics' verdicts, then the other metrics\n"
+	"                      that differ)\n"
 	"      --db FILE       database (default " STORE_DEFAULT_PATH ", created if missing)\n"
 	"  -o, --out DIR       report folder (default scxbench-report-<ID>)\n"
 	"  -f, --format LIST   report figure formats png,svg,pdf (default png)\n"
@@ -51,38 +60,9 @@ const char cmd_compare_usage[] =
 
 int report_parse_formats(const char *s, const char **formats, int *n, char *err, size_t len);
 
-/* The table of stored comparison cid, evaluated again (seeded: the same). */
-static int print_stored_table(struct store *st, int64_t cid, FILE *f, char *err, size_t len)
-{
-	struct q_compare c = { 0 };
-	struct q_runs runs;
-	struct cmp_table t;
-	int e;
-
-	e = store__q_compare(st, cid, &c);
-	if (e) {
-		snprintf(err, len, "comparison %lld: %s", (long long)cid, strerror(-e));
-		return e;
-	}
-	e = store__q_runs_of_compare(st, cid, &runs);
-	if (!e) {
-		e = compare__eval(st, c.schedulers, &runs, c.seed, &t);
-		q_runs__free(&runs);
-		if (!e) {
-			compare__print(&t, f);
-			fflush(f);
-			compare__free(&t);
-		}
-	}
-	q_compare__free(&c);
-	if (e)
-		snprintf(err, len, "comparison %lld: %s", (long long)cid,
-			 e == -ENODATA ? "no successful run with metrics" : strerror(-e));
-	return e;
-}
-
 enum {
 	OPT_DB = 0x100, OPT_SEED, OPT_UNTIL_CI, OPT_MAX_REPS, OPT_NO_REPORT, OPT_LABEL, OPT_HELP,
+	OPT_MIN_EFFECT, OPT_ALL,
 };
 
 static const struct option base_options[] = {
@@ -93,6 +73,8 @@ static const struct option base_options[] = {
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "until-ci", required_argument, NULL, OPT_UNTIL_CI },
 	{ "max-reps", required_argument, NULL, OPT_MAX_REPS },
+	{ "min-effect", required_argument, NULL, OPT_MIN_EFFECT },
+	{ "all", no_argument, NULL, OPT_ALL },
 	{ "no-report", no_argument, NULL, OPT_NO_REPORT },
 	{ "label", required_argument, NULL, OPT_LABEL },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -126,7 +108,8 @@ static uint64_t random_seed(void)
 }
 
 static char *settings_json(const struct wl_params *p, double duration_s, int reps,
-			   double until_ci, int max_reps, bool trace, bool keep_events)
+			   double until_ci, int max_reps, double min_effect, bool trace,
+			   bool keep_events)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -138,8 +121,15 @@ static char *settings_json(const struct wl_params *p, double duration_s, int rep
 	json_num(f, duration_s);
 	fprintf(f, ",\"reps\":%d,\"until_ci_pct\":", reps);
 	json_num(f, until_ci > 0 ? until_ci : NAN);
-	fprintf(f, ",\"max_reps\":%d,\"trace\":%s,\"keep_events\":%s,\"params\":{", max_reps,
+	fprintf(f, ",\"max_reps\":%d,\"trace\":%s,\"keep_events\":%s,", max_reps,
 		trace ? "true" : "false", keep_events ? "true" : "false");
+	/* what the verdicts are decided with: a report made later from the
+	 * database decides the same */
+	fputs("\"alpha\":", f);
+	json_num(f, CMP_ALPHA);
+	fputs(",\"min_effect_pct\":", f);
+	json_num(f, min_effect);
+	fputs(",\"params\":{", f);
 	for (int i = 0; i < p->wl->nr_params; i++) {
 		fputs(i ? "," : "", f);
 		json_str(f, p->wl->params[i].name);
@@ -170,7 +160,8 @@ int cmd_compare(int argc, char **argv)
 	char **orig_argv = NULL, **scheds, **names = NULL;
 	int n_exec = 0, exec_at = -1;
 	int64_t v, reps = 5, max_reps = 20, cid = 0;
-	double until_ci = 0, t_start, run_time_sum = 0;
+	double until_ci = 0, min_effect = CMP_MIN_EFFECT, t_start, run_time_sum = 0;
+	unsigned print_flags = 0;
 	uint64_t seed = 0;
 	bool have_seed = false, quiet = false, do_report = true, have_table = false;
 	int verbose = 0, opt, rc = EXIT_USAGE, nformats = 1;
@@ -244,6 +235,16 @@ int cmd_compare(int argc, char **argv)
 				snprintf(err, sizeof(err), "--max-reps %s: not a count from 1 to 10000", optarg);
 				goto bad;
 			}
+			break;
+		case OPT_MIN_EFFECT:
+			if (parse_double(optarg, 0, 1000, &min_effect)) {
+				snprintf(err, sizeof(err), "--min-effect %s: not a percentage from 0 to 1000",
+					 optarg);
+				goto bad;
+			}
+			break;
+		case OPT_ALL:
+			print_flags |= CMP_PRINT_ALL;
 			break;
 		case OPT_NO_REPORT:
 			do_report = false;
@@ -394,7 +395,8 @@ int cmd_compare(int argc, char **argv)
 			goto out;
 		}
 		if (!do_report) {
-			rrc = print_stored_table(st, cid, stdout, err, sizeof(err));
+			rrc = command__print_table(st, cid, NULL, 0, print_flags, stdout, err,
+						   sizeof(err));
 			if (rrc < 0 && store__corrupt(st)) {
 				rc = command__store_corrupt("compare", st, "no table was printed");
 			} else if (rrc < 0) {
@@ -407,8 +409,12 @@ int cmd_compare(int argc, char **argv)
 			snprintf(outbuf, sizeof(outbuf), "scxbench-report-%lld", (long long)cid);
 			out_dir = outbuf;
 		}
-		rrc = report__run(st, cid, NULL, 0, out_dir, formats, nformats, stdout, err,
-				  sizeof(err));
+		/* report__run prints the default table; --all prints its own */
+		rrc = report__run(st, cid, NULL, 0, out_dir, formats, nformats,
+				  print_flags ? NULL : stdout, err, sizeof(err));
+		if (rrc >= 0 && print_flags &&
+		    command__print_table(st, cid, NULL, 0, print_flags, stdout, err, sizeof(err)) < 0)
+			pr_err("compare: %s\n", err);
 		fflush(stdout);
 		if (rrc < 0 && store__corrupt(st)) {
 			rc = command__store_corrupt("compare", st, "no report was written");
@@ -437,7 +443,7 @@ int cmd_compare(int argc, char **argv)
 	}
 	sched_list = run_opts__join(nsched, names, "", SCHED_LIST_SEP);
 	settings = settings_json(&params, rq.duration_s, (int)reps, until_ci, (int)max_reps,
-				 rq.trace, rq.keep_events);
+				 min_effect, rq.trace, rq.keep_events);
 	if (!sched_list || !cmdline || !settings)
 		goto out;
 	{
@@ -523,23 +529,34 @@ int cmd_compare(int argc, char **argv)
 			struct q_runs runs;
 			struct cmp_table t;
 			double hw = INFINITY;
-			int k = -1;
+			int k = -1, undecided = 0, more = 0;
 
 			if (!store__q_runs_of_compare(st, cid, &runs)) {
 				if (!compare__eval(st, sched_list, &runs, seed, &t)) {
 					k = compare__primary(&t, &hw);
-					if (!quiet && k >= 0)
-						pr_info("CI half-width of %s: %.1f %% (target %.1f %%)\n",
+					undecided = compare__undecided(&t, &more);
+					if (!quiet && k >= 0) {
+						char togo[64] = "";
+
+						if (undecided && more > 0)
+							snprintf(togo, sizeof(togo), ", ~%d more round(s)"
+								 " would likely decide", more);
+						pr_info("after %d round(s): %d primary verdict(s) undecided%s;"
+							" CI half-width of %s %.1f %% (target %.1f %%)\n",
+							rounds_done, undecided, togo,
 							compare__row(&t, k, 0)->metric, hw, until_ci);
+					}
 					compare__free(&t);
 				}
 				q_runs__free(&runs);
 			}
-			if (k >= 0 && hw > until_ci && target < max_reps)
+			/* decided, or as precise as asked: enough */
+			if (k >= 0 && undecided && hw > until_ci && target < max_reps)
 				target++;
-			else if (k >= 0 && hw > until_ci && !quiet)
-				pr_warn("--max-reps %lld reached with the CI half-width at %.1f %%\n",
-					(long long)max_reps, hw);
+			else if (k >= 0 && undecided && hw > until_ci && !quiet)
+				pr_warn("--max-reps %lld reached with %d primary verdict(s) undecided and"
+					" the CI half-width at %.1f %%\n", (long long)max_reps, undecided,
+					hw);
 		}
 	}
 stopped:
@@ -569,7 +586,7 @@ stopped:
 			goto out;
 		} else {
 			have_table = true;
-			compare__print(&table, stdout);
+			compare__print_opts(&table, stdout, print_flags);
 			fflush(stdout);
 			if (store__set_comparison_results(st, cid, table.rows,
 							  table.nmetrics * table.nsched))

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "harness/cli/commands.h"
+#include "harness/core/compare.h"
 #include "harness/lib/log.h"
 #include "reports/report.h"
 #include "harness/store/query.h"
@@ -27,6 +28,9 @@ const char cmd_report_usage[] =
 	"  -o, --out DIR       output folder (default scxbench-report-<ID>, or\n"
 	"                      scxbench-report for --runs)\n"
 	"  -f, --format LIST   png, svg, pdf, comma-separated (default png)\n"
+	"      --all           the table with every metric and its full statistics\n"
+	"                      (default: the verdicts of the primary metrics, then the\n"
+	"                      other metrics that differ; as compare prints them)\n"
 	"  -q, --quiet         no table on stdout;  -v, --verbose\n"
 	"\n"
 	"The folder is written under a hidden name beside DIR and renamed to DIR once\n"
@@ -112,6 +116,7 @@ int cmd_report(int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "all", no_argument, NULL, 'a' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -120,7 +125,7 @@ int cmd_report(int argc, char **argv)
 	char err[600] = "", outbuf[64];
 	int64_t cid = 0, *ids = NULL;
 	int nids = 0, nformats = 1, opt, rc = EXIT_USAGE, verbose = 0;
-	bool quiet = false;
+	bool quiet = false, all = false;
 	struct store *st = NULL;
 
 	optind = 1;
@@ -149,6 +154,9 @@ int cmd_report(int argc, char **argv)
 			break;
 		case 'q':
 			quiet = true;
+			break;
+		case 'a':
+			all = true;
 			break;
 		case 'v':
 			verbose++;
@@ -188,13 +196,20 @@ int cmd_report(int argc, char **argv)
 			snprintf(outbuf, sizeof(outbuf), "scxbench-report");
 		out = outbuf;
 	}
-	rc = report__run(st, cid, ids, nids, out, formats, nformats, quiet ? NULL : stdout, err,
-			 sizeof(err));
+	rc = report__run(st, cid, ids, nids, out, formats, nformats, quiet || all ? NULL : stdout,
+			 err, sizeof(err));
 	if (rc < 0) {
 		if (!command__store_corrupt("report", st, "no report was written"))
 			pr_err("report: %s\n", err);
 		rc = EXIT_USAGE;
 		goto out;
+	}
+	/* the table report__run prints is the default one: --all its own */
+	if (all && !quiet &&
+	    command__print_table(st, cid, ids, nids, CMP_PRINT_ALL, stdout, err, sizeof(err)) < 0) {
+		if (!command__store_corrupt("report", st, "no table was printed"))
+			pr_err("report: %s\n", err);
+		rc = rc ? rc : 1;
 	}
 	if (!quiet)
 		printf("report: %s/report.html, %s/report.md%s\n", out, out,

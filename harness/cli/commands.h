@@ -9,6 +9,9 @@
 #define SCXB_COMMANDS_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #define EXIT_USAGE 2
 
@@ -58,5 +61,13 @@ int command__corrupt(const char *cmd, const char *path, const char *why, const c
 /* command__corrupt() when store__corrupt(st) says why; 0 when st is
  * sound (or NULL). */
 int command__store_corrupt(const char *cmd, const struct store *st, const char *done);
+
+/*
+ * The comparison table of stored comparison cid (cid > 0), or of the runs
+ * ids[nids], evaluated again from the store (seeded: the same numbers)
+ * and printed with compare__print_opts(flags). -errno with err set.
+ */
+int command__print_table(struct store *st, int64_t cid, const int64_t *ids, int nids,
+			 unsigned flags, FILE *f, char *err, size_t len);
 
 #endif
