@@ -6,6 +6,7 @@
  * schedulers instead of landing on the one that runs last.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,23 @@ static char *settings_json(const struct ci_ctx *x, const struct ci_workload *w)
 	json_str(f, x->cfg.name);
 	fputs(", \"duration_s\": ", f);
 	json_num(f, w->duration_s ? w->duration_s : x->cfg.duration_s);
-	fprintf(f, ", \"trace\": %s, \"params\": {", x->cfg.trace ? "true" : "false");
+	fprintf(f, ", \"trace\": %s", x->cfg.trace ? "true" : "false");
+	/* what the comparison's verdicts are decided with: the gate's alpha
+	 * and minimum effects, [metric] sections included */
+	fputs(", \"alpha\": ", f);
+	json_num(f, x->cfg.alpha);
+	fputs(", \"min_effect_pct\": ", f);
+	json_num(f, x->cfg.min_effect_pct);
+	fputs(", \"min_effect\": {", f);
+	for (int i = 0, n = 0; i < x->cfg.nmetric; i++) {
+		if (isnan(x->cfg.metric[i].min_effect_pct))
+			continue;
+		fputs(n++ ? ", " : "", f);
+		json_str(f, x->cfg.metric[i].name);
+		fputs(": ", f);
+		json_num(f, x->cfg.metric[i].min_effect_pct);
+	}
+	fputs("}, \"params\": {", f);
 	for (int i = 0; i < w->wl->nr_params; i++) {
 		fputs(i ? ", " : "", f);
 		json_str(f, w->wl->params[i].name);
@@ -122,11 +139,17 @@ static int run_workload(struct ci_ctx *x, struct store *st, int wi, const char *
 			if (!store__q_runs_of_compare(st, x->compare_id[wi], &runs) &&
 			    !compare__eval(st, scheds, &runs, m.seed, &t)) {
 				int k = compare__primary(&t, &hw);
+				int undecided = compare__undecided(&t, NULL);
 
-				if (k >= 0 && hw <= c->ci_target_pct) {
-					pr_info("ci: %s: %s CI half-width %.1f %% <= %.1f %% after %d rounds\n",
-						w->name, compare__row(&t, k, 0)->metric, hw,
-						c->ci_target_pct, r + 1);
+				/* every primary verdict decided, or as precise as asked */
+				if (k >= 0 && (!undecided || hw <= c->ci_target_pct)) {
+					if (!undecided)
+						pr_info("ci: %s: every primary verdict decided after %d rounds\n",
+							w->name, r + 1);
+					else
+						pr_info("ci: %s: %s CI half-width %.1f %% <= %.1f %% after %d"
+							" rounds\n", w->name, compare__row(&t, k, 0)->metric,
+							hw, c->ci_target_pct, r + 1);
 					r++;
 					compare__free(&t);
 					q_runs__free(&runs);
