@@ -91,13 +91,22 @@ static void json_result(FILE *f, const struct q_result *r)
 	}
 	fputs(",\"verdict\":", f);
 	json_str(f, r->verdict);
+	fputs(",\"min_effect_pct\":", f);
+	json_num(f, r->min_effect_pct);
+	/* an inconclusive verdict's rounds to go; -1: no practical number */
+	fputs(",\"more_rounds\":", f);
+	if (r->more_rounds)
+		fprintf(f, "%d", r->more_rounds);
+	else
+		fputs("null", f);
 	fputc('}', f);
 }
 
 static void csv_results_head(FILE *f)
 {
 	fputs("compare_id,metric,scheduler,unit,better,n,survived,total,median,mean,stddev,cov,"
-	      "ci_lo,ci_hi,delta_pct,delta_lo,delta_hi,p_value,p_holm,cliffs_delta,verdict\n", f);
+	      "ci_lo,ci_hi,delta_pct,delta_lo,delta_hi,p_value,p_holm,cliffs_delta,verdict,"
+	      "min_effect_pct,more_rounds\n", f);
 }
 
 static void csv_result(FILE *f, int64_t cid, const struct q_result *r)
@@ -118,6 +127,11 @@ static void csv_result(FILE *f, int64_t cid, const struct q_result *r)
 	}
 	fputc(',', f);
 	esc_csv(f, r->verdict);
+	fputc(',', f);
+	csv_num(f, r->min_effect_pct);
+	fputc(',', f);
+	if (r->more_rounds)
+		fprintf(f, "%d", r->more_rounds);
 	fputc('\n', f);
 }
 
