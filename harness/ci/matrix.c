@@ -41,7 +41,8 @@ static char *settings_json(const struct ci_ctx *x, const struct ci_workload *w)
 	/* what the comparison's verdicts are decided with: the gate's alpha
 	 * and minimum effects, [metric] sections included */
 	fputs(", \"alpha\": ", f);
-	json_num(f, x->cfg.alpha);
+	json_num(f, x->cfg.until_ci ? compare__looks_alpha(x->cfg.alpha, x->cfg.min_reps,
+							   x->cfg.max_reps) : x->cfg.alpha);
 	fputs(", \"min_effect_pct\": ", f);
 	json_num(f, x->cfg.min_effect_pct);
 	fputs(", \"min_effect\": {", f);

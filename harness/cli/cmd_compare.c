@@ -126,7 +126,7 @@ static char *settings_json(const struct wl_params *p, double duration_s, int rep
 	/* what the verdicts are decided with: a report made later from the
 	 * database decides the same */
 	fputs("\"alpha\":", f);
-	json_num(f, CMP_ALPHA);
+	json_num(f, until_ci > 0 ? compare__looks_alpha(CMP_ALPHA, reps, max_reps) : CMP_ALPHA);
 	fputs(",\"min_effect_pct\":", f);
 	json_num(f, min_effect);
 	fputs(",\"params\":{", f);

@@ -380,6 +380,11 @@ void compare__metric_stats(struct cmp_table *t, int k, const char *name, const c
 	}
 }
 
+double compare__looks_alpha(double alpha, int first, int last)
+{
+	return last > first ? alpha / (last - first + 1) : alpha;
+}
+
 double compare__min_effect(const struct cmp_table *t, const char *metric)
 {
 	for (int i = 0; i < t->nmin_effects; i++)

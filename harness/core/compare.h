@@ -83,6 +83,14 @@ void compare__free(struct cmp_table *t);
 void compare__metric_stats(struct cmp_table *t, int k, const char *name, const char *unit,
 			   int better, double *const *x, const int *n, uint64_t seed);
 int compare__verdicts(struct cmp_table *t);
+/*
+ * The level an adaptive comparison decides at: looking after every round
+ * from round first to round last and stopping once decided is optional
+ * stopping, which a fixed-n test does not allow for; Bonferroni over the
+ * looks keeps the whole procedure's false better/worse rate at alpha
+ * (tests/unit/test_compare.c simulates it). alpha when last <= first.
+ */
+double compare__looks_alpha(double alpha, int first, int last);
 /* The min-effect band of a metric (its own, else the table's). */
 double compare__min_effect(const struct cmp_table *t, const char *metric);
 

@@ -132,13 +132,32 @@ static void wrap(FILE *f, const char *text, int ind, int cont)
 		fputc('\n', f);
 }
 
-static void wrapf_escaped(FILE *f, int ind, int cont, const char *raw)
+/*
+ * Scheduler s's name in at most w columns, escaped, cut with an
+ * ellipsis; when the cut makes it look like another scheduler's
+ * (two settings of one exec: binary), prefixed with its position:
+ * "#2 exec:./my_sch…".
+ */
+static void sched_label(const struct cmp_table *t, int s, int w, char *out, size_t len)
 {
-	char buf[2048];
+	char other[COLS * 4], cut[COLS * 4];
+	bool clash = false;
 
-	esc_term_buf(buf, sizeof(buf), raw);
-	wrap(f, buf, ind, cont);
+	fit(out, len, t->sched[s].name, w);
+	for (int j = 0; j < t->nsched && !clash; j++) {
+		if (j == s)
+			continue;
+		fit(other, sizeof(other), t->sched[j].name, w);
+		clash = !strcmp(other, out);
+	}
+	if (!clash)
+		return;
+	snprintf(cut, sizeof(cut), "#%d ", s + 1);
+	fit(out, len, t->sched[s].name, w - width(cut));
+	snprintf(cut + strlen(cut), sizeof(cut) - strlen(cut), "%s", out);
+	snprintf(out, len, "%s", cut);
 }
+
 
 /* a percentage without its sign doubled: "-7.3", "+117" */
 static void pct_num(char *buf, size_t len, double v)
@@ -194,36 +213,45 @@ static void fmt_me(char *buf, size_t len, double me)
 static void verdict_words(char *buf, size_t len, const struct q_result *r, int avail)
 {
 	enum stats_decision d = compare__decision(r, NULL);
-	char me[32];
+	char me[32], forms[3][96];
+	int nf = 0, m = r->more_rounds;
+	const char *pl = m > 1 ? "s" : "";
 
 	fmt_me(me, sizeof(me), r->min_effect_pct);
+	/* the longest form that fits avail columns, else the shortest */
 	switch (d) {
 	case DECIDE_SAME:
-		snprintf(buf, len, "same (within %s)", me);
+		snprintf(forms[nf++], sizeof(forms[0]), "same (within %s)", me);
+		snprintf(forms[nf++], sizeof(forms[0]), "same");
 		break;
 	case DECIDE_INCONCLUSIVE:
-		if (r->more_rounds >= STATS_MAX_MORE_ROUNDS)
-			snprintf(buf, len, "inconclusive: over %d more rounds", STATS_MAX_MORE_ROUNDS);
-		else if (r->more_rounds > 0)
-			snprintf(buf, len, "inconclusive: ~%d more round%s would likely decide",
-				 r->more_rounds, r->more_rounds > 1 ? "s" : "");
-		else
-			snprintf(buf, len, "inconclusive: on the %s edge, no number of rounds"
-				 " would likely decide", me);
-		if (width(buf) > avail && r->more_rounds > 0 && r->more_rounds < STATS_MAX_MORE_ROUNDS)
-			snprintf(buf, len, "inconclusive: ~%d more round%s", r->more_rounds,
-				 r->more_rounds > 1 ? "s" : "");
-		else if (width(buf) > avail && r->more_rounds <= 0)
-			snprintf(buf, len, "inconclusive (on the %s edge)", me);
+		if (m >= STATS_MAX_MORE_ROUNDS) {
+			snprintf(forms[nf++], sizeof(forms[0]), "inconclusive: over %d more rounds", m);
+			snprintf(forms[nf++], sizeof(forms[0]), "inconclusive (>%d rounds)", m);
+		} else if (m > 0) {
+			snprintf(forms[nf++], sizeof(forms[0]),
+				 "inconclusive: ~%d more round%s would likely decide", m, pl);
+			snprintf(forms[nf++], sizeof(forms[0]), "inconclusive: ~%d more round%s", m, pl);
+			snprintf(forms[nf++], sizeof(forms[0]), "inconclusive (~%d round%s)", m, pl);
+		} else {
+			snprintf(forms[nf++], sizeof(forms[0]),
+				 "inconclusive: on the %s edge, no number of rounds would decide", me);
+			snprintf(forms[nf++], sizeof(forms[0]), "inconclusive (on the %s edge)", me);
+			snprintf(forms[nf++], sizeof(forms[0]), "inconclusive");
+		}
 		break;
 	case DECIDE_NA:
-		snprintf(buf, len, "n/a (fewer than 2 ok runs on a side)");
-		if (width(buf) > avail)
-			snprintf(buf, len, "n/a");
+		snprintf(forms[nf++], sizeof(forms[0]), "n/a (fewer than 2 ok runs on a side)");
+		snprintf(forms[nf++], sizeof(forms[0]), "n/a");
 		break;
 	default:
-		snprintf(buf, len, "%s", stats__decision_str(d));
+		snprintf(forms[nf++], sizeof(forms[0]), "%s", stats__decision_str(d));
 	}
+	for (int i = 0; i < nf; i++)
+		if (width(forms[i]) <= avail || i == nf - 1) {
+			snprintf(buf, len, "%s", forms[i]);
+			return;
+		}
 }
 
 static void fmt_runs(char *buf, size_t len, const struct cmp_table *t, int s)
@@ -240,7 +268,10 @@ static void fmt_runs(char *buf, size_t len, const struct cmp_table *t, int s)
 static void sched_warnings(FILE *f, const struct cmp_table *t, int s)
 {
 	const struct cmp_sched *c = &t->sched[s];
-	char line[1024], stages[256];
+	char line[1024], stages[256], name[COLS * 4];
+
+	/* a name in a sentence is cut like one in a table */
+	sched_label(t, s, 40, name, sizeof(name));
 
 	for (int kind = 0; kind < 2; kind++) {
 		int n = kind ? c->failed : c->sched_failed;
@@ -265,19 +296,19 @@ static void sched_warnings(FILE *f, const struct cmp_table *t, int s)
 		}
 		if (kind)
 			snprintf(line, sizeof(line), "warning: %d of %d %s runs failed for harness reasons"
-				 "%s%s%s: they are not in the numbers", n, c->total, c->name,
+				 "%s%s%s: they are not in the numbers", n, c->total, name,
 				 stages[0] ? " (at stage " : "", stages, stages[0] ? ")" : "");
 		else
 			snprintf(line, sizeof(line), "warning: %s's scheduler failed in %d of %d runs%s%s%s:"
-				 " those runs are not in the numbers (scxbench show RUN --dump)", c->name,
+				 " those runs are not in the numbers (scxbench show RUN --dump)", name,
 				 n, c->total, stages[0] ? " (at stage " : "", stages, stages[0] ? ")" : "");
-		wrapf_escaped(f, 2, 4, line);
+		wrap(f, line, 2, 4);
 	}
 	if (c->lost_runs) {
 		snprintf(line, sizeof(line), "warning: %d of %d %s runs lost trace events (%lld in all):"
-			 " their trace metrics undercount", c->lost_runs, c->total, c->name,
+			 " their trace metrics undercount", c->lost_runs, c->total, name,
 			 (long long)c->lost_events);
-		wrapf_escaped(f, 2, 4, line);
+		wrap(f, line, 2, 4);
 	}
 }
 
@@ -297,8 +328,8 @@ static void headline(FILE *f, const struct cmp_table *t, int s)
 		 t->sched[0].total - t->sched[0].sched_failed, t->sched[0].total);
 	fixed = (int)strlen(" vs  (baseline), , ") + width(runs) + width(surv);
 	namew = (COLS - fixed) / 2;
-	fit(cand, sizeof(cand), t->sched[s].name, namew);
-	fit(base, sizeof(base), t->sched[0].name, COLS - fixed - width(cand));
+	sched_label(t, s, namew, cand, sizeof(cand));
+	sched_label(t, 0, COLS - fixed - width(cand), base, sizeof(base));
 	fprintf(f, "%s vs %s (baseline), %s, %s\n", cand, base, runs, surv);
 
 	for (int i = 0; w && w->primary && w->primary[i] && n < 16; i++)
@@ -468,7 +499,7 @@ static void compact_table(FILE *f, const struct cmp_table *t)
 			wd = width(delta) > wd ? width(delta) : wd;
 			wv = width(r->verdict) > wv ? width(r->verdict) : wv;
 			if (many)
-				ws = width(r->scheduler) > ws ? width(r->scheduler) : ws;
+				ws = width(t->sched[s].name) > ws ? width(t->sched[s].name) : ws;
 		}
 	if (!shown) {
 		fprintf(f, "\nno other metric differs (%d not decided or the same; --all prints every"
@@ -485,8 +516,19 @@ static void compact_table(FILE *f, const struct cmp_table *t)
 	order = metric_order(t);
 	fprintf(f, "\nother metrics that differ (* exploratory: uncorrected p; look, do not"
 		" conclude):\n");
-	fit(h0, sizeof(h0), t->sched[0].name, wa);
-	fit(h1, sizeof(h1), many ? "median" : t->sched[1].name, wb);
+	/* the medians' schedulers by name when the names fit */
+	sched_label(t, 0, wa, h0, sizeof(h0));
+	if (many)
+		snprintf(h1, sizeof(h1), "median");
+	else
+		sched_label(t, 1, wb, h1, sizeof(h1));
+	if (many ? width(h0) < width(t->sched[0].name) :
+	    width(h0) < width(t->sched[0].name) || width(h1) < width(t->sched[1].name)) {
+		/* cut names would not say which is which */
+		snprintf(h0, sizeof(h0), "baseline");
+		if (!many)
+			snprintf(h1, sizeof(h1), "other");
+	}
 	fprintf(f, "%*s", 2 + wl + (many ? 1 + ws : 0), "");
 	fputs("  ", f);
 	put(f, h0, wa, true);
@@ -512,7 +554,7 @@ static void compact_table(FILE *f, const struct cmp_table *t)
 				fputs("  ", f);
 				put(f, label, wl, false);
 				if (many) {
-					fit(name, sizeof(name), r->scheduler, ws);
+					sched_label(t, s, ws, name, sizeof(name));
 					fputc(' ', f);
 					put(f, name, ws, false);
 				}
@@ -527,8 +569,9 @@ static void compact_table(FILE *f, const struct cmp_table *t)
 				put(f, delta, wd, false);
 				fprintf(f, " %s\n", r->verdict);
 			}
-	fprintf(f, "(%d more not decided, the same, or the harness's own: --all prints every"
-		" metric)\n", hidden);
+	if (hidden)
+		fprintf(f, "(%d more not decided, the same, or the harness's own: --all prints every"
+			" metric)\n", hidden);
 	free(order);
 }
 
@@ -546,7 +589,7 @@ static void fmt_p(char *buf, size_t len, double p)
 static void full_table(FILE *f, const struct cmp_table *t)
 {
 	int ws = 8;
-	char line[COLS * 4];
+	char line[COLS * 4], name[COLS * 4];
 	enum metric_family last = MF_NR_FAMILIES;
 	struct mkey *order = metric_order(t);
 
@@ -554,10 +597,11 @@ static void full_table(FILE *f, const struct cmp_table *t)
 		ws = width(t->sched[s].name) > ws ? width(t->sched[s].name) : ws;
 	ws = ws > 16 ? 16 : ws;
 	fputc('\n', f);
+	sched_label(t, 0, 40, name, sizeof(name));
 	snprintf(line, sizeof(line), "every metric: n ok runs, survival, median, CoV; against %s:"
 		 " delta [95 %% CI], p (Holm over the %d primary tests; uncorrected for *), Cliff's"
-		 " delta, verdict", t->sched[0].name, t->family);
-	wrapf_escaped(f, 0, 2, line);
+		 " delta, verdict", name, t->family);
+	wrap(f, line, 0, 2);
 	for (int j = 0; j < t->nmetrics; j++) {
 			int k = order ? order[j].k : j;
 			const struct q_result *r0 = compare__row(t, k, 0);
@@ -578,7 +622,7 @@ static void full_table(FILE *f, const struct cmp_table *t)
 				const struct q_result *r = compare__row(t, k, s);
 				char name[COLS * 4], v[32], cov[16], surv[16], delta[80], p[16];
 
-				fit(name, sizeof(name), r->scheduler, ws);
+				sched_label(t, s, ws, name, sizeof(name));
 				fputs("    ", f);
 				put(f, name, ws, false);
 				snprintf(surv, sizeof(surv), "%d/%d", r->survived, r->total);
@@ -611,6 +655,25 @@ static void full_table(FILE *f, const struct cmp_table *t)
 	free(order);
 }
 
+/* the probe's sample-count warnings, names cut as everywhere */
+static void probe_warnings(FILE *f, const struct cmp_table *t, const struct probe_sample_gap *g,
+			   int ng)
+{
+	struct cmp_table named = *t;
+	char line[1024];
+
+	named.sched = calloc(t->nsched, sizeof(*named.sched));
+	if (!named.sched)
+		return;
+	for (int s = 0; s < t->nsched; s++)
+		sched_label(t, s, 40, named.sched[s].name, sizeof(named.sched[s].name));
+	for (int i = 0; i < ng && i < PROBE_SAMPLES_MAX_GAPS; i++) {
+		probe_samples__warning(&named, &g[i], line, sizeof(line));
+		wrap(f, line, 0, 2);
+	}
+	free(named.sched);
+}
+
 void compare__print_opts(const struct cmp_table *t, FILE *f, unsigned flags)
 {
 	struct probe_sample_gap g[PROBE_SAMPLES_MAX_GAPS];
@@ -640,18 +703,26 @@ void compare__print_opts(const struct cmp_table *t, FILE *f, unsigned flags)
 		wrap(f, line, 0, 2);
 	}
 	if (t->nsched < 2) {
+		char name[COLS * 4] = "no scheduler";
+
+		if (t->nsched)
+			sched_label(t, 0, 40, name, sizeof(name));
 		snprintf(line, sizeof(line), "%s alone: no comparison, descriptive statistics only",
-			 t->nsched ? t->sched[0].name : "no scheduler");
-		wrapf_escaped(f, 0, 2, line);
+			 name);
+		wrap(f, line, 0, 2);
 	}
-	for (int i = 0; i < ng && i < PROBE_SAMPLES_MAX_GAPS; i++) {
-		probe_samples__warning(t, &g[i], line, sizeof(line));
-		wrapf_escaped(f, 0, 2, line);
-	}
+	if (ng > 0)
+		probe_warnings(f, t, g, ng);
 	if (t->family && t->min_p * t->family >= t->alpha) {
 		snprintf(line, sizeof(line), "note: with %d/%d ok runs the smallest possible p is %.4f;"
-			 " after Holm over %d tests nothing can reach %.2f: add --reps", t->sched[0].ok,
+			 " after Holm over %d tests nothing can reach %.2g: add --reps", t->sched[0].ok,
 			 t->nsched > 1 ? t->sched[1].ok : 0, t->min_p, t->family, t->alpha);
+		wrap(f, line, 0, 2);
+	}
+	if (t->nsched > 1 && t->alpha < CMP_ALPHA) {
+		snprintf(line, sizeof(line), "note: verdicts at alpha %.2g, as stored with the"
+			 " comparison (--until-ci looks after every round and shares %.2g among its"
+			 " looks)", t->alpha, CMP_ALPHA);
 		wrap(f, line, 0, 2);
 	}
 	if ((flags & CMP_PRINT_ALL) || t->nsched < 2)
