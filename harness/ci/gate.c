@@ -152,14 +152,13 @@ int ci_gate__eval(struct ci_cell *cells, int n, double alpha, uint64_t seed)
 				more = stats__rounds_for_p(c->p_holm, nmin, alpha);
 			if (more > 0)
 				snprintf(c->note, sizeof(c->note),
-					 "inconclusive: %+.1f %% [%+.1f, %+.1f], neither beyond 0 nor"
-					 " within %.1f %%; ~%d more rounds would likely decide",
-					 c->delta_pct, c->delta_lo, c->delta_hi, c->min_effect_pct, more);
+					 "inconclusive: neither a significant change nor within"
+					 " +-%.1f %%; ~%d more round%s would likely decide",
+					 c->min_effect_pct, more, more > 1 ? "s" : "");
 			else
 				snprintf(c->note, sizeof(c->note),
-					 "inconclusive: %+.1f %% [%+.1f, %+.1f], neither beyond 0 nor"
-					 " within %.1f %%", c->delta_pct, c->delta_lo, c->delta_hi,
-					 c->min_effect_pct);
+					 "inconclusive: neither a significant change nor within"
+					 " +-%.1f %%", c->min_effect_pct);
 		}
 	}
 	free(p);

@@ -173,7 +173,7 @@ int ci_output__summary_md(const struct ci_night *n, const char *path)
 		}
 	}
 	nnd = 0;
-	fprintf(f, "\n## Other changes (reported, not failed on)\n\n");
+	fprintf(f, "\n## Other changes and undecided cells (reported, not failed on)\n\n");
 	for (int k = 0; k < n->ncells; k++) {
 		const struct ci_cell *c = &n->cells[idx[k]];
 

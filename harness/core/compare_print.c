@@ -234,9 +234,11 @@ static void verdict_words(char *buf, size_t len, const struct q_result *r, int a
 			snprintf(forms[nf++], sizeof(forms[0]), "inconclusive: ~%d more round%s", m, pl);
 			snprintf(forms[nf++], sizeof(forms[0]), "inconclusive (~%d round%s)", m, pl);
 		} else {
+			/* the delta sits on the min-effect edge, or the
+			 * spread dwarfs it */
 			snprintf(forms[nf++], sizeof(forms[0]),
-				 "inconclusive: on the %s edge, no number of rounds would decide", me);
-			snprintf(forms[nf++], sizeof(forms[0]), "inconclusive (on the %s edge)", me);
+				 "inconclusive: no practical number of rounds would decide");
+			snprintf(forms[nf++], sizeof(forms[0]), "inconclusive (no practical rounds)");
 			snprintf(forms[nf++], sizeof(forms[0]), "inconclusive");
 		}
 		break;
@@ -396,9 +398,10 @@ static bool differs(const struct cmp_table *t, int k, int s)
 		return false;
 	/* what the harness did (samples taken, messages sent) describes
 	 * the measurement, not the scheduler; the probe's sample gap has
-	 * its own warning */
+	 * its own warning. A name metric_info does not know (its label is
+	 * the name) is in that family too, and shown. */
 	metric__info(r->metric, &mi);
-	if (mi.family == MF_HARNESS)
+	if (mi.family == MF_HARNESS && strcmp(mi.label, r->metric))
 		return false;
 	return d == DECIDE_BETTER || d == DECIDE_WORSE || d == DECIDE_DIFFERENT;
 }
@@ -549,7 +552,11 @@ static void compact_table(FILE *f, const struct cmp_table *t)
 				if (!differs(t, k, s))
 					continue;
 				fam = mi.family;
-				family_heading(f, fam, &last);
+				/* the compact table's harness rows are the unknown names */
+				if (fam != last)
+					fprintf(f, "%s\n", fam == MF_HARNESS ? "other" :
+						metric_family__name(fam));
+				last = fam;
 				fit(label, sizeof(label), mi.short_label, wl);
 				fputs("  ", f);
 				put(f, label, wl, false);

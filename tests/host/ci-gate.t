@@ -3,7 +3,8 @@
 # The CI gate on a seeded synthetic history in a real database (written
 # through the store API by tests/host/mkhistory.c, noise CoV 2-5 % per run,
 # 1 % night-to-night drift): an injected 10 % regression is flagged (exit 1),
-# a 1 % drift is not (exit 0), a scheduler failure is (exit 1), the first
+# a 1 % drift is not (exit 0; its cells same or inconclusive, with the
+# rounds to go), a scheduler failure is (exit 1), the first
 # night has no baseline (exit 0), JUnit XML validates against tests/junit.xsd,
 # bad configs and a corrupt history are refused, merge keeps every run.
 . "$(dirname "$0")/../lib.sh"
@@ -11,7 +12,7 @@
 "$SCXB" help ci >/dev/null 2>&1 || skip_all "this build has no 'ci' command (not wired into main.c yet)"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 command -v xmllint >/dev/null || skip_all "xmllint not installed (libxml2-utils)"
-plan 23
+plan 24
 
 # the helper, built against the very objects of this build
 MK=$TMP/mkhistory
@@ -91,6 +92,18 @@ fi
 rm -f hist.db*; history hist.db && "$MK" ci.conf hist.db drift1 5 78 vtime:elapsed_s:1.01 simple:wakeup_p99_us:1.01
 gate drift1
 [ "$rc" = 0 ] && pass "1 % drift: exit 0" || fail "1 % drift: exit $rc, want 0" "$out"
+# four-way: a drift inside the noise is "same" (no note) or "inconclusive"
+# (a note with the rounds to go), never a decided change; at least one
+# cell is undecided at these sizes and says so in summary.md
+python3 -c "
+import json, sys
+cells = [c for c in json.load(open('out/ci.json'))['cells'] if not c['survival']]
+bad = [c for c in cells if c['state'] != 'ok' or (c['note'] and not c['note'].startswith('inconclusive: neither'))]
+assert not bad, bad
+assert any(c['note'].startswith('inconclusive') for c in cells), 'no undecided cell'
+" 2>"$TMP/py" && grep -q 'inconclusive: neither a significant change nor within +-5.0 %; \\~[0-9]* more round' out/summary.md &&
+	pass "1 % drift: every cell same or inconclusive (with the rounds to go), none decided" ||
+	fail "1 % drift: cells" "$(cat "$TMP/py"; sed -n '/^## Other/,$p' out/summary.md)"
 
 # 4. a scheduler that stalls in one of five runs: exit 1, whatever its numbers
 rm -f hist.db*; history hist.db && "$MK" ci.conf hist.db stall 5 79 fail:simple
