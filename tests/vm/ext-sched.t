@@ -17,7 +17,7 @@ command -v clang >/dev/null || skip_all "clang not installed (make deps)"
 [ -f /usr/lib/x86_64-linux-gnu/libbpf.so.1 ] || skip_all "Debian's shared libbpf (libbpf1) missing"
 exec 9>/tmp/scxb-vm.lock
 flock -w 900 9 || skip_all "the VM lock /tmp/scxb-vm.lock stayed busy for 15 min"
-plan 25
+plan 26
 export TMPDIR=$TMP/tmpd
 mkdir -p "$TMPDIR"
 EXT=$TMP/ext
@@ -31,7 +31,7 @@ else
 fi
 cd "$EXT" || exit 1
 
-# 2-9: one comparison in one boot: relative paths, dynamic and static,
+# 2-10: one comparison in one boot: relative paths, dynamic and static,
 # __kconfig, and two argument sets of one binary as two schedulers
 "$SCXB" compare "exec:./extfifo -s 5000" exec:./extfifo exec:./extfifo_static "exec:./extfifo -K" \
 	--workload cpu --duration 1 --reps 1 --db "$DB" --no-report -q >"$TMP/c.out" 2>"$TMP/c.err"
@@ -66,8 +66,15 @@ grep -q 'CONFIG_HZ=[0-9]' <<<"$k" && pass "__kconfig resolves in the guest (/boo
 # the table names the schedulers with their arguments, on stdout
 grep -q 'exec:./extfifo -s 5000' "$TMP/c.out" && ! grep -q 'exec:./extfifo -s 5000' "$TMP/c.err" &&
 	pass "the comparison table arrives on stdout" || fail "the comparison table arrives on stdout" "$(head -3 "$TMP/c.out")"
+# one headline per scheduler against the baseline, names with their
+# arguments; one run each decides nothing (n/a); 100 columns
+w=$(python3 -c 'import sys; print(max(len(l.rstrip("\n")) for l in open(sys.argv[1], encoding="utf-8")))' "$TMP/c.out")
+[ "$(grep -c ' vs exec:./extfifo -s 5000 (baseline), 1 round, survival 1/1 vs 1/1$' "$TMP/c.out")" = 3 ] &&
+	grep -qE '^  CPU hog work/s .*  n/a' "$TMP/c.out" && [ "$w" -le 100 ] &&
+	pass "3 headlines against the baseline, n/a at one run, within 100 columns (widest $w)" ||
+	fail "headlines of 4 exec: schedulers" "widest $w: $(head -12 "$TMP/c.out")"
 
-# 10-13: by PATH lookup, --json on stdout equals the host database
+# 11-14: by PATH lookup, --json on stdout equals the host database
 PATH=$EXT:$PATH "$SCXB" run exec:extfifo --workload cpu --duration 1 --db "$DB" --json \
 	>"$TMP/j.out" 2>"$TMP/j.err"
 rc=$?
@@ -87,7 +94,7 @@ got=$(sql "$DB" "SELECT sched_path || ' ' || cmdline FROM runs WHERE id = $id")
 prev=$(sql "$DB" "SELECT max(id) FROM runs WHERE id < $id")
 [ "$id" = $((prev + 1)) ] && pass "the VM run's id follows the host database's ($id)" || fail "ids follow the host's" "id=$id prev=$prev"
 
-# 14-17: a bad flag is a scheduler failure at load, with its exit status
+# 15-18: a bad flag is a scheduler failure at load, with its exit status
 "$SCXB" run exec:./extfifo --workload cpu --duration 1 --db "$DB" --reps 2 -- -Z >"$TMP/b.out" 2>"$TMP/b.err"
 rc=$?
 row=$(sql "$DB" "SELECT status || '|' || fail_stage || '|' || sched_exit_status FROM runs ORDER BY id DESC LIMIT 1")
@@ -99,7 +106,7 @@ n=$(sql "$DB" "SELECT count(*) FROM runs WHERE scheduler = 'exec:./extfifo -Z'")
 [ "$n" = 1 ] && pass "bad flag: not repeated (1 run stored of --reps 2)" || fail "bad flag: not repeated" "$n runs"
 grep -q 'sched_failed' "$TMP/b.out" && pass "bad flag: the run's summary on stdout" || fail "bad flag: summary on stdout" "$(cat "$TMP/b.out")"
 
-# 18-20: a host-only script from this directory, under a loaded scheduler
+# 19-21: a host-only script from this directory, under a loaded scheduler
 cat > hostonly.sh <<'SH'
 #!/bin/sh
 echo "hostonly: $(pwd) ops=$(cat /sys/kernel/sched_ext/root/ops) policy=$(sed -n 's/^ext.enabled *: *//p' /proc/self/sched)"
@@ -119,7 +126,7 @@ left=$(ls -A "$TMPDIR")
 [ -z "$left" ] && [ -z "$(pgrep -f "qemu-system-x86_64.*$TMPDIR" || true)" ] &&
 	pass "after normal exits: no QEMU, no temp dir" || fail "after normal exits: nothing left" "$left"
 
-# 22-23: SIGINT mid-run: the guest stores the run aborted, the host imports it
+# 23-24: SIGINT mid-run: the guest stores the run aborted, the host imports it
 before=$(sql "$DB" "SELECT count(*) FROM runs")
 "$SCXB" run exec:./extfifo --workload cpu --duration 60 --db "$DB" >"$TMP/i.out" 2>"$TMP/i.err" &
 pid=$!
@@ -136,7 +143,7 @@ left=$(ls -A "$TMPDIR")
 [ -z "$left" ] && [ -z "$(pgrep -f "qemu-system-x86_64.*$TMPDIR" || true)" ] &&
 	pass "SIGINT: no QEMU, no temp dir" || fail "SIGINT: nothing left" "$left"
 
-# 24-25: SIGKILL of scxbench: QEMU dies with it, the next boot sweeps
+# 25-26: SIGKILL of scxbench: QEMU dies with it, the next boot sweeps
 "$SCXB" run exec:./extfifo --workload cpu --duration 60 --db "$DB" >/dev/null 2>&1 &
 pid=$!
 q=
