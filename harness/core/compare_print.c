@@ -609,6 +609,8 @@ static void full_table(FILE *f, const struct cmp_table *t)
 		 " delta [95 %% CI], p (Holm over the %d primary tests; uncorrected for *), Cliff's"
 		 " delta, verdict", name, t->family);
 	wrap(f, line, 0, 2);
+	fprintf(f, "    %-*s %3s %6s %10s %7s  %-20s%7s %6s  %s\n", ws, "scheduler", "n", "surv",
+		"median", "CoV", "delta [95 % CI]", "p", "cliff", "verdict");
 	for (int j = 0; j < t->nmetrics; j++) {
 			int k = order ? order[j].k : j;
 			const struct q_result *r0 = compare__row(t, k, 0);
