@@ -169,8 +169,11 @@ static void html_table(struct report_ctx *c, FILE *f)
 	fprintf(f, "</b>. Median over successful runs with its 95&nbsp;%% bootstrap CI; delta ="
 		   " change of the median vs the baseline with its bootstrap CI; p = two-sided"
 		   " Mann-Whitney U, Holm-corrected over the %d tests of this comparison; effect ="
-		   " Cliff's delta. Survival = runs whose scheduler stayed loaded / runs.</p>\n",
-		t->family);
+		   " Cliff's delta. Survival = runs whose scheduler stayed loaded / runs."
+		   " Verdict: better/worse = significant, same = the delta's CI inside"
+		   " &plusmn;%g&nbsp;%%, inconclusive = neither yet (more rounds would decide);"
+		   " * = exploratory (not a primary metric: uncorrected p).</p>\n",
+		t->family, t->min_effect_pct);
 	fprintf(f, "<table><tr><th>metric</th><th>unit</th><th>scheduler</th><th>n</th>"
 		   "<th>survived</th><th>median</th><th>95%% CI</th><th>CoV</th><th>delta</th>"
 		   "<th>delta 95%% CI</th><th>p (Holm)</th><th>effect</th><th>verdict</th></tr>\n");

@@ -45,8 +45,11 @@ static void md_table(struct report_ctx *c, FILE *f)
 	fprintf(f, "**. Median over successful runs with its 95 %% bootstrap CI; delta = change"
 		   " of the median vs the baseline with its bootstrap CI; p = two-sided"
 		   " Mann-Whitney U, Holm-corrected over the %d tests of this comparison; effect ="
-		   " Cliff's delta. Survival = runs whose scheduler stayed loaded / runs.\n\n",
-		t->family);
+		   " Cliff's delta. Survival = runs whose scheduler stayed loaded / runs."
+		   " Verdict: better/worse = significant, same = the delta's CI inside"
+		   " +-%g %%, inconclusive = neither yet (more rounds would decide);"
+		   " * = exploratory (not a primary metric: uncorrected p).\n\n",
+		t->family, t->min_effect_pct);
 	fprintf(f, "| metric | unit | scheduler | n | survived | median | 95%% CI | CoV | delta |"
 		   " delta 95%% CI | p (Holm) | effect | verdict |\n");
 	fprintf(f, "|---|---|---|--:|--:|--:|---|--:|--:|---|--:|--:|---|\n");

@@ -52,7 +52,7 @@ grep -q 'LOST EVENTS' "$OUT/report.md" && grep -q 'scheduler dump' "$H" && grep 
 	pass "lost events and scheduler failure with dump reported" || fail "lost events and scheduler failure with dump reported"
 # the headline decides the primary hackbench drop (-13 %, -23 %: worse, in
 # words); the compact table shows the exploratory latency shift (+30 %)
-[ "$(grep -cE '^  hackbench messages/s .* -[0-9]+ % \[-[0-9.]+, -[0-9.]+\]  worse$' "$TMP/table")" = 2 ] &&
+[ "$(grep -cE '^  hackbench messages/s .* -[0-9]+ % \[-[0-9.]+, -[0-9.]+\] +worse$' "$TMP/table")" = 2 ] &&
 	grep -qE '^  wakeup_p99 +vtime +[0-9.]+ us +[0-9.]+ us +\+[0-9]+ % \[.*\] worse\*$' "$TMP/table" &&
 	pass "table finds the 30 % shift (hackbench worse; wakeup_p99 worse*)" || fail "table finds the shift" "$(head -12 "$TMP/table")"
 

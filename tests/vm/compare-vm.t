@@ -54,7 +54,7 @@ bad=$(sql c.db "SELECT count(*) FROM comparison_results WHERE
 	|| fail "$bad verdicts disagree" "$(sql c.db "SELECT metric, delta_lo, delta_hi, min_effect_pct, more_rounds, verdict FROM comparison_results WHERE rtrim(verdict, '*') IN ('same', 'inconclusive') LIMIT 8")"
 # the terminal: the headline first, the probe's p99 in words, 100 columns
 head -1 stdout.txt | grep -qx 'vtime vs simple (baseline), 5 rounds, survival 5/5 vs 5/5' &&
-	grep -qE '^  (probe wakeup latency|wakeup) p99 .* -[0-9]+ % \[-[0-9.]+, -[0-9.]+\]  better$' stdout.txt &&
+	grep -qE '^  (probe wakeup latency|wakeup) p99 .* -[0-9]+ % \[-[0-9.]+, -[0-9.]+\] +better$' stdout.txt &&
 	grep -qE '^  (hackbench messages/s|CPU hog work/s|hackbench msg/s|hog work/s) ' stdout.txt &&
 	pass "headline: vtime vs simple, the probe's wakeup p99 better in words" \
 	|| fail "headline" "$(head -8 stdout.txt)"
