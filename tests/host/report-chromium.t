@@ -276,7 +276,7 @@ def cmd_screen(shot, dom_path, palette_src, scheds, out_ok):
         shown = [t for t in scheds if seen[t] >= 300]
         print('# %s: %s; other palette colours %s' % (name, ', '.join('%s %d px' % kv for kv in seen.items()),
                                                        ', '.join('#%s %d px' % kv for kv in extra.items())))
-        want_all = name in ('cdf_wakeup', 'pctl_wakeup')
+        want_all = name in ('cdf_wakeup_lat', 'pctl_wakeup_lat')
         if (want_all and len(shown) != len(scheds)) or len(shown) < 2 or max(extra.values() or [0]) > 50:
             good = False
             diag.append('%s: schedulers with area %s, other palette colours %s' % (name, shown, extra))
