@@ -129,7 +129,11 @@ int fig_bars_spec(struct report_ctx *c, struct report_fig *fig, const struct bar
 	if (b->logy && !neg && minpos < INFINITY)
 		ax = !zero ? AX_LOG : maxv <= ZERO_LINEAR_SPAN * minpos ? AX_LINEAR : AX_LOG1P;
 	/* counts on log10(1 + y) are not rescaled: the +1 is one event */
-	if (b->unit && ax != AX_LOG1P)
+	/* a log axis in the unit of its smallest value (ticks 1, 10, 100...
+	 * rather than 0.001), a linear one in that of its largest */
+	if (b->unit && ax == AX_LOG)
+		metric__scale(minpos, b->unit, &mul, unit, sizeof(unit));
+	else if (b->unit && ax != AX_LOG1P)
 		metric__scale(maxv > 0 ? maxv : 0, b->unit, &mul, unit, sizeof(unit));
 	else if (b->unit)
 		snprintf(unit, sizeof(unit), "%s", !strcmp(b->unit, "count") ? "" : b->unit);
@@ -181,7 +185,7 @@ int fig_bars_spec(struct report_ctx *c, struct report_fig *fig, const struct bar
 		   "set xrange [-0.6:%g]\nset xlabel \"", w, ng - 0.4);
 	esc_gp(f, b->xlabel ? b->xlabel : "");
 	fprintf(f, "\"\nset ylabel \"");
-	esc_gp(f, ylabel);
+	gp__label(f, ylabel);
 	fprintf(f, "\"\n");
 	/* ticks: a lone group is named by the title, its bars by scheduler */
 	fprintf(f, "set xtics nomirror scale 0 (");
@@ -200,7 +204,9 @@ int fig_bars_spec(struct report_ctx *c, struct report_fig *fig, const struct bar
 		for (int g = 0; g < ng; g++)
 			if ((int)strlen(b->groups[g]) > maxlen)
 				maxlen = (int)strlen(b->groups[g]);
-		if (maxlen > 14 && ng * ((maxlen + 1) / 2 + 3) <= 72) {
+		/* side by side they need ng * (maxlen + 2) characters of the
+		 * ~60 a row has; two lines halve that */
+		if (maxlen > 8 && ng * (maxlen + 2) > 56 && ng * ((maxlen + 1) / 2 + 3) <= 72) {
 			wrap = true;
 			maxlen = 0;
 		}
@@ -208,7 +214,7 @@ int fig_bars_spec(struct report_ctx *c, struct report_fig *fig, const struct bar
 			char l1[64], l2[64] = "";
 
 			snprintf(l1, sizeof(l1), "%s", b->groups[g]);
-			if (wrap && strlen(l1) > 14)
+			if (wrap && strlen(l1) > 10)
 				split_words(l1, l2);
 			if ((int)strlen(l1) > maxlen)
 				maxlen = (int)strlen(l1);
@@ -226,7 +232,7 @@ int fig_bars_spec(struct report_ctx *c, struct report_fig *fig, const struct bar
 	}
 	fprintf(f, ")\n");
 	if (wrapped)
-		fprintf(f, "set bmargin 4.5\n");
+		fprintf(f, "set bmargin 4\n");
 	if (ng == 1) {
 		fprintf(f, "unset key\nset tmargin 2.5\n");
 	} else {

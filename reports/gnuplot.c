@@ -149,7 +149,7 @@ FILE *gp__begin(const char *dir, const char *name, const char *title)
 	fprintf(f,
 		"if (!exists(\"fmt\")) fmt = \"png\"\n"
 		"if (fmt eq \"png\") {\n"
-		"  set terminal pngcairo size 750,480 font \"Sans,10\" fontscale 1.5 linewidth 2"
+		"  set terminal pngcairo size 750,480 font \"Sans,10\" fontscale 1.35 linewidth 2"
 		" noenhanced\n"
 		"} else { if (fmt eq \"svg\") {\n"
 		"  set terminal svg size 750,480 font \"Sans,14\" linewidth 1.5 noenhanced\n"
@@ -171,6 +171,25 @@ FILE *gp__begin(const char *dir, const char *name, const char *title)
 	fprintf(f, "\" at screen 0.5, screen 0.955 center front noenhanced\n");
 	gp__key_above(f, 1);
 	return f;
+}
+
+void gp__label(FILE *f, const char *s)
+{
+	/* about 34 characters fit along the y axis of a 480 px figure: a
+	 * longer label breaks before its last parenthesis (the unit) */
+	const char *br = strlen(s) > 34 ? strrchr(s, '(') : NULL;
+	char head[256];
+
+	if (!br || br == s || br - s >= (long)sizeof(head)) {
+		esc_gp(f, s);
+		return;
+	}
+	snprintf(head, sizeof(head), "%.*s", (int)(br - s), s);
+	for (size_t l = strlen(head); l && head[l - 1] == ' '; l--)
+		head[l - 1] = 0;
+	esc_gp(f, head);
+	fputs("\\n", f);
+	esc_gp(f, br);
 }
 
 void gp__key_above(FILE *f, int rows)

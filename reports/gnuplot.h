@@ -21,6 +21,10 @@ bool gp__available(char *path, size_t len);
  * from fmt (the PNG is the PDF at 150 dpi), the title, keys outside the
  * data, grid. */
 FILE *gp__begin(const char *dir, const char *name, const char *title);
+/* An axis label (esc_gp'ed) on two lines when too long for the y axis:
+ * "probe wakeup latency (CO-corrected)\n(us, log scale)". Inside the
+ * double quotes of set xlabel/ylabel. */
+void gp__label(FILE *f, const char *s);
 /* The key between the title and the plot, in at most rows rows (the top
  * margin grows with them); gp__key_rows() estimates the rows n entries
  * need. */

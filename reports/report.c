@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Report orchestration: the scheduler order, their colours (by name:
- * gp__sched_color), the figure list, then report.md and report.html.
+ * gp__sched_color), the figure list, the document (report_doc.c), then
+ * its two renderings, report.md and report.html.
  *
  * A report folder is written under a temporary name next to its target
  * and renamed into place once complete, so no half report (a failed
@@ -20,6 +21,7 @@
 #include "harness/lib/log.h"
 #include "harness/lib/metric_info.h"
 #include "reports/report.h"
+#include "reports/report_doc.h"
 
 struct report_fig *report__add_fig(struct report_ctx *c, const char *name, const char *title)
 {
@@ -171,9 +173,17 @@ int report__write(struct report_ctx *c)
 		if (err)
 			return err;
 	}
-	err = report_md(c);
-	if (!err)
-		err = report_html(c);
+	{
+		struct report_doc d;
+
+		err = report_doc__build(c, &d);
+		if (err)
+			return err;
+		err = report_md(c, &d);
+		if (!err)
+			err = report_html(c, &d);
+		report_doc__free(&d);
+	}
 	/* said once the report is written: a failed one has its own line */
 	if (!err && !c->have_gnuplot && !store__corrupt(c->st))
 		pr_warn("gnuplot not found: figure data and scripts written, no images (install"

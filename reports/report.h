@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Report writer: figures (one builder per kind, fig_*.c), report.md and a
- * self-contained report.html, from the store alone.
+ * Report writer: figures (one builder per kind, fig_*.c), then one
+ * document (report_doc.h: what the report says, decided once) rendered as
+ * report.md and a self-contained report.html, from the store alone.
  *
  * A figure builder writes NAME.dat and NAME.gp into the report folder and
  * registers the figure; when its data is absent it registers the reason
@@ -79,8 +80,10 @@ int fig_tasks(struct report_ctx *c);
 int fig_timeline(struct report_ctx *c);
 int fig_scx_events(struct report_ctx *c);
 
-int report_md(struct report_ctx *c);
-int report_html(struct report_ctx *c);
+struct report_doc;
+/* The two renderings of one document (report_doc.h) into c->outdir */
+int report_md(struct report_ctx *c, const struct report_doc *d);
+int report_html(struct report_ctx *c, const struct report_doc *d);
 
 /* Everything: figures, report.md, report.html, into c->outdir as it is.
  * 0 when the reports were written (possibly partial: see nfailed_render /
@@ -100,7 +103,6 @@ int report__write_folder(struct report_ctx *c, const char *target, char *err, si
 int report__check_folder(const char *target, char *err, size_t len);
 void report__free(struct report_ctx *c);
 
-#endif
 
 /* Shared by the bar figures (fig_bars.c): groups on x, one bar per
  * scheduler in its colour, value med with an error bar [lo, hi] (NAN: no
@@ -141,3 +143,5 @@ void report__stem(char *buf, size_t len, const char *prefix, const char *name);
 int report__run(struct store *st, int64_t compare_id, const int64_t *ids, int nids,
 		const char *outdir, const char *const *formats, int nformats, FILE *table_out,
 		char *err, size_t errlen);
+
+#endif
