@@ -19,7 +19,8 @@
  * (FNV-1a) into the rest of the palette, chosen to stay apart from each
  * other and from the pinned three, with the common colour-vision
  * deficiencies and in greyscale print (black for the yellow, and dark
- * hues from Paul Tol's palettes). The timeline's role colours
+ * hues from Paul Tol's palettes; no second blue or green beside the
+ * pinned ones). The timeline's role colours
  * (fig_timeline.c) are outside both lists.
  */
 static const struct {
@@ -32,11 +33,11 @@ static const struct {
 static const char *const hashed[] = {
 	"#CC79A7", /* reddish purple */
 	"#E69F00", /* orange */
-	"#56B4E9", /* sky blue */
 	"#000000", /* black */
 	"#882255", /* wine */
 	"#332288", /* indigo */
 	"#999933", /* olive */
+	"#DDCC77", /* sand */
 };
 #define NPINNED (sizeof(pinned) / sizeof(pinned[0]))
 #define NHASHED (sizeof(hashed) / sizeof(hashed[0]))

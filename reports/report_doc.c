@@ -307,7 +307,8 @@ static int family_table(struct report_doc *d, struct doc_section *sec,
 	return 0;
 }
 
-static int figs_block(struct report_doc *d, struct doc_section *sec, const int *figs, int n)
+static int figs_block(struct report_doc *d, struct doc_section *sec, const int *figs, int n,
+		      bool ref)
 {
 	struct doc_block *b;
 
@@ -318,6 +319,9 @@ static int figs_block(struct report_doc *d, struct doc_section *sec, const int *
 		return -ENOMEM;
 	memcpy(b->figs, figs, sizeof(int) * n);
 	b->nfigs = n;
+	b->ref = ref;
+	if (ref)
+		b->text = "At the top of the report:";
 	return 0;
 }
 
@@ -383,13 +387,17 @@ static int families(struct report_ctx *c, struct report_doc *d, const int *key, 
 				  nbetter || nworse ?
 				  doc__printf(d, "; verdicts: %d better, %d worse", nbetter, nworse) : "");
 		sec->summary = sum;
-		if (nkeyed && !doc__block(d, sec, DB_PARA,
-					  doc__printf(d, "%d of this family's figures are at the top of"
-						      " the report.", nkeyed))) {
-			err = -ENOMEM;
-			break;
+		err = figs_block(d, sec, fg, nfg, false);
+		if (!err && nkeyed) {
+			/* the key figures are drawn at the top; here their captions
+			 * and files */
+			int kf[4], nkf = 0;
+
+			for (int j = 0; j < nkey; j++)
+				if (key[j] >= 0 && c->figs[key[j]].family == f)
+					kf[nkf++] = key[j];
+			err = figs_block(d, sec, kf, nkf, true);
 		}
-		err = figs_block(d, sec, fg, nfg);
 		if (!err && nk) {
 			qsort_r(ks, nk, sizeof(*ks), by_reading_order, (void *)t);
 			err = family_table(d, sec, t, ks, nk);

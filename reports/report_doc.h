@@ -72,6 +72,8 @@ struct doc_block {
 	struct doc_table *table;
 	int *figs, nfigs;
 	bool key;   /* DB_FIGS: the headline's figures, side by side */
+	bool ref;   /* DB_FIGS: figures shown elsewhere (the key ones): their
+		     * titles, captions and files, no image */
 };
 
 struct doc_section {

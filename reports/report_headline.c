@@ -160,9 +160,13 @@ static const char *verdict_sentence(struct report_doc *d, const struct cmp_table
 		const struct q_result *r = compare__row(t, hm[i], s);
 
 		if (doc__style(r->verdict) == DS_SAME) {
+			/* "no significant difference" and its exploratory
+			 * "no significant difference*" say the same here */
+			int wl = (int)strcspn(r->verdict, "*");
+
 			if (!nsame++)
-				snprintf(same, sizeof(same), "%s", r->verdict);
-			else if (strcmp(same, r->verdict))
+				snprintf(same, sizeof(same), "%.*s", wl, r->verdict);
+			else if (strncmp(same, r->verdict, wl) || (int)strlen(same) != wl)
 				snprintf(same, sizeof(same), "the same");
 			done[i] = true;
 		}
@@ -203,8 +207,8 @@ static const char *verdict_sentence(struct report_doc *d, const struct cmp_table
 			 mi.label, pct);
 	}
 	if (nsame > 1 && l < sizeof(buf))
-		snprintf(buf + l, sizeof(buf) - l, "%s %s on %s%d", nclause ? ";" : "", same,
-			 nclause ? "the other " : "all ", nsame);
+		snprintf(buf + l, sizeof(buf) - l, "%s %s on %s%d metrics above", nclause ? ";" : "",
+			 same, nclause ? "the other " : "all ", nsame);
 	return doc__printf(d, "%s", buf);
 }
 
@@ -331,17 +335,15 @@ int doc__headline(struct report_ctx *c, struct report_doc *d, int *key, int *nke
 		const struct q_run *r0 = c->runs->v;
 
 		b = doc__block(d, sec, DB_PARA,
-			       doc__printf(d, "%d runs per scheduler in shuffled interleaved rounds"
-					   " of %s on %s%s%s (kernel %s, %s x%d). %s",
+			       doc__printf(d, "%d shuffled rounds of %s on %s%s%s (kernel %s, %s x%d)%s",
 					   c->cmp->reps, c->cmp->workload, c->cmp->place,
 					   r0->accel[0] ? " " : "", r0->accel,
 					   r0->guest_kernel[0] ? r0->guest_kernel : r0->kernel_release,
 					   r0->cpu_model, r0->ncpus,
 					   t && t->nsched > 1 ?
-					   doc__printf(d, "Baseline %s; p of the primary metrics"
-						       " Holm-corrected over %d tests, alpha %.2f; *"
-						       " = exploratory.", t->sched[0].name, t->family,
-						       CMP_ALPHA) : ""));
+					   doc__printf(d, "; baseline %s; primary metrics' p Holm-corrected"
+						       " over %d tests, alpha %.2f; * = exploratory.",
+						       t->sched[0].name, t->family, CMP_ALPHA) : "."));
 		if (!b)
 			return -ENOMEM;
 	}

@@ -20,13 +20,15 @@ static const char css[] =
 	"max-width:1220px;margin:0 auto;padding:6px 14px}\n"
 	"h1{font-size:21px;margin:4px 0}\n"
 	"p{margin:4px 0}\n"
-	".warn{background:#fff3df;border-left:4px solid #d08000;padding:1px 8px;margin:3px 0}\n"
-	"ul.verdicts{margin:4px 0;padding-left:22px}\n"
+	".warn{background:#fff3df;border-left:4px solid #d08000;padding:1px 8px;margin:3px 0;"
+	"font-size:14px;line-height:1.3}\n"
+	"ul.verdicts{margin:4px 0;padding-left:22px;line-height:1.3}\n"
 	/* a table wider than the page scrolls in its box, never the page */
 	".tw{max-width:100%;overflow-x:auto}\n"
 	"table{border-collapse:collapse;font-size:13.5px;margin:6px 0}\n"
 	"caption{text-align:left;font-weight:bold;padding:2px 0}\n"
-	"th,td{border:1px solid #d4d4d4;padding:1px 6px;text-align:left;vertical-align:top}\n"
+	"th,td{border:1px solid #d4d4d4;padding:1px 6px;text-align:left;vertical-align:top;"
+	"line-height:1.25}\n"
 	"th{background:#f4f4f4}\n"
 	/* a CI "[lo, hi]" broken over two lines reads as two numbers */
 	"td.num,th.num{text-align:right;white-space:nowrap}\n"
@@ -40,7 +42,7 @@ static const char css[] =
 	".figs.key{grid-template-columns:repeat(3,minmax(0,1fr));gap:8px}\n"
 	"figure{margin:0}\n"
 	"figure img,figure svg{width:100%;height:auto;display:block}\n"
-	"figcaption{font-size:12.5px;color:#333}\n"
+	"figcaption,ul.refs{font-size:12.5px;color:#333}\n"
 	".missing{color:#8a5a00;font-style:italic}\n"
 	"details.sec{border-top:1px solid #bbb;margin:6px 0}\n"
 	"details.sec>summary{cursor:pointer;padding:5px 0}\n"
@@ -225,6 +227,19 @@ static void html_img(const struct report_ctx *c, FILE *f, const struct report_fi
 	free(buf);
 }
 
+/* a figure drawn elsewhere (a key figure): title, caption, files */
+static void html_fig_ref(const struct report_ctx *c, FILE *f, const struct report_fig *g)
+{
+	fprintf(f, "<li><a href=\"#fig-%s\">", g->name);
+	esc_html(f, g->title);
+	fputs("</a>: ", f);
+	esc_html(f, g->caption);
+	fprintf(f, " <a href=\"%s.dat\">data</a>, <a href=\"%s.gp\">script</a>", g->name, g->name);
+	for (int i = 0; g->rendered && i < c->nformats; i++)
+		fprintf(f, ", <a href=\"%s.%s\">%s</a>", g->name, c->formats[i], c->formats[i]);
+	fputs("</li>\n", f);
+}
+
 static void html_fig(const struct report_ctx *c, FILE *f, const struct report_fig *g, bool key)
 {
 	fprintf(f, "<figure id=\"fig-%s\">\n", g->name);
@@ -237,14 +252,15 @@ static void html_fig(const struct report_ctx *c, FILE *f, const struct report_fi
 	}
 	if (g->rendered)
 		html_img(c, f, g);
-	fputs("<figcaption>", f);
-	/* the key figures' captions are in their sections' tooltips: the
-	 * first screen keeps the figures */
-	if (!key) {
-		esc_html(f, g->caption);
-		fputc(' ', f);
+	/* the key figures' captions and files are in their families'
+	 * sections (html_fig_ref): the first screen keeps the figures */
+	if (key) {
+		fputs("</figure>\n", f);
+		return;
 	}
-	fprintf(f, "<a href=\"%s.dat\">data</a>, <a href=\"%s.gp\">script</a>", g->name, g->name);
+	fputs("<figcaption>", f);
+	esc_html(f, g->caption);
+	fprintf(f, " <a href=\"%s.dat\">data</a>, <a href=\"%s.gp\">script</a>", g->name, g->name);
 	for (int i = 0; g->rendered && i < c->nformats; i++)
 		fprintf(f, ", <a href=\"%s.%s\">%s</a>", g->name, c->formats[i], c->formats[i]);
 	fputs("</figcaption></figure>\n", f);
@@ -276,6 +292,15 @@ static void html_block(const struct report_ctx *c, FILE *f, const struct doc_blo
 		html_table(f, b);
 		break;
 	case DB_FIGS:
+		if (b->ref) {
+			fputs("<p>", f);
+			esc_html(f, b->text);
+			fputs("</p>\n<ul class=\"refs\">\n", f);
+			for (int i = 0; i < b->nfigs; i++)
+				html_fig_ref(c, f, &c->figs[b->figs[i]]);
+			fputs("</ul>\n", f);
+			break;
+		}
 		fprintf(f, "<div class=\"figs%s\"", b->key ? " key" : "");
 		if (b->id)
 			fprintf(f, " id=\"%s\"", b->id);

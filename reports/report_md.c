@@ -86,7 +86,24 @@ static void md_links(const struct report_ctx *c, FILE *f, const struct report_fi
 
 static void md_figs(const struct report_ctx *c, FILE *f, const struct doc_block *b)
 {
-	/* the key figures side by side, their captions after them */
+	if (b->ref) { /* drawn at the top: their captions and files */
+		esc_md(f, b->text);
+		fputs("\n\n", f);
+		for (int i = 0; i < b->nfigs; i++) {
+			const struct report_fig *g = &c->figs[b->figs[i]];
+
+			fputs("- **", f);
+			esc_md(f, g->title);
+			fputs("**: ", f);
+			esc_md(f, g->caption);
+			fputs(" (", f);
+			md_links(c, f, g);
+			fputs(")\n", f);
+		}
+		fputc('\n', f);
+		return;
+	}
+	/* the key figures side by side, their captions in their sections */
 	if (b->key) {
 		for (int i = 0; i < b->nfigs; i++) {
 			const struct report_fig *g = &c->figs[b->figs[i]];
@@ -99,7 +116,7 @@ static void md_figs(const struct report_ctx *c, FILE *f, const struct doc_block 
 		}
 		fputs("\n\n", f);
 	}
-	for (int i = 0; i < b->nfigs; i++) {
+	for (int i = 0; !b->key && i < b->nfigs; i++) {
 		const struct report_fig *g = &c->figs[b->figs[i]];
 
 		fputs(b->key ? "- **" : "**", f);

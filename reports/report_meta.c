@@ -365,8 +365,8 @@ int doc__runs(struct report_ctx *c, struct report_doc *d)
 		doc__cell(tb, i, 7)->text = doc__printf(d, "%s %s", r->version, r->git_sha);
 		nlost += r->lost_events > 0;
 	}
-	b = doc__block(d, sec, DB_PARA, nlost ? doc__printf(d, "%d runs lost trace events:"
-							      " their notes follow.", nlost) :
+	b = doc__block(d, sec, DB_PARA, nlost ? doc__printf(d, "%d run%s lost trace events: see"
+							      " the notes.", nlost, nlost > 1 ? "s" : "") :
 						 "No run lost trace events.");
 	if (!b)
 		return -ENOMEM;
