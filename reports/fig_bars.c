@@ -95,10 +95,11 @@ enum axis { AX_LINEAR, AX_LOG, AX_LOG1P };
 int fig_bars_spec(struct report_ctx *c, struct report_fig *fig, const struct bar_spec *b)
 {
 	const int ns_all = c->nsched, ng = b->ngroups;
-	double minpos = INFINITY, maxv = -INFINITY, mul = 1, w, top;
+	double minpos = INFINITY, maxv = -INFINITY, mul = 1, w, top, base = 0;
 	bool zero = false, neg = false;
 	int drawn[64], ns = 0, maxlen = 0;
-	bool wrapped = false;
+	bool wrapped = false, horiz;
+	char va, ga; /* the value axis and the group axis: y and x, or lying down x and y */
 	char path[4096], unit[48] = "", ylabel[200];
 	enum axis ax = AX_LINEAR;
 	FILE *f;
@@ -129,10 +130,10 @@ int fig_bars_spec(struct report_ctx *c, struct report_fig *fig, const struct bar
 	if (b->logy && !neg && minpos < INFINITY)
 		ax = !zero ? AX_LOG : maxv <= ZERO_LINEAR_SPAN * minpos ? AX_LINEAR : AX_LOG1P;
 	/* counts on log10(1 + y) are not rescaled: the +1 is one event */
-	/* a log axis in the unit of its smallest value (ticks 1, 10, 100...
-	 * rather than 0.001), a linear one in that of its largest */
+	/* a log axis in the unit of the middle of its decades (478 us to
+	 * 90 ms: ms, ticks 0.1 to 100), a linear one in that of its largest */
 	if (b->unit && ax == AX_LOG)
-		metric__scale(minpos, b->unit, &mul, unit, sizeof(unit));
+		metric__scale(sqrt(minpos * maxv), b->unit, &mul, unit, sizeof(unit));
 	else if (b->unit && ax != AX_LOG1P)
 		metric__scale(maxv > 0 ? maxv : 0, b->unit, &mul, unit, sizeof(unit));
 	else if (b->unit)
@@ -177,18 +178,33 @@ int fig_bars_spec(struct report_ctx *c, struct report_fig *fig, const struct bar
 		return 0;
 	}
 
+	/* many long group names (the 14 sched_ext counters): bars lie
+	 * down, their names horizontal on the left, read without turning
+	 * the head */
+	for (int g = 0; g < ng; g++)
+		if ((int)strlen(b->groups[g]) > maxlen)
+			maxlen = (int)strlen(b->groups[g]);
+	horiz = ng > 1 && ng * (maxlen + 2) > 56 && ng * ((maxlen + 1) / 2 + 3) > 72;
+	maxlen = 0;
 	f = gp__begin(c->outdir, fig->name, fig->title);
 	if (!f)
 		return -errno;
 	w = 0.8 / ns;
+	va = horiz ? 'x' : 'y';
+	ga = horiz ? 'y' : 'x';
 	fprintf(f, "set style fill solid 0.85 border -1\nset boxwidth %g absolute\n"
-		   "set xrange [-0.6:%g]\nset xlabel \"", w, ng - 0.4);
+		   "set %crange [-0.6:%g]\nset %clabel \"", w, ga, ng - 0.4, ga);
 	esc_gp(f, b->xlabel ? b->xlabel : "");
-	fprintf(f, "\"\nset ylabel \"");
-	gp__label(f, ylabel);
+	fprintf(f, "\"\nset %clabel \"", va);
+	if (horiz)
+		esc_gp(f, ylabel);
+	else
+		gp__label(f, ylabel);
 	fprintf(f, "\"\n");
+	if (horiz)
+		fprintf(f, "unset grid\nset grid xtics lc rgb \"#dddddd\" lw 1 dt 1\n");
 	/* ticks: a lone group is named by the title, its bars by scheduler */
-	fprintf(f, "set xtics nomirror scale 0 (");
+	fprintf(f, "set %ctics nomirror scale 0 (", ga);
 	if (ng == 1) {
 		for (int i = 0; i < ns; i++) {
 			fprintf(f, "%s\"", i ? ", " : "");
@@ -206,7 +222,8 @@ int fig_bars_spec(struct report_ctx *c, struct report_fig *fig, const struct bar
 				maxlen = (int)strlen(b->groups[g]);
 		/* side by side they need ng * (maxlen + 2) characters of the
 		 * ~60 a row has; two lines halve that */
-		if (maxlen > 8 && ng * (maxlen + 2) > 56 && ng * ((maxlen + 1) / 2 + 3) <= 72) {
+		if (!horiz && maxlen > 8 && ng * (maxlen + 2) > 56 &&
+		    ng * ((maxlen + 1) / 2 + 3) <= 72) {
 			wrap = true;
 			maxlen = 0;
 		}
@@ -227,7 +244,8 @@ int fig_bars_spec(struct report_ctx *c, struct report_fig *fig, const struct bar
 				fputs("\\n", f);
 				esc_gp(f, l2);
 			}
-			fprintf(f, "\" %d", g);
+			/* lying down, the first group on top */
+			fprintf(f, "\" %d", horiz ? ng - 1 - g : g);
 		}
 	}
 	fprintf(f, ")\n");
@@ -242,21 +260,23 @@ int fig_bars_spec(struct report_ctx *c, struct report_fig *fig, const struct bar
 			keys[i] = c->sched[drawn[i]];
 		gp__key_above(f, gp__key_rows(keys, ns));
 	}
-	/* labels that would not fit side by side are rotated, ending under
-	 * their tick: never past the right edge */
-	if ((ng == 1 ? ns : ng) * (maxlen + 2) > 66)
-		fprintf(f, "set xtics rotate by 30 right\nset bmargin %d\n", 1 + maxlen / 4);
+	/* a lone group's scheduler names that would not fit side by side
+	 * are rotated, ending under their tick */
+	if (!horiz && (ng == 1 ? ns : ng) * (maxlen + 2) > 66)
+		fprintf(f, "set xtics rotate by 30 right\nset bmargin %d\nset lmargin %d\n",
+			1 + maxlen / 4, 4 + maxlen / 2);
 	top = maxv > 0 ? maxv * mul : 1;
 	switch (ax) {
 	case AX_LOG:
-		fprintf(f, "set logscale y 10\nset format y \"%%g\"\nset yrange [%g:*]\n",
-			pow(10, floor(log10(minpos * mul))));
+		base = pow(10, floor(log10(minpos * mul)));
+		fprintf(f, "set logscale %c 10\nset format %c \"%%g\"\nset %crange [%g:*]\n", va, va,
+			va, base);
 		break;
 	case AX_LOG1P:
 		/* up to the decade above the largest value, every decade
 		 * labelled (1 only when it is not crowded against 0) */
-		fprintf(f, "set nonlinear y via log10(y + 1) inverse 10**y - 1\nset yrange [0:%g]\n"
-			   "set ytics (\"0\" 0", pow(10, ceil(log10(top + 1))));
+		fprintf(f, "set nonlinear %c via log10(%c + 1) inverse 10**%c - 1\nset %crange [0:%g]\n"
+			   "set %ctics (\"0\" 0", va, va, va, va, pow(10, ceil(log10(top + 1))), va);
 		for (double d = top >= 100 ? 10 : 1; d <= pow(10, ceil(log10(top + 1))); d *= 10) {
 			char t[16];
 
@@ -266,25 +286,50 @@ int fig_bars_spec(struct report_ctx *c, struct report_fig *fig, const struct bar
 		fprintf(f, ")\n");
 		break;
 	default:
-		fprintf(f, neg ? "set xzeroaxis lt -1 lw 1\n" : "set yrange [0:*]\n");
+		if (neg)
+			fprintf(f, "set %czeroaxis lt -1 lw 1\n", va);
+		else
+			fprintf(f, "set %crange [0:*]\n", va);
 	}
 	fprintf(f, "plot ");
 	for (int i = 0; i < ns; i++) {
 		int s = drawn[i], col = 2 + 3 * s;
 		double off = (i - (ns - 1) / 2.0) * w;
+		char pos[64];
 
-		fprintf(f, "%s'%s.dat' using ($0 + %g):(column(%d) * %g) with boxes lc rgb \"%s\" %s"
-			   " title \"", i ? ", \\\n     " : "", fig->name, off, col, mul,
-			report__color(c, s), gp__fill(report__variant(c, s)));
+		/* a group's place on its axis, this scheduler's bar in it */
+		if (horiz)
+			snprintf(pos, sizeof(pos), "(%d - $0 - %g)", ng - 1, off);
+		else
+			snprintf(pos, sizeof(pos), "($0 + %g)", off);
+		if (horiz)
+			fprintf(f, "%s'%s.dat' using (%g):%s:(%g):(column(%d) * %g):(%s - %g):(%s + %g)"
+				   " with boxxyerror lc rgb \"%s\" %s title \"", i ? ", \\\n     " : "",
+				fig->name, ax == AX_LOG ? base : 0, pos, ax == AX_LOG ? base : 0, col, mul,
+				pos, w / 2, pos, w / 2, report__color(c, s),
+				gp__fill(report__variant(c, s)));
+		else
+			fprintf(f, "%s'%s.dat' using %s:(column(%d) * %g) with boxes lc rgb \"%s\" %s"
+				   " title \"", i ? ", \\\n     " : "", fig->name, pos, col, mul,
+				report__color(c, s), gp__fill(report__variant(c, s)));
 		esc_gp(f, c->sched[s]);
 		/* the CI as a capped vector: yerrorbars would add a point */
-		fprintf(f, "\", \\\n     '' using ($0 + %g):(column(%d) * %g):(0):((column(%d) -"
-			   " column(%d)) * %g) with vectors heads size screen 0.006,90 lc rgb \"#000000\""
-			   " lw 1 notitle", off, col + 1, mul, col + 2, col + 1, mul);
-		if (zero)
-			fprintf(f, ", \\\n     '' using ($0 + %g):(0):(column(%d) == 0 ? \"0\" : \"\")"
+		if (horiz)
+			fprintf(f, "\", \\\n     '' using (column(%d) * %g):%s:((column(%d) - column(%d))"
+				   " * %g):(0) with vectors heads size screen 0.006,90 lc rgb \"#000000\""
+				   " lw 1 notitle", col + 1, mul, pos, col + 2, col + 1, mul);
+		else
+			fprintf(f, "\", \\\n     '' using %s:(column(%d) * %g):(0):((column(%d) -"
+				   " column(%d)) * %g) with vectors heads size screen 0.006,90 lc rgb"
+				   " \"#000000\" lw 1 notitle", pos, col + 1, mul, col + 2, col + 1, mul);
+		if (zero && horiz)
+			fprintf(f, ", \\\n     '' using (0):%s:(column(%d) == 0 ? \"0\" : \"\")"
+				   " with labels left tc rgb \"%s\" offset 0.4,0 notitle",
+				pos, col, report__color(c, s));
+		else if (zero)
+			fprintf(f, ", \\\n     '' using %s:(0):(column(%d) == 0 ? \"0\" : \"\")"
 				   " with labels tc rgb \"%s\" offset 0,0.6 notitle",
-				off, col, report__color(c, s));
+				pos, col, report__color(c, s));
 	}
 	fprintf(f, "\n");
 	if (fclose(f))
@@ -292,11 +337,11 @@ int fig_bars_spec(struct report_ctx *c, struct report_fig *fig, const struct bar
 	{
 		size_t l = strlen(fig->caption);
 		const char *note =
-			ax == AX_LOG ? " Log y axis." :
-			ax == AX_LOG1P ? " The y axis is log10(1 + value): log above ~10, and a value of 0"
-					 " (labelled 0) stays on it." :
-			zero && b->logy ? " Linear y axis (the values span little enough): bars at 0 are"
-					  " labelled 0." :
+			ax == AX_LOG ? " Log value axis." :
+			ax == AX_LOG1P ? " The value axis is log10(1 + value): log above ~10, and a value"
+					 " of 0 (labelled 0) stays on it." :
+			zero && b->logy ? " Linear value axis (the values span little enough): bars at 0"
+					  " are labelled 0." :
 			zero ? " Bars at 0 are labelled 0." : "";
 
 		snprintf(fig->caption + l, sizeof(fig->caption) - l, "%s", note);
