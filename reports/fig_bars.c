@@ -286,8 +286,9 @@ int fig_bars_spec(struct report_ctx *c, struct report_fig *fig, const struct bar
 		fprintf(f, ")\n");
 		break;
 	default:
+		/* the zero line runs along the group axis */
 		if (neg)
-			fprintf(f, "set %czeroaxis lt -1 lw 1\n", va);
+			fprintf(f, "set %czeroaxis lt -1 lw 1\n", ga);
 		else
 			fprintf(f, "set %crange [0:*]\n", va);
 	}
