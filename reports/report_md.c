@@ -115,27 +115,26 @@ static void md_figs(const struct report_ctx *c, FILE *f, const struct doc_block 
 			}
 		}
 		fputs("\n\n", f);
+		return;
 	}
 	for (int i = 0; !b->key && i < b->nfigs; i++) {
 		const struct report_fig *g = &c->figs[b->figs[i]];
 
-		fputs(b->key ? "- **" : "**", f);
-		esc_md(f, g->title);
 		fputs("**", f);
+		esc_md(f, g->title);
+		fputs("**\n\n", f);
 		if (g->missing[0]) {
-			fputs(b->key ? ": *Not drawn:* " : "\n\n*Not drawn:* ", f);
+			fputs("*Not drawn:* ", f);
 			esc_md(f, g->missing);
+			fputs("\n\n", f);
 		}
-		fputs(b->key ? ": " : "\n\n", f);
-		if (!b->key && g->rendered)
+		if (g->rendered)
 			fprintf(f, "![%s](%s.%s)\n\n", g->name, g->name, c->formats[0]);
 		esc_md(f, g->caption);
 		fputs(g->caption[0] ? " (" : "(", f);
 		md_links(c, f, g);
-		fputs(b->key ? ")\n" : ")\n\n", f);
+		fputs(")\n\n", f);
 	}
-	if (b->key)
-		fputc('\n', f);
 }
 
 static void md_block(const struct report_ctx *c, FILE *f, const struct doc_block *b)
