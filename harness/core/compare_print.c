@@ -474,7 +474,8 @@ static void compact_table(FILE *f, const struct cmp_table *t)
 {
 	bool many = t->nsched > 2;
 	int shown = 0, hidden = 0, ws = 0, wa = 0, wb = 0, wd = 0, wv = 0, wl = 0;
-	char h0[COLS * 4], h1[COLS * 4];
+	int ninc = 0, nsame = 0, nna = 0, nharness = 0;
+	char h0[COLS * 4], h1[COLS * 4], rest[256], line[320];
 	enum metric_family fam, last = MF_NR_FAMILIES;
 	struct mkey *order;
 
@@ -487,7 +488,18 @@ static void compact_table(FILE *f, const struct cmp_table *t)
 			if (workload__is_primary(t->workload, r->metric))
 				continue;
 			if (!differs(t, k, s)) {
+				enum stats_decision d = compare__decision(r, NULL);
+
 				hidden++;
+				metric__info(r->metric, &mi);
+				if (mi.family == MF_HARNESS && strcmp(mi.label, r->metric))
+					nharness++;
+				else if (d == DECIDE_INCONCLUSIVE)
+					ninc++;
+				else if (d == DECIDE_SAME)
+					nsame++;
+				else
+					nna++;
 				continue;
 			}
 			shown++;
@@ -504,9 +516,13 @@ static void compact_table(FILE *f, const struct cmp_table *t)
 			if (many)
 				ws = width(t->sched[s].name) > ws ? width(t->sched[s].name) : ws;
 		}
+	/* what is not shown, so that a reader knows what --all would add */
+	snprintf(rest, sizeof(rest), "%d inconclusive, %d the same, %d n/a, %d of the harness's own:"
+		 " --all prints every metric", ninc, nsame, nna, nharness);
 	if (!shown) {
-		fprintf(f, "\nno other metric differs (%d not decided or the same; --all prints every"
-			" metric)\n", hidden);
+		snprintf(line, sizeof(line), "no other metric differs (%s)", rest);
+		fputc('\n', f);
+		wrap(f, line, 0, 2);
 		return;
 	}
 	ws = ws > 14 ? 14 : ws;
@@ -576,9 +592,10 @@ static void compact_table(FILE *f, const struct cmp_table *t)
 				put(f, delta, wd, false);
 				fprintf(f, " %s\n", r->verdict);
 			}
-	if (hidden)
-		fprintf(f, "(%d more not decided, the same, or the harness's own: --all prints every"
-			" metric)\n", hidden);
+	if (hidden) {
+		snprintf(line, sizeof(line), "(not shown: %s)", rest);
+		wrap(f, line, 0, 2);
+	}
 	free(order);
 }
 

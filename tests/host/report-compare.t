@@ -27,7 +27,9 @@ n=$(grep -cE '^  probe (wakeup|timer) latency p99 .*  (same \(within 2 %\)|same|
 n=$(grep -cE '(better|worse|different)\*?$' "$TMP/out")
 [ "$n" = 0 ] && pass "A/A: no metric better, worse or different" ||
 	fail "A/A: no metric better, worse or different" "$(grep -E '(better|worse|different)\*?$' "$TMP/out" | head -3)"
-grep -q 'nothing can reach 0.05: add --reps' "$TMP/out" && ! grep -q 'no significant difference' "$TMP/out" &&
+# sentences are wrapped at 100 columns, continued with two spaces: joined
+sed ':a;N;$!ba;s/\n  / /g' "$TMP/out" | grep -q 'nothing can reach 0.05: add --reps' &&
+	! grep -q 'no significant difference' "$TMP/out" &&
 	pass "the note says more rounds are needed; no 'no significant difference'" ||
 	fail "note" "$(cat "$TMP/out")"
 w=$(python3 -c 'import sys; print(max(len(l.rstrip("\n")) for l in open(sys.argv[1], encoding="utf-8")))' "$TMP/out")
