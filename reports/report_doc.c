@@ -192,6 +192,29 @@ double doc__verdict_p(const struct q_result *r)
 	return !isnan(r->p_holm) ? r->p_holm : r->p_value;
 }
 
+const char *doc__verdict_more(struct report_doc *d, const struct q_result *r)
+{
+	enum stats_decision dec = compare__decision(r, NULL);
+	int m = r->more_rounds;
+
+	if (dec == DECIDE_SAME && !isnan(r->min_effect_pct) && r->min_effect_pct > 0)
+		return doc__printf(d, " (within +-%g %%)", r->min_effect_pct);
+	if (dec != DECIDE_INCONCLUSIVE || !m)
+		return NULL;
+	if (m < 0)
+		return doc__printf(d, ": no practical number of rounds");
+	if (m >= STATS_MAX_MORE_ROUNDS)
+		return doc__printf(d, ": over %d more rounds", m);
+	return doc__printf(d, ": ~%d more round%s", m, m > 1 ? "s" : "");
+}
+
+const char *doc__verdict(struct report_doc *d, const struct q_result *r)
+{
+	const char *more = doc__verdict_more(d, r);
+
+	return more ? doc__printf(d, "%s%s", r->verdict, more) : r->verdict;
+}
+
 const char *doc__p(struct report_doc *d, double p)
 {
 	char b[32];
@@ -299,7 +322,7 @@ static int family_table(struct report_doc *d, struct doc_section *sec,
 			}
 			if (s && !isnan(r->effect))
 				doc__cell(tb, row, 9)->text = doc__printf(d, "%.2f", r->effect);
-			doc__cell(tb, row, 10)->text = r->verdict;
+			doc__cell(tb, row, 10)->text = s ? doc__verdict(d, r) : r->verdict;
 			doc__cell(tb, row, 10)->style = doc__style(r->verdict);
 			if (s && r->survived < r->total)
 				doc__cell(tb, row, 2)->style = DS_WARN;

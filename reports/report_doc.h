@@ -43,6 +43,7 @@ struct doc_cell {
 	const char *text;    /* the value ("162 us"); NULL: empty */
 	const char *note;    /* under/after it: "+11 % [+4, +18] %, p 0.024" */
 	const char *verdict; /* the row's verdict word as stored, or NULL */
+	const char *more;    /* after it, what it leaves open: ": ~4 more rounds" */
 	enum doc_style style;
 };
 
@@ -128,6 +129,12 @@ static inline struct doc_cell *doc__cell(struct doc_table *t, int row, int col)
 const char *doc__value(struct report_doc *d, double v, const char *unit);
 const char *doc__delta(struct report_doc *d, const struct q_result *r, bool with_ci);
 double doc__verdict_p(const struct q_result *r);
+/* what a verdict leaves open, to follow the stored word: " (within +-2 %)"
+ * after same, ": ~4 more rounds" after inconclusive (the rounds that
+ * would likely decide, from the spread seen); NULL after other words.
+ * doc__verdict: the word and that together. */
+const char *doc__verdict_more(struct report_doc *d, const struct q_result *r);
+const char *doc__verdict(struct report_doc *d, const struct q_result *r);
 const char *doc__p(struct report_doc *d, double p);
 /* the headline section (report_headline.c); the key figures it shows
  * (indices into c->figs, at most 4) in key */

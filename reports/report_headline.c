@@ -143,33 +143,67 @@ static int key_figures(const struct report_ctx *c, const int *hm, int nhm, int *
 	return n;
 }
 
+/*
+ * An undecided kind of verdict ("same", "inconclusive") in one clause:
+ * with its metric and change when there is one, else counted ("the
+ * other 3 metrics above"). A starred (exploratory) and a plain word say
+ * the same here.
+ */
+static size_t undecided_clause(char *buf, size_t len, const struct cmp_table *t, int s,
+			       const int *hm, int nhm, enum doc_style st, const char *plain,
+			       bool other, bool last)
+{
+	char word[32] = "";
+	int n = 0, one = -1;
+
+	for (int i = 0; i < nhm; i++) {
+		const struct q_result *r = compare__row(t, hm[i], s);
+		int wl = (int)strcspn(r->verdict, "*");
+
+		if (doc__style(r->verdict) != st)
+			continue;
+		if (!n++)
+			snprintf(word, sizeof(word), "%.*s", wl, r->verdict);
+		else if (strncmp(word, r->verdict, wl) || (int)strlen(word) != wl)
+			snprintf(word, sizeof(word), "%s", plain);
+		one = i;
+	}
+	if (!n)
+		return 0;
+	if (n == 1) {
+		const struct q_result *r = compare__row(t, hm[one], s);
+		struct metric_info mi;
+		char pct[32];
+
+		metric__info(r->metric, &mi);
+		metric__format_pct(r->delta_pct, pct, sizeof(pct));
+		return snprintf(buf, len, "%s %s on %s (%s)", other ? ";" : "", r->verdict, mi.label,
+				pct);
+	}
+	/* "all 4", the remainder after other clauses "the other 3", else "2" */
+	return snprintf(buf, len, "%s %s on %s%d metrics above", other ? ";" : "", word,
+			n == nhm ? "all " : last ? "the other " : "", n);
+}
+
 /* "vtime vs eevdf: worse on probe wakeup latency p99 (+25 %) and
- * hackbench messages/s (-16 %); no significant difference on the other
- * 2": every verdict but "same" with its metrics, in the order they first
- * appear; the "same" ones counted */
+ * hackbench messages/s (-16 %); same on the other 2": every decided
+ * verdict with its metrics, in the order they first appear; the
+ * undecided ones (same, inconclusive: the table says by how much and how
+ * many rounds would decide) counted, so that a sentence stays short */
 static const char *verdict_sentence(struct report_doc *d, const struct cmp_table *t, int s,
 				    const int *hm, int nhm)
 {
-	char buf[2048], same[64] = "";
+	char buf[2048];
 	bool done[MAX_HEADLINE] = { false };
-	int nsame = 0, nclause = 0;
+	int nclause = 0, ninc = 0;
 	size_t l;
 
 	l = snprintf(buf, sizeof(buf), "%s vs %s:", t->sched[s].name, t->sched[0].name);
 	for (int i = 0; i < nhm; i++) {
-		const struct q_result *r = compare__row(t, hm[i], s);
+		enum doc_style st = doc__style(compare__row(t, hm[i], s)->verdict);
 
-		if (doc__style(r->verdict) == DS_SAME) {
-			/* "no significant difference" and its exploratory
-			 * "no significant difference*" say the same here */
-			int wl = (int)strcspn(r->verdict, "*");
-
-			if (!nsame++)
-				snprintf(same, sizeof(same), "%.*s", wl, r->verdict);
-			else if (strncmp(same, r->verdict, wl) || (int)strlen(same) != wl)
-				snprintf(same, sizeof(same), "the same");
-			done[i] = true;
-		}
+		done[i] = st == DS_SAME || st == DS_INCONCLUSIVE;
+		ninc += st == DS_INCONCLUSIVE;
 	}
 	for (int i = 0; i < nhm && l < sizeof(buf); i++) {
 		const struct q_result *r = compare__row(t, hm[i], s);
@@ -194,21 +228,16 @@ static const char *verdict_sentence(struct report_doc *d, const struct cmp_table
 			sep = ", ";
 		}
 	}
-	for (int i = 0; nsame == 1 && i < nhm; i++) {
-		const struct q_result *r = compare__row(t, hm[i], s);
-		struct metric_info mi;
-		char pct[32];
+	if (l < sizeof(buf)) {
+		size_t n = undecided_clause(buf + l, sizeof(buf) - l, t, s, hm, nhm, DS_SAME,
+					    "the same", nclause, !ninc);
 
-		if (doc__style(r->verdict) != DS_SAME)
-			continue;
-		metric__info(r->metric, &mi);
-		metric__format_pct(r->delta_pct, pct, sizeof(pct));
-		snprintf(buf + l, sizeof(buf) - l, "%s %s on %s (%s)", nclause ? ";" : "", same,
-			 mi.label, pct);
+		nclause += n > 0;
+		l += n;
 	}
-	if (nsame > 1 && l < sizeof(buf))
-		snprintf(buf + l, sizeof(buf) - l, "%s %s on %s%d metrics above", nclause ? ";" : "",
-			 same, nclause ? "the other " : "all ", nsame);
+	if (l < sizeof(buf))
+		undecided_clause(buf + l, sizeof(buf) - l, t, s, hm, nhm, DS_INCONCLUSIVE,
+				 "inconclusive", nclause, true);
 	return doc__printf(d, "%s", buf);
 }
 
@@ -251,6 +280,7 @@ static int headline_table(struct report_doc *d, struct doc_section *sec,
 				cl->note = doc__printf(d, "%s, p %s", doc__delta(d, r, true),
 						       doc__p(d, doc__verdict_p(r)));
 			cl->verdict = r->verdict;
+			cl->more = doc__verdict_more(d, r);
 			cl->style = doc__style(r->verdict);
 		}
 	}
@@ -278,7 +308,7 @@ static int headline_warnings(struct report_ctx *c, struct report_doc *d, struct 
 			if (!doc__block(d, sec, DB_WARN, doc__printf(d, "%s", line)))
 				return -ENOMEM;
 		}
-		if (t->family && t->min_p * t->family >= CMP_ALPHA &&
+		if (t->family && t->min_p * t->family >= t->alpha &&
 		    !doc__block(d, sec, DB_WARN,
 				doc__printf(d, "With %d/%d successful runs the smallest reachable p is"
 					    " %.3f: after Holm over %d tests nothing can be"
@@ -342,8 +372,11 @@ int doc__headline(struct report_ctx *c, struct report_doc *d, int *key, int *nke
 					   r0->cpu_model, r0->ncpus,
 					   t && t->nsched > 1 ?
 					   doc__printf(d, "; baseline %s; primary metrics' p Holm-corrected"
-						       " over %d tests, alpha %.2f; * = exploratory.",
-						       t->sched[0].name, t->family, CMP_ALPHA) : "."));
+						       " over %d tests, alpha %.2g; * = exploratory;"
+						       " same = the change's 95 %% CI within +-%g %%;"
+						       " inconclusive = not decided yet.",
+						       t->sched[0].name, t->family, t->alpha,
+						       t->min_effect_pct) : "."));
 		if (!b)
 			return -ENOMEM;
 	}

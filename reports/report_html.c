@@ -38,6 +38,7 @@ static const char css[] =
 	".better{color:#006400;font-weight:bold}.worse{color:#b00000;font-weight:bold}\n"
 	".same{color:#555}.inconclusive{color:#8a5a00;font-weight:bold}\n"
 	".flag{color:#b00000;font-weight:bold}\n"
+	".more{font-weight:normal;font-size:12px}\n"
 	".figs{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:12px;margin:6px 0}\n"
 	".figs.key{grid-template-columns:repeat(3,minmax(0,1fr));gap:8px}\n"
 	"figure{margin:0}\n"
@@ -187,6 +188,12 @@ static void html_table(FILE *f, const struct doc_block *b)
 			if (cl->verdict) {
 				fprintf(f, "<div class=\"%s\">", style_class(cl->style));
 				esc_html(f, cl->verdict);
+				if (cl->more) {
+					/* what is left open, in the note's voice */
+					fputs("<span class=\"more\">", f);
+					esc_html(f, cl->more);
+					fputs("</span>", f);
+				}
 				fputs("</div>", f);
 			}
 			fputs("</td>", f);

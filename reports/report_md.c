@@ -42,6 +42,8 @@ static void md_cell(FILE *f, const struct doc_cell *cl)
 		fputs(strong ? "**" : "", f);
 		esc_md(f, cl->verdict);
 		fputs(strong ? "**" : "", f);
+		if (cl->more)
+			esc_md(f, cl->more);
 	}
 }
 

@@ -619,7 +619,8 @@ static void full_table(FILE *f, const struct cmp_table *t)
 
 	for (int s = 0; s < t->nsched; s++)
 		ws = width(t->sched[s].name) > ws ? width(t->sched[s].name) : ws;
-	ws = ws > 16 ? 16 : ws;
+	/* 15: the longest line (an inconclusive* verdict) is then 100 */
+	ws = ws > 15 ? 15 : ws;
 	fputc('\n', f);
 	sched_label(t, 0, 40, name, sizeof(name));
 	snprintf(line, sizeof(line), "every metric: n ok runs, survival, median, CoV; against %s:"
@@ -653,6 +654,10 @@ static void full_table(FILE *f, const struct cmp_table *t)
 				put(f, name, ws, false);
 				snprintf(surv, sizeof(surv), "%d/%d", r->survived, r->total);
 				value(v, sizeof(v), r->median, r->unit);
+				/* "1.02 M units/s": the unit is on the metric's
+				 * line above, the scale stays */
+				if (width(v) > 10 && strrchr(v, ' '))
+					*strrchr(v, ' ') = 0;
 				fit(line, sizeof(line), v, 10);
 				if (isnan(r->cov))
 					snprintf(cov, sizeof(cov), "-");
