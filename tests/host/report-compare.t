@@ -6,10 +6,11 @@
 # same or inconclusive with the rounds to go), fit 100 columns, store the
 # comparison with its seed, min-effect and four-way verdicts, interleave
 # the rounds, export the verdicts (and the corrected percentiles, ordinary
-# metrics), and write the report.
+# metrics), and write the report. --until-ci stops adding rounds once the
+# primary verdicts are decided, and goes on to --max-reps while they are not.
 . "$(dirname "$0")/../lib.sh"
 need_root
-plan 13
+plan 15
 DB=$TMP/c.db OUT=$TMP/rep
 "$SCXB" compare eevdf eevdf --workload latency --reps 3 \
 	--duration 1s --seed 7 --db "$DB" --out "$OUT" -q >"$TMP/out" 2>"$TMP/err"
@@ -79,4 +80,26 @@ PY
 diff <(grep -vE '^(comparison|report:)' "$TMP/out") <(grep -vE '^(comparison|report:)' "$TMP/out2") >/dev/null &&
 	pass "scxbench report reproduces the table (seeded bootstrap)" ||
 	fail "scxbench report reproduces the table" "$(diff <(grep -vE '^(comparison|report:)' "$TMP/out") <(grep -vE '^(comparison|report:)' "$TMP/out2") | head -6)"
+
+# --until-ci: an A/A comparison whose min-effect (50 %) is far above the
+# noise is "same" at the first look: it stops at --reps, not --max-reps,
+# although its CI target (0.01 %) is not met
+DB2=$TMP/u.db
+"$SCXB" compare eevdf eevdf --workload cpu --reps 3 --max-reps 6 --until-ci 0.01 \
+	--min-effect 50 --duration 1s --seed 5 --db "$DB2" --no-report >"$TMP/u.out" 2>"$TMP/u.err"
+[ "$(sql "$DB2" "SELECT reps || ' ' || (SELECT COUNT(*) FROM runs) FROM comparisons")" = "3 6" ] &&
+	grep -q 'after 3 round(s): 0 primary verdict(s) undecided' "$TMP/u.err" &&
+	grep -qE '^  CPU hog work/s .*  same \(within 50 %\)$' "$TMP/u.out" &&
+	pass "--until-ci stops when every primary verdict is decided (same at 3 rounds)" ||
+	fail "--until-ci stops when decided" "$(sql "$DB2" 'SELECT reps, status FROM comparisons'; cat "$TMP/u.err"; head -4 "$TMP/u.out")"
+# ...and with a min-effect no CI can fit (0.001 %) and 3 runs a side (no p
+# can reach alpha), it adds rounds up to --max-reps and says so
+DB3=$TMP/u3.db
+"$SCXB" compare eevdf eevdf --workload cpu --reps 2 --max-reps 3 --until-ci 0.01 \
+	--min-effect 0.001 --duration 1s --seed 5 --db "$DB3" --no-report >"$TMP/u3.out" 2>"$TMP/u3.err"
+[ "$(sql "$DB3" "SELECT reps || ' ' || (SELECT COUNT(*) FROM runs) FROM comparisons")" = "3 6" ] &&
+	grep -qE 'after 2 round\(s\): [12] primary verdict\(s\) undecided' "$TMP/u3.err" &&
+	grep -qE -- '--max-reps 3 reached with [12] primary verdict\(s\) undecided' "$TMP/u3.err" &&
+	pass "--until-ci goes on to --max-reps while a primary verdict is undecided" ||
+	fail "--until-ci up to --max-reps" "$(sql "$DB3" 'SELECT reps, status FROM comparisons'; cat "$TMP/u3.err"; head -4 "$TMP/u3.out")"
 exit 0
