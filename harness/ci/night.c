@@ -409,7 +409,8 @@ int ci_night__gate(struct ci_ctx *x, struct store *st, double started)
 	int rc = 0, nplots = 0, fam;
 
 	for (int wi = 0; wi < x->cfg.nwl && !rc; wi++)
-		rc = gate_workload(x, st, &x->cfg.wl[wi], &cells, &night);
+		if (ci_ctx__in_shard(x, wi))
+			rc = gate_workload(x, st, &x->cfg.wl[wi], &cells, &night);
 	if (rc) {
 		ci_ctx__fail(x, "reading the history failed: %s%s",
 			     store__corrupt(st) ? "the database is corrupt: " : strerror(-rc),
@@ -428,7 +429,8 @@ int ci_night__gate(struct ci_ctx *x, struct store *st, double started)
 
 		for (int k = 0; k < cells.n; k++)
 			seen |= !strcmp(cells.v[k].metric, x->cfg.metric[i].name);
-		if (!seen)
+		/* (a shard holds only some workloads: the others may have it) */
+		if (!seen && x->shard_n <= 1)
 			pr_warn("ci: %s:%d: [metric %s] matches no metric of tonight's runs\n",
 				x->cfg.name, x->cfg.metric[i].line, x->cfg.metric[i].name);
 	}
@@ -438,7 +440,7 @@ int ci_night__gate(struct ci_ctx *x, struct store *st, double started)
 		goto cleanup;
 	}
 	for (int wi = 0; wi < x->cfg.nwl; wi++) {
-		int e = write_report(x, st, wi, &night, err, sizeof(err));
+		int e = !ci_ctx__in_shard(x, wi) ? 0 : write_report(x, st, wi, &night, err, sizeof(err));
 
 		if (e)
 			ci_ctx__fail(x, "HTML report of %s: %s", x->cfg.wl[wi].name, err);
@@ -492,10 +494,12 @@ int ci_night__gate(struct ci_ctx *x, struct store *st, double started)
 				       c->delta_hi);
 			}
 		}
-		printf("ci %s: %s: %d regression(s), %d scheduler failure(s), %d improvement(s),"
+		if (x->shard_n > 0)
+			printf("ci %s: shard %d/%d:", x->label, x->shard_i, x->shard_n);
+		printf("%sci %s: %s: %d regression(s), %d scheduler failure(s), %d improvement(s),"
 		       " %d cell(s) without a baseline; %d run(s) tonight; %d history figure(s);"
 		       " outputs in %s\n",
-		       x->label, night.exit_code == 2 ? "HARNESS FAILURE" :
+		       x->shard_n > 0 ? " " : "", x->label, night.exit_code == 2 ? "HARNESS FAILURE" :
 				 night.exit_code ? "FAIL" : "PASS",
 		       nreg, nfail, nimp, nnb, night.runs, nplots, x->out);
 	}
