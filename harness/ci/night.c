@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "harness/ci/baseline.h"
+#include "harness/ci/changes.h"
 #include "harness/ci/gate.h"
 #include "harness/ci/night.h"
 #include "harness/ci/output.h"
@@ -406,7 +407,8 @@ int ci_night__gate(struct ci_ctx *x, struct store *st, double started)
 		.started_at = started,
 	};
 	char path[4200], err[600];
-	int rc = 0, nplots = 0, fam;
+	int rc = 0, nplots = 0, fam, nchanges = 0;
+	struct ci_change *changes = NULL;
 
 	for (int wi = 0; wi < x->cfg.nwl && !rc; wi++)
 		if (ci_ctx__in_shard(x, wi))
@@ -469,6 +471,25 @@ int ci_night__gate(struct ci_ctx *x, struct store *st, double started)
 		ci_ctx__fail(x, "cannot write %s: %s", path, strerror(-rc));
 		goto cleanup;
 	}
+	/* change points across the labelled history, after the verdicts */
+	if (ci_changes__find(cells.v, cells.n, x->seed, &changes, &nchanges)) {
+		ci_ctx__fail(x, "change points: %s", strerror(ENOMEM));
+	} else {
+		FILE *f = fopen(path, "a");
+
+		if (f)
+			ci_changes__md(f, cells.v, changes, nchanges);
+		if (!f || fclose(f))
+			ci_ctx__fail(x, "cannot write %s: %s", path, strerror(errno));
+		for (int i = 0; i < nchanges; i++) {
+			const struct ci_cell *c = &cells.v[changes[i].cell];
+			const struct cp_point *p = &changes[i].cp;
+
+			printf("change point %s / %s / %s from label %s: %+.1f %% [%+.1f, %+.1f] (%s)\n",
+			       c->scheduler, c->workload, c->metric, changes[i].first_label, p->rel_pct,
+			       p->rel_lo, p->rel_hi, changes[i].worse ? "worse" : "better");
+		}
+	}
 	{
 		int nreg = 0, nfail = 0, nimp = 0, nnb = 0;
 
@@ -511,5 +532,6 @@ cleanup:
 		free(cells.v[i].hist);
 	}
 	free(cells.v);
+	free(changes);
 	return rc < 0 ? 2 : rc;
 }

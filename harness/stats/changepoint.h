@@ -2,8 +2,9 @@
 /*
  * Change points in a series of nights: E-divisive means (Matteson & James,
  * "A Nonparametric Approach for Multiple Change Point Analysis of
- * Multivariate Data", JASA 109(505), 2014), as MongoDB's signal processing
- * and Apache Otava (formerly Hunter) run it over nightly results.
+ * Multivariate Data", JASA 109(505), 2014), as MongoDB's performance CI
+ * runs it over nightly results (Daly et al., ICPE 2020) and Apache Otava
+ * (formerly Hunter, Fleming et al., ICPE 2023) builds on it.
  *
  * The series is one value per night: the median of that night's runs, so
  * that a night of five runs counts once and the permutation test permutes
@@ -15,8 +16,8 @@
  *             - 1/C(m,2) sum_{i<k} |x_i - x_k|^a - 1/C(n,2) sum_{j<k} |y_j - y_k|^a ]
  *
  * over every segment found so far (X = the nights before the split, Y
- * those from it to the segment's end, as Otava fixes the segment's end
- * where Matteson & James also search it), is kept when a permutation test
+ * those from it to the segment's end: a simplification, Matteson & James
+ * also search where Y ends), is kept when a permutation test
  * says it is significant: the nights of its segment are shuffled R times
  * (a seeded generator: the same history gives the same answer) and the
  * split's p is (1 + #{permuted max Q >= observed}) / (R + 1). The first
@@ -42,7 +43,7 @@ struct cp_opts {
 	double alpha;      /* permutation test level (0: 0.05) */
 	int permutations;  /* R (0: 199) */
 	int min_seg;       /* fewest nights on either side of a split (0: 2) */
-	double exponent;   /* a in (0, 2) (0: 1, Otava's and ecp's default) */
+	double exponent;   /* a in (0, 2) (0: 1, the usual choice) */
 	double level;      /* CI level of each size (0: 0.95) */
 	int boot;          /* bootstrap resamples (0: 2000) */
 	uint64_t seed;

@@ -1,0 +1,81 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Change points across nights in `scxbench ci` (docs/ci.md), on seeded
+# synthetic histories in a real database (tests/host/mkhistory.c: run CoV
+# 2-5 %, 1 % night-to-night noise): a 10 % step at night 6 of 10 is named
+# from label night6 with its size, a 1 % nightly drift over 20 nights is
+# found, pure noise over 12 nights (several seeds) has no change point
+# beyond the minimum effect; summary.md and stdout say the same.
+. "$(dirname "$0")/../lib.sh"
+[ -x "$SCXB" ] || skip_all "no $SCXB (run make)"
+plan 6
+
+MK=$TMP/mkhistory
+if ! make -s -C "$ROOT" build/tests/mkhistory >"$TMP/cc.log" 2>&1 || ! cp "$ROOT/build/tests/mkhistory" "$MK"; then
+	fail "build tests/host/mkhistory.c" "$(tail -5 "$TMP/cc.log")"
+	exit 1
+fi
+cd "$TMP"
+cat > ci.conf <<'CONF'
+[ci]
+out = out
+reps = 5
+baseline = last:5
+min-effect = 5%
+[scheduler simple]
+[scheduler vtime]
+[workload hackbench]
+groups = 2
+loops = 500
+CONF
+gate() { # DB LABEL
+	rm -rf out
+	out=$("$SCXB" ci ci.conf --db "$1" --label "$2" --gate-only 2>&1); rc=$?
+}
+
+# 1-2. a 10 % step (elapsed_s, lower is better) from night 6 of 10
+for i in $(seq 1 10); do
+	f=; [ "$i" -ge 6 ] && f=vtime:elapsed_s:1.10
+	"$MK" ci.conf step.db "night$i" 5 "$i" $f 2>/dev/null || fail "mkhistory night$i"
+done
+gate step.db night10
+line=$(printf '%s\n' "$out" | grep '^change point vtime / hackbench / elapsed_s')
+[[ $line == *"from label night6: +"*"(worse)" ]] &&
+	pass "10 % step: a change point from label night6, worse" || fail "step: '$line'" "$out"
+row=$(grep '^| vtime | hackbench | elapsed\\_s | night6 |' out/summary.md)
+size=$(printf '%s' "$row" | sed -n 's/.*[*][*]+\([0-9.]*\) %[*][*] \[+\([0-9.]*\), +\([0-9.]*\)\].*/\1 \2 \3/p')
+read -r s lo hi <<<"$size"
+[ -n "$s" ] && awk -v s="$s" -v lo="$lo" -v hi="$hi" 'BEGIN { exit !(s > 7 && s < 13 && lo < 10 && hi > 10) }' &&
+	pass "summary.md: size $s % [$lo, $hi] around 10 %, 5 nights before and after" ||
+	fail "summary.md row: '$row'" "$(sed -n '/Change points/,$p' out/summary.md)"
+
+# 3. a 1 % drift a night over 20 nights: tonight's gate cannot see it
+for i in $(seq 1 20); do
+	f=$(awk -v i="$i" 'BEGIN { printf "vtime:elapsed_s:%.6f", 1.01 ^ (i - 1) }')
+	"$MK" ci.conf drift.db "night$i" 5 "$((i + 100))" "$f" 2>/dev/null || fail "mkhistory drift night$i"
+done
+gate drift.db night20
+printf '%s\n' "$out" | grep -q '^change point vtime / hackbench / elapsed_s from label .*(worse)' &&
+	pass "1 % nightly drift over 20 nights: found as a change point" || fail "drift not found" "$out"
+printf '%s\n' "$out" | grep -q '^REGRESSION vtime / hackbench / elapsed_s' &&
+	echo "# (tonight's gate flagged the drift too)"
+
+# 4-5. pure noise: no change point beyond the 5 % minimum effect
+bad=0 any=0
+for seed in 1 2 3 4 5; do
+	for i in $(seq 1 12); do
+		"$MK" ci.conf "noise$seed.db" "night$i" 5 "$((seed * 1000 + i))" 2>/dev/null
+	done
+	gate "noise$seed.db" night12
+	any=$((any + $(printf '%s\n' "$out" | grep -c '^change point')))
+	grep -q '^| .*[*][*][+-][0-9.]* %[*][*]' out/summary.md && bad=$((bad + 1))
+done
+[ "$bad" = 0 ] && pass "pure noise, 5 seeds x 12 nights: no change point beyond 5 % ($any smaller ones)" ||
+	fail "$bad noise histories have a change point beyond 5 %"
+[ "$rc" = 0 ] && grep -q '^## Change points across nights' out/summary.md &&
+	pass "noise: the night passes and summary.md has the section" || fail "noise night: rc $rc" "$out"
+
+# 6. the change-point report is deterministic: the same history, the same lines
+gate step.db night10; a=$(printf '%s\n' "$out" | grep '^change point')
+gate step.db night10; b=$(printf '%s\n' "$out" | grep '^change point')
+[ -n "$a" ] && [ "$a" = "$b" ] && pass "same history, same change points" || fail "differ" "$a / $b"
