@@ -492,6 +492,7 @@ int ci_night__gate(struct ci_ctx *x, struct store *st, double started)
 	}
 	{
 		int nreg = 0, nfail = 0, nimp = 0, nnb = 0;
+		char shard[32] = "";
 
 		for (int i = 0; i < cells.n; i++) {
 			const struct ci_cell *c = &cells.v[i];
@@ -516,11 +517,11 @@ int ci_night__gate(struct ci_ctx *x, struct store *st, double started)
 			}
 		}
 		if (x->shard_n > 0)
-			printf("ci %s: shard %d/%d:", x->label, x->shard_i, x->shard_n);
-		printf("%sci %s: %s: %d regression(s), %d scheduler failure(s), %d improvement(s),"
+			snprintf(shard, sizeof(shard), " shard %d/%d", x->shard_i, x->shard_n);
+		printf("ci %s%s: %s: %d regression(s), %d scheduler failure(s), %d improvement(s),"
 		       " %d cell(s) without a baseline; %d run(s) tonight; %d history figure(s);"
 		       " outputs in %s\n",
-		       x->shard_n > 0 ? " " : "", x->label, night.exit_code == 2 ? "HARNESS FAILURE" :
+		       x->label, shard, night.exit_code == 2 ? "HARNESS FAILURE" :
 				 night.exit_code ? "FAIL" : "PASS",
 		       nreg, nfail, nimp, nnb, night.runs, nplots, x->out);
 	}
