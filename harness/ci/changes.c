@@ -25,11 +25,11 @@ int ci_changes__find(const struct ci_cell *cells, int n, uint64_t seed,
 	*nout = 0;
 	for (int i = 0; i < n; i++) {
 		const struct ci_cell *c = &cells[i];
-		struct cp_point cp[CI_CP_MAX];
+		struct cp_point cp[CI_CP_MAX], prev[CI_CP_MAX];
 		double x[512];
 		int night[512], m = c->nhist < 512 ? c->nhist : 512, k;
 		struct cp_opts o = { 0 };
-		int *ord;
+		int *ord, kp;
 
 		if (c->survival || !c->better || !c->gated || m < 4)
 			continue;
@@ -56,10 +56,12 @@ int ci_changes__find(const struct ci_cell *cells, int n, uint64_t seed,
 		o.seed = ci__hash_str(c->scheduler) ^ ci__hash_str(c->workload) * 31 ^
 			 ci__hash_str(c->metric) * 131 ^ seed;
 		k = changepoint__detect(x, night, m, &o, cp, CI_CP_MAX);
-		if (k == -ENOMEM) {
+		/* the same search without tonight (the last night) */
+		kp = k > 0 ? changepoint__detect(x, night, m - 1, &o, prev, CI_CP_MAX) : 0;
+		if (k == -ENOMEM || kp == -ENOMEM) {
 			free(ord);
 			free(v);
-			return k;
+			return -ENOMEM;
 		}
 		for (int j = 0; j < k; j++) {
 			struct ci_change *ch;
@@ -83,6 +85,10 @@ int ci_changes__find(const struct ci_cell *cells, int n, uint64_t seed,
 				 c->hist[ord[c->nhist - m + cp[j].night]].label);
 			ch->worse = bad > 0;
 			ch->beyond = bad >= c->min_effect_pct;
+			ch->new_tonight = true;
+			for (int q = 0; q < kp; q++)
+				if (prev[q].night == cp[j].night)
+					ch->new_tonight = false;
 		}
 		free(ord);
 	}
@@ -100,8 +106,8 @@ void ci_changes__md(FILE *f, const struct ci_cell *cells, const struct ci_change
 		fprintf(f, "None found.\n");
 		return;
 	}
-	fprintf(f, "| scheduler | workload | metric | from label | before | after | change | p |\n"
-		   "|---|---|---|---|---|---|---|---|\n");
+	fprintf(f, "| scheduler | workload | metric | from label | before | after | change | p | seen |\n"
+		   "|---|---|---|---|---|---|---|---|---|\n");
 	for (int i = 0; i < n; i++) {
 		const struct ci_cell *c = &cells[ch[i].cell];
 		const struct cp_point *p = &ch[i].cp;
@@ -115,8 +121,9 @@ void ci_changes__md(FILE *f, const struct ci_cell *cells, const struct ci_change
 		esc_md(f, c->metric);
 		fputs(" | ", f);
 		esc_md(f, ch[i].first_label);
-		fprintf(f, " | %.4g (%d nights) | %.4g (%d nights) | %s%+.1f %%%s [%+.1f, %+.1f] %s | %.3g |\n",
+		fprintf(f, " | %.4g (%d nights) | %.4g (%d nights) | %s%+.1f %%%s [%+.1f, %+.1f] %s | %.3g | %s |\n",
 			p->mean_before, p->nights_before, p->mean_after, p->nights_after, em,
-			p->rel_pct, em, p->rel_lo, p->rel_hi, ch[i].worse ? "worse" : "better", p->p);
+			p->rel_pct, em, p->rel_lo, p->rel_hi, ch[i].worse ? "worse" : "better", p->p,
+			ch[i].new_tonight ? "new tonight" : "before");
 	}
 }

@@ -5,8 +5,10 @@
  * E-divisive means (harness/stats/changepoint.h) over the medians of its
  * labels on tonight's machine, oldest first, tonight last. Each change
  * point is named by the first label of its new level, with its size and
- * CI. Reported in summary.md and on stdout; it does not fail a night
- * (yet): the night-vs-baseline gate does.
+ * CI, and whether tonight's night is what makes it appear (the same
+ * search over the history without tonight does not find it: the night
+ * that confirms the shift). Reported in summary.md and on stdout; it does
+ * not fail a night (yet): the night-vs-baseline gate does.
  *
  * Pure except ci_changes__md, which writes the Markdown section.
  */
@@ -30,6 +32,7 @@ struct ci_change {
 	char first_label[128]; /* the first night of the new level */
 	bool worse;            /* in the metric's bad direction */
 	bool beyond;           /* and at least its minimum effect */
+	bool new_tonight;      /* not found in the history without tonight */
 };
 
 /*

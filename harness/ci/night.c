@@ -485,9 +485,10 @@ int ci_night__gate(struct ci_ctx *x, struct store *st, double started)
 			const struct ci_cell *c = &cells.v[changes[i].cell];
 			const struct cp_point *p = &changes[i].cp;
 
-			printf("change point %s / %s / %s from label %s: %+.1f %% [%+.1f, %+.1f] (%s)\n",
+			printf("change point %s / %s / %s from label %s: %+.1f %% [%+.1f, %+.1f] (%s%s)\n",
 			       c->scheduler, c->workload, c->metric, changes[i].first_label, p->rel_pct,
-			       p->rel_lo, p->rel_hi, changes[i].worse ? "worse" : "better");
+			       p->rel_lo, p->rel_hi, changes[i].worse ? "worse" : "better",
+			       changes[i].new_tonight ? ", new tonight" : "");
 		}
 	}
 	{

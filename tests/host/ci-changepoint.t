@@ -8,7 +8,7 @@
 # beyond the minimum effect; summary.md and stdout say the same.
 . "$(dirname "$0")/../lib.sh"
 [ -x "$SCXB" ] || skip_all "no $SCXB (run make)"
-plan 6
+plan 7
 
 MK=$TMP/mkhistory
 if ! make -s -C "$ROOT" build/tests/mkhistory >"$TMP/cc.log" 2>&1 || ! cp "$ROOT/build/tests/mkhistory" "$MK"; then
@@ -49,18 +49,30 @@ read -r s lo hi <<<"$size"
 	pass "summary.md: size $s % [$lo, $hi] around 10 %, 5 nights before and after" ||
 	fail "summary.md row: '$row'" "$(sed -n '/Change points/,$p' out/summary.md)"
 
-# 3. a 1 % drift a night over 20 nights: tonight's gate cannot see it
+# 3. the night that confirms it: night 7 (two nights at the new level)
+for i in 1 2 3 4 5 6 7; do
+	f=; [ "$i" -ge 6 ] && f=vtime:elapsed_s:1.10
+	"$MK" ci.conf step7.db "night$i" 5 "$i" $f 2>/dev/null || fail "mkhistory night$i"
+done
+gate step7.db night7
+l7=$(printf '%s\n' "$out" | grep '^change point vtime / hackbench / elapsed_s')
+[[ $l7 == *"from label night6: "*"(worse, new tonight)" ]] && [[ $line != *"new tonight"* ]] &&
+	grep -q '^| vtime | hackbench | elapsed\\_s | night6 | .* | new tonight |$' out/summary.md &&
+	pass "night 7 confirms the shift ('new tonight'), night 10 does not" ||
+	fail "new tonight: '$l7' / '$line'" "$(sed -n '/Change points/,$p' out/summary.md)"
+
+# 4. a 1 % drift a night over 20 nights: tonight's gate cannot see it
 for i in $(seq 1 20); do
 	f=$(awk -v i="$i" 'BEGIN { printf "vtime:elapsed_s:%.6f", 1.01 ^ (i - 1) }')
 	"$MK" ci.conf drift.db "night$i" 5 "$((i + 100))" "$f" 2>/dev/null || fail "mkhistory drift night$i"
 done
 gate drift.db night20
-printf '%s\n' "$out" | grep -q '^change point vtime / hackbench / elapsed_s from label .*(worse)' &&
+printf '%s\n' "$out" | grep -q '^change point vtime / hackbench / elapsed_s from label .*(worse' &&
 	pass "1 % nightly drift over 20 nights: found as a change point" || fail "drift not found" "$out"
 printf '%s\n' "$out" | grep -q '^REGRESSION vtime / hackbench / elapsed_s' &&
 	echo "# (tonight's gate flagged the drift too)"
 
-# 4-5. pure noise: no change point beyond the 5 % minimum effect
+# 5-6. pure noise: no change point beyond the 5 % minimum effect
 bad=0 any=0
 for seed in 1 2 3 4 5; do
 	for i in $(seq 1 12); do
@@ -75,7 +87,7 @@ done
 [ "$rc" = 0 ] && grep -q '^## Change points across nights' out/summary.md &&
 	pass "noise: the night passes and summary.md has the section" || fail "noise night: rc $rc" "$out"
 
-# 6. the change-point report is deterministic: the same history, the same lines
+# 7. the change-point report is deterministic: the same history, the same lines
 gate step.db night10; a=$(printf '%s\n' "$out" | grep '^change point')
 gate step.db night10; b=$(printf '%s\n' "$out" | grep '^change point')
 [ -n "$a" ] && [ "$a" = "$b" ] && pass "same history, same change points" || fail "differ" "$a / $b"
