@@ -12,7 +12,7 @@
 python3 -c 'import yaml' 2>/dev/null || skip_all "python3-yaml not installed (make deps)"
 plan 5
 
-Y=$ROOT/examples/github-nightly.yml
+Y=${WORKFLOW:-$ROOT/examples/github-nightly.yml}
 cd "$TMP"
 python3 - "$Y" >check.log 2>&1 <<'PY'
 import sys, yaml
