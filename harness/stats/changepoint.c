@@ -140,7 +140,11 @@ static int test_segment(const double *v, int s, int e, const struct cp_opts *o,
 			idx[i] = idx[j];
 			idx[j] = tmp;
 		}
-		ge += best_split(D, idx, L, o->min_seg, &pt) >= r->q;
+		/* a tie is a tie: the same split summed in another order may
+		 * differ in its last bits (a split and its mirror image have
+		 * the same Q, so the p of m + k nights is never below
+		 * 2 / C(m + k, k)) */
+		ge += best_split(D, idx, L, o->min_seg, &pt) >= r->q - 1e-9 * fabs(r->q);
 	}
 	r->p = (1.0 + ge) / (o->permutations + 1.0);
 	free(D);
@@ -224,7 +228,7 @@ int changepoint__detect(const double *x, const int *night, int n, const struct c
 	if (!o.alpha)
 		o.alpha = 0.05;
 	if (!o.permutations)
-		o.permutations = 199;
+		o.permutations = 999;
 	if (!o.min_seg)
 		o.min_seg = 2;
 	if (!o.exponent)

@@ -20,7 +20,9 @@
  * also search where Y ends), is kept when a permutation test
  * says it is significant: the nights of its segment are shuffled R times
  * (a seeded generator: the same history gives the same answer) and the
- * split's p is (1 + #{permuted max Q >= observed}) / (R + 1). The first
+ * split's p is (1 + #{permuted max Q >= observed}) / (R + 1). A split and
+ * its mirror image have the same Q: with m nights before and k after, p
+ * cannot go below 2 / C(m + k, k) (5 + 2 nights: 0.095; 5 + 3: 0.036). The first
  * split that is not significant stops the search.
  *
  * Each change point is reported with the mean of the night values before
@@ -41,7 +43,7 @@
 
 struct cp_opts {
 	double alpha;      /* permutation test level (0: 0.05) */
-	int permutations;  /* R (0: 199) */
+	int permutations;  /* R (0: 999) */
 	int min_seg;       /* fewest nights on either side of a split (0: 2) */
 	double exponent;   /* a in (0, 2) (0: 1, the usual choice) */
 	double level;      /* CI level of each size (0: 0.95) */

@@ -61,20 +61,20 @@ UNIT_TEST(ci_changes_step)
 
 UNIT_TEST(ci_changes_new_tonight)
 {
-	struct ci_hist_point h[8];
+	struct ci_hist_point h[9];
 	struct ci_cell c;
 	struct ci_change *ch;
 	int n;
 
 	memset(&c, 0, sizeof(c));
-	/* 6 nights before, 2 after: the permutation test's smallest p is
-	 * 1 / C(8, 2) = 0.036 (with 5 before, 1/21 = 0.048, on the edge) */
-	fill(h, 8, 7);
+	/* 6 nights before, 3 after: the permutation test's smallest p is
+	 * 2 / C(9, 3) = 0.024 (with 2 after, 2 / C(8, 2) = 0.071: never) */
+	fill(h, 9, 7);
 	c.better = 1;              /* higher is better: the step is an improvement */
 	c.gated = true;
 	c.min_effect_pct = 20;
 	c.hist = h;
-	c.nhist = 8;
+	c.nhist = 9;
 	CHECK(!ci_changes__find(&c, 1, 1, &ch, &n), "find failed");
 	DEFER(free, ch);
 	CHECK(n == 1 && !strcmp(ch[0].first_label, "n7"), "%d change points", n);
