@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The state one CI night shares (ctx.h). */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "harness/ci/ctx.h"
 #include "harness/lib/log.h"
@@ -28,4 +30,27 @@ uint64_t ci__hash_str(const char *s)
 	while (*s)
 		h = (h ^ (unsigned char)*s++) * 0x100000001b3ULL;
 	return h;
+}
+
+bool ci_ctx__in_shard(const struct ci_ctx *x, int wi)
+{
+	return x->shard_n <= 0 || wi % x->shard_n == x->shard_i - 1;
+}
+
+int ci__parse_shard(const char *s, int *i, int *n)
+{
+	char *end;
+	long a, b;
+
+	if (!s || *s < '0' || *s > '9')
+		return -EINVAL;
+	a = strtol(s, &end, 10);
+	if (*end != '/' || end[1] < '0' || end[1] > '9')
+		return -EINVAL;
+	b = strtol(end + 1, &end, 10);
+	if (*end || b < 1 || b > CI_MAX_WL || a < 1 || a > b)
+		return -EINVAL;
+	*i = (int)a;
+	*n = (int)b;
+	return 0;
 }

@@ -35,7 +35,21 @@ struct ci_ctx {
 	/* the comparison of each cfg.wl[]: stored by the matrix, or found in
 	 * the history by the gate (--gate-only, a VM night); 0: none */
 	int64_t compare_id[CI_MAX_WL];
+	/* --shard I/N: this night runs and gates only the workloads w with
+	 * w % shard_n == shard_i - 1 (0/0: all of them) */
+	int shard_i, shard_n;
 };
+
+/*
+ * Whether [workload] number wi (the config's order) belongs to this
+ * night's shard. A shard is a set of whole comparisons (every scheduler
+ * of a workload, interleaved), dealt round-robin in the config's order:
+ * deterministic, so every shard job of a CI matrix picks its own part
+ * and together they cover the night exactly once.
+ */
+bool ci_ctx__in_shard(const struct ci_ctx *x, int wi);
+/* Parse "I/N" (1 <= I <= N <= CI_MAX_WL) into *i, *n; -EINVAL otherwise. */
+int ci__parse_shard(const char *s, int *i, int *n);
 
 /*
  * Record a harness failure: fmt (two %s, filled from a and b) becomes

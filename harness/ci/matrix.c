@@ -176,7 +176,7 @@ int ci_matrix__run(struct ci_ctx *x, struct store *st, const char *cmdline)
 {
 	runner__install_signals();
 	for (int wi = 0; wi < x->cfg.nwl && !runner_stop; wi++)
-		if (run_workload(x, st, wi, cmdline) && x->harness_failed &&
+		if (ci_ctx__in_shard(x, wi) && run_workload(x, st, wi, cmdline) && x->harness_failed &&
 		    strstr(x->harness_msg, "could not be stored"))
 			break;
 	return x->harness_failed ? -EIO : 0;

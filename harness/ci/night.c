@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "harness/ci/baseline.h"
+#include "harness/ci/changes.h"
 #include "harness/ci/gate.h"
 #include "harness/ci/night.h"
 #include "harness/ci/output.h"
@@ -406,10 +407,12 @@ int ci_night__gate(struct ci_ctx *x, struct store *st, double started)
 		.started_at = started,
 	};
 	char path[4200], err[600];
-	int rc = 0, nplots = 0, fam;
+	int rc = 0, nplots = 0, fam, nchanges = 0;
+	struct ci_change *changes = NULL;
 
 	for (int wi = 0; wi < x->cfg.nwl && !rc; wi++)
-		rc = gate_workload(x, st, &x->cfg.wl[wi], &cells, &night);
+		if (ci_ctx__in_shard(x, wi))
+			rc = gate_workload(x, st, &x->cfg.wl[wi], &cells, &night);
 	if (rc) {
 		ci_ctx__fail(x, "reading the history failed: %s%s",
 			     store__corrupt(st) ? "the database is corrupt: " : strerror(-rc),
@@ -428,7 +431,8 @@ int ci_night__gate(struct ci_ctx *x, struct store *st, double started)
 
 		for (int k = 0; k < cells.n; k++)
 			seen |= !strcmp(cells.v[k].metric, x->cfg.metric[i].name);
-		if (!seen)
+		/* (a shard holds only some workloads: the others may have it) */
+		if (!seen && x->shard_n <= 1)
 			pr_warn("ci: %s:%d: [metric %s] matches no metric of tonight's runs\n",
 				x->cfg.name, x->cfg.metric[i].line, x->cfg.metric[i].name);
 	}
@@ -438,7 +442,7 @@ int ci_night__gate(struct ci_ctx *x, struct store *st, double started)
 		goto cleanup;
 	}
 	for (int wi = 0; wi < x->cfg.nwl; wi++) {
-		int e = write_report(x, st, wi, &night, err, sizeof(err));
+		int e = !ci_ctx__in_shard(x, wi) ? 0 : write_report(x, st, wi, &night, err, sizeof(err));
 
 		if (e)
 			ci_ctx__fail(x, "HTML report of %s: %s", x->cfg.wl[wi].name, err);
@@ -467,8 +471,29 @@ int ci_night__gate(struct ci_ctx *x, struct store *st, double started)
 		ci_ctx__fail(x, "cannot write %s: %s", path, strerror(-rc));
 		goto cleanup;
 	}
+	/* change points across the labelled history, after the verdicts */
+	if (ci_changes__find(cells.v, cells.n, x->seed, &changes, &nchanges)) {
+		ci_ctx__fail(x, "change points: %s", strerror(ENOMEM));
+	} else {
+		FILE *f = fopen(path, "a");
+
+		if (f)
+			ci_changes__md(f, cells.v, changes, nchanges);
+		if (!f || fclose(f))
+			ci_ctx__fail(x, "cannot write %s: %s", path, strerror(errno));
+		for (int i = 0; i < nchanges; i++) {
+			const struct ci_cell *c = &cells.v[changes[i].cell];
+			const struct cp_point *p = &changes[i].cp;
+
+			printf("change point %s / %s / %s from label %s: %+.1f %% [%+.1f, %+.1f] (%s%s)\n",
+			       c->scheduler, c->workload, c->metric, changes[i].first_label, p->rel_pct,
+			       p->rel_lo, p->rel_hi, changes[i].worse ? "worse" : "better",
+			       changes[i].new_tonight ? ", new tonight" : "");
+		}
+	}
 	{
 		int nreg = 0, nfail = 0, nimp = 0, nnb = 0;
+		char shard[32] = "";
 
 		for (int i = 0; i < cells.n; i++) {
 			const struct ci_cell *c = &cells.v[i];
@@ -492,10 +517,12 @@ int ci_night__gate(struct ci_ctx *x, struct store *st, double started)
 				       c->delta_hi);
 			}
 		}
-		printf("ci %s: %s: %d regression(s), %d scheduler failure(s), %d improvement(s),"
+		if (x->shard_n > 0)
+			snprintf(shard, sizeof(shard), " shard %d/%d", x->shard_i, x->shard_n);
+		printf("ci %s%s: %s: %d regression(s), %d scheduler failure(s), %d improvement(s),"
 		       " %d cell(s) without a baseline; %d run(s) tonight; %d history figure(s);"
 		       " outputs in %s\n",
-		       x->label, night.exit_code == 2 ? "HARNESS FAILURE" :
+		       x->label, shard, night.exit_code == 2 ? "HARNESS FAILURE" :
 				 night.exit_code ? "FAIL" : "PASS",
 		       nreg, nfail, nimp, nnb, night.runs, nplots, x->out);
 	}
@@ -507,5 +534,6 @@ cleanup:
 		free(cells.v[i].hist);
 	}
 	free(cells.v);
+	free(changes);
 	return rc < 0 ? 2 : rc;
 }

@@ -57,6 +57,10 @@ static const char usage[] =
 	"      --init          create the history database if it does not exist (never\n"
 	"                      without: a lost history must not pass silently)\n"
 	"      --gate-only     run nothing: gate the runs already stored under --label\n"
+	"      --shard I/N     run and gate only shard I of N: the [workload] sections\n"
+	"                      dealt round-robin in the config's order (whole comparisons);\n"
+	"                      give each shard its own --db, then `scxbench merge` them\n"
+	"                      and gate the merged history with --gate-only (no --shard)\n"
 	PLACE_USAGE
 	"  -q, --quiet         errors only;  -v, --verbose  more\n"
 	"\n"
@@ -67,7 +71,7 @@ static const char usage[] =
 
 enum {
 	OPT_OUT = 0x100, OPT_INIT, OPT_GATE_ONLY, OPT_RUN_ONLY, OPT_CONFIG_TEXT,
-	OPT_CONFIG_NAME,
+	OPT_CONFIG_NAME, OPT_SHARD,
 };
 
 static const struct option options[] = {
@@ -76,6 +80,7 @@ static const struct option options[] = {
 	{ "out", required_argument, NULL, OPT_OUT },
 	{ "init", no_argument, NULL, OPT_INIT },
 	{ "gate-only", no_argument, NULL, OPT_GATE_ONLY },
+	{ "shard", required_argument, NULL, OPT_SHARD },
 	/* internal: the guest side of a VM night */
 	{ "run-only", no_argument, NULL, OPT_RUN_ONLY },
 	{ "config-text", required_argument, NULL, OPT_CONFIG_TEXT },
@@ -111,7 +116,7 @@ int cmd_ci(int argc, char **argv)
 	struct place_opts po = { 0 };
 	struct store *st = NULL;
 	struct cli_common co = { 0 };
-	const char *label = NULL, *db, *out = NULL, *text = NULL, *name = NULL;
+	const char *label = NULL, *db, *out = NULL, *text = NULL, *name = NULL, *shard = NULL;
 	char err[4096] = "", tlabel[64];
 	bool init = false, gate_only = false, run_only = false;
 	int opt, rc = EXIT_USAGE, place = PLACE_HOST;
@@ -145,6 +150,15 @@ int cmd_ci(int argc, char **argv)
 			break;
 		case OPT_GATE_ONLY:
 			gate_only = true;
+			break;
+		case OPT_SHARD:
+			shard = optarg;
+			if (ci__parse_shard(optarg, &x.shard_i, &x.shard_n)) {
+				snprintf(err, sizeof(err),
+					 "--shard %s: want I/N with 1 <= I <= N <= %d (e.g. 2/4)",
+					 optarg, CI_MAX_WL);
+				goto bad;
+			}
 			break;
 		case OPT_RUN_ONLY:
 			run_only = true;
@@ -216,6 +230,15 @@ int cmd_ci(int argc, char **argv)
 		goto bad;
 	}
 	x.label = label;
+	if (x.shard_n) {
+		int mine = 0;
+
+		for (int wi = 0; wi < x.cfg.nwl; wi++)
+			mine += ci_ctx__in_shard(&x, wi);
+		if (!run_only)
+			pr_info("ci: shard %d/%d: %d of the config's %d workload(s)%s\n", x.shard_i,
+				x.shard_n, mine, x.cfg.nwl, mine ? "" : ": nothing to run");
+	}
 	x.db = db ? db : x.cfg.db;
 	x.out = out ? out : x.cfg.out;
 	x.seed = x.cfg.have_seed ? x.cfg.seed : ci__hash_str(label);
@@ -290,6 +313,10 @@ int cmd_ci(int argc, char **argv)
 		gargv[gargc++] = x.cfg.name;
 		gargv[gargc++] = "--label";
 		gargv[gargc++] = (char *)x.label;
+		if (shard) {
+			gargv[gargc++] = "--shard";
+			gargv[gargc++] = (char *)shard;
+		}
 		if (co.quiet)
 			gargv[gargc++] = "-q";
 		for (int v = 0; v < co.verbose && v < 2; v++)
