@@ -37,6 +37,10 @@ int parse_double(const char *s, double min, double max, double *out)
 
 	if (!s || !*s || isspace((unsigned char)*s))
 		return -EINVAL;
+	/* decimal only, as the help says: strtod would also take hex
+	 * ("0x10" is 16, "0x1p-2" a quarter) */
+	if (s[strspn(s, "0123456789.eE+-")])
+		return -EINVAL;
 	errno = 0;
 	v = strtod(s, &end);
 	if (*end || !isfinite(v))

@@ -99,6 +99,11 @@ UNIT_TEST(workload_param_bad_values)
 			case WL_DOUBLE:
 				rc = wl_params__set(&p, d->name, "12abc", err, sizeof(err));
 				CHECK(rc == -EINVAL, "%s --%s 12abc: %d", wl->name, d->name, rc);
+				/* decimal only: strtod and strtoll(.., 0) would take these */
+				rc = wl_params__set(&p, d->name, "0x1", err, sizeof(err));
+				CHECK(rc == -EINVAL, "%s --%s 0x1: %d", wl->name, d->name, rc);
+				rc = wl_params__set(&p, d->name, "0x1p0", err, sizeof(err));
+				CHECK(rc == -EINVAL, "%s --%s 0x1p0: %d", wl->name, d->name, rc);
 				snprintf(v, sizeof(v), "%.17g", d->max * 2 + 1);
 				rc = wl_params__set(&p, d->name, v, err, sizeof(err));
 				CHECK(rc == -ERANGE, "%s --%s %s: %d", wl->name, d->name, v, rc);
@@ -121,6 +126,27 @@ UNIT_TEST(workload_param_bad_values)
 		}
 		wl_params__free(&p);
 	}
+}
+
+/* the option parsers under every flag: decimal only, as the help says */
+UNIT_TEST(parse_numbers_decimal_only)
+{
+	static const char *const bad[] = { "0x10", "0X10", "0x1p-2", "inf", "nan", "infinity",
+					   " 1", "1 ", "", "1,5", "0b1", "1e", "--1" };
+	int64_t i;
+	double d;
+
+	for (size_t k = 0; k < ARRAY_SIZE(bad); k++) {
+		CHECK(parse_i64(bad[k], -1000, 1000, &i) == -EINVAL, "parse_i64 '%s'", bad[k]);
+		CHECK(parse_double(bad[k], -1000, 1000, &d) == -EINVAL, "parse_double '%s'", bad[k]);
+		CHECK(parse_duration(bad[k], 0, 1000, &d) == -EINVAL, "parse_duration '%s'", bad[k]);
+	}
+	CHECK(!parse_i64("010", 0, 100, &i) && i == 10, "010 is ten: %lld", (long long)i);
+	CHECK(!parse_double("1.5e1", 0, 100, &d) && d == 15, "1.5e1: %g", d);
+	CHECK(!parse_duration("250ms", 0, 100, &d) && d == 0.25, "250ms: %g", d);
+	CHECK(!parse_duration("0.5s", 0, 100, &d) && d == 0.5, "0.5s: %g", d);
+	CHECK(parse_duration("0x10s", 0, 100, &d) == -EINVAL, "0x10s");
+	CHECK(parse_i64("1001", -1000, 1000, &i) == -ERANGE, "1001 out of range");
 }
 
 UNIT_TEST(workload_param_values)
