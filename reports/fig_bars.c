@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "harness/lib/escape.h"
+#include "harness/lib/util.h"
 #include "reports/report.h"
 
 void report__stem(char *buf, size_t len, const char *prefix, const char *name)
@@ -44,7 +45,7 @@ int fig_bars(struct report_ctx *c, struct report_fig *fig, const char *const *gr
 {
 	char path[4096];
 	double ymin = INFINITY;
-	int ns = c->nsched, maxlen = 0;
+	int ns = c->nsched, maxlen = 0, err;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s.dat", c->outdir, fig->name);
@@ -79,8 +80,8 @@ int fig_bars(struct report_ctx *c, struct report_fig *fig, const char *const *gr
 		}
 		fputc('\n', f);
 	}
-	if (fclose(f))
-		return -EIO;
+	if ((err = close_stream(f)))
+		return err;
 
 	f = gp__begin(c->outdir, fig->name, fig->title);
 	if (!f)
@@ -117,8 +118,8 @@ int fig_bars(struct report_ctx *c, struct report_fig *fig, const char *const *gr
 		fprintf(f, "\"");
 	}
 	fprintf(f, "\n");
-	if (fclose(f))
-		return -EIO;
+	if ((err = close_stream(f)))
+		return err;
 	report__render(c, fig);
 	return 0;
 }

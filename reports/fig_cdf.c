@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "harness/lib/escape.h"
+#include "harness/lib/util.h"
 #include "harness/lib/log.h"
 #include "reports/report.h"
 
@@ -19,7 +20,7 @@ static int one_cdf(struct report_ctx *c, const char *hname, const char *unit, st
 	struct report_fig *fig;
 	bool ns_unit = !strcmp(unit, "ns");
 	double scale = ns_unit ? 1e-3 : 1;
-	int drawn[64], ndrawn = 0;
+	int drawn[64], ndrawn = 0, err;
 	FILE *f;
 
 	report__stem(stem, sizeof(stem), "cdf_", hname);
@@ -59,8 +60,8 @@ static int one_cdf(struct report_ctx *c, const char *hname, const char *unit, st
 		fprintf(f, "\n\n");
 		drawn[ndrawn++] = s;
 	}
-	if (fclose(f))
-		return -EIO;
+	if ((err = close_stream(f)))
+		return err;
 	if (!ndrawn) {
 		snprintf(fig->missing, sizeof(fig->missing),
 			 "no %s histogram in any successful run", hname);
@@ -91,8 +92,8 @@ static int one_cdf(struct report_ctx *c, const char *hname, const char *unit, st
 		fprintf(f, "\"");
 	}
 	fprintf(f, "\n");
-	if (fclose(f))
-		return -EIO;
+	if ((err = close_stream(f)))
+		return err;
 	report__render(c, fig);
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "harness/lib/escape.h"
+#include "harness/lib/util.h"
 #include "reports/report.h"
 #include "collectors/trace_collector.h"
 
@@ -96,9 +97,9 @@ int fig_timeline(struct report_ctx *c)
 			 "no kept trace events: run with --keep-events to get a per-CPU timeline");
 		goto cleanup;
 	}
-	if (fclose(f)) {
+	err = close_stream(f);
+	if (err) {
 		f = NULL;
-		err = -EIO;
 		goto cleanup;
 	}
 	f = gp__begin(c->outdir, "timeline", fig->title);
@@ -131,7 +132,7 @@ int fig_timeline(struct report_ctx *c)
 	snprintf(fig->caption, sizeof(fig->caption),
 		 "First %g ms of one kept trace per scheduler: which kind of task ran on each CPU"
 		 " (colors are task roles here, not schedulers).", WINDOW_NS / 1e6);
-	err = fclose(f) ? -EIO : 0;
+	err = close_stream(f);
 	f = NULL;
 	if (!err)
 		report__render(c, fig);

@@ -83,6 +83,21 @@ int parse_duration(const char *s, double min, double max, double *out)
 	return 0;
 }
 
+int close_stream(FILE *f)
+{
+	bool failed = ferror(f);
+	int e = 0;
+
+	errno = 0;
+	if (fflush(f))
+		e = errno ? errno : EIO;
+	if (fclose(f) && !e)
+		e = errno ? errno : EIO;
+	if (failed && !e)
+		e = EIO;
+	return -e;
+}
+
 uint64_t now_mono_ns(void)
 {
 	struct timespec ts;
