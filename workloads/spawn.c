@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "harness/lib/fault.h"
 #include "harness/lib/util.h"
 #include "workloads/wl_internal.h"
 
@@ -128,6 +129,7 @@ int wl_proc__wait(struct wl_proc *procs, int n, enum wl_wait_until until, uint64
 		now = now_mono_ns();
 		if (now >= deadline_ns)
 			return -ETIMEDOUT;
+		fault__at("workload");
 		if (progress && now >= next_progress) {
 			progress(arg, (now - start) / 1e9);
 			next_progress += 1000000000ull;

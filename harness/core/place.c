@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "harness/lib/bench_lock.h"
+#include "harness/lib/fault.h"
 #include "harness/lib/log.h"
 #include "harness/core/place.h"
 #include "harness/core/runner.h"
@@ -253,6 +254,7 @@ int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const ch
 		io.guest_kernel = info.guest_kernel;
 		if (gethostname(host, sizeof(host)) == 0)
 			io.hostname = host;
+		fault__at("import");
 		n = store__import(st, guest_db, &io, &ir, why, sizeof(why));
 		if (n < 0 && store__corrupt(st)) {
 			snprintf(err, len, "%s", store__corrupt(st));

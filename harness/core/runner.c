@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "collectors/collector.h"
+#include "harness/lib/fault.h"
 #include "harness/lib/log.h"
 #include "harness/lib/owner.h"
 #include "harness/core/runner.h"
@@ -238,6 +239,7 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 			}
 			cols[i].started = true;
 		}
+		fault__at("collector-start");
 	}
 
 	ctx.duration_s = rq->duration_s;
@@ -262,6 +264,7 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 			}
 		}
 	}
+	fault__at("collector-stop");
 	exited_early = sched__has_exited(sched);
 	stop_err = sched__stop(sched, &out->exit);
 	sched__add_counters(sched, res);
@@ -342,6 +345,7 @@ finish:
 		rc = store__add_sched_output(st, run_id,
 					     strcmp(sched__kind(sched), "exec") ? "libbpf_log" : "exec_tail",
 					     sched__output_tail(sched));
+	fault__at("store");
 	if (!rc)
 		rc = store__finish_run(st, run_id, out->status, out->stage, out->detail);
 	if (!rc)

@@ -13,6 +13,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 
+#include "harness/lib/fault.h"
 #include "harness/lib/log.h"
 #include "harness/sched/impl.h"
 #include "harness/lib/util.h"
@@ -321,6 +322,7 @@ int sched__start(struct sched *s, char *err, size_t errlen)
 	if (ret)
 		return ret; /* the kind set start_stage */
 	s->started = true;
+	fault__at("sched-start");
 	if (!s->impl->uses_scx)
 		return 0;
 
