@@ -165,7 +165,8 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 	meta.param_values = pvalues;
 	rc = store__begin_run(st, &meta, &run_id);
 	if (rc) {
-		snprintf(err, errlen, "%s: cannot record the run", store__path(st));
+		snprintf(err, errlen, "%s: cannot record the run: %s", store__path(st),
+			 store__error(st));
 		goto cleanup;
 	}
 	out->run_id = run_id;
@@ -306,7 +307,8 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 finish:
 	rc = store__txn_begin(st);
 	if (rc) {
-		snprintf(err, errlen, "%s: cannot store the run", store__path(st));
+		snprintf(err, errlen, "%s: cannot store the run: %s", store__path(st),
+			 store__error(st));
 		goto store_failed;
 	}
 	txn = true;
@@ -353,8 +355,8 @@ finish:
 	txn = false;
 	if (rc) {
 		if (!err[0])
-			snprintf(err, errlen, "%s: could not store run %lld", store__path(st),
-				 (long long)run_id);
+			snprintf(err, errlen, "%s: could not store run %lld: %s", store__path(st),
+				 (long long)run_id, store__error(st));
 		goto store_failed;
 	}
 	rc = 0;
