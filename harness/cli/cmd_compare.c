@@ -561,7 +561,8 @@ stopped:
 			rc = command__store_corrupt("compare", st, "no table or report was made");
 			goto out;
 		} else if (e == -ENODATA) {
-			pr_err("compare: no successful run with metrics: nothing to compare\n");
+			if (!runner_stop) /* else: interrupted, said below */
+				pr_err("compare: no successful run with metrics: nothing to compare\n");
 			rc = 1;
 		} else if (e) {
 			pr_err("compare: evaluating comparison %lld failed\n", (long long)cid);
@@ -576,9 +577,11 @@ stopped:
 				pr_warn("compare: could not store the results table\n");
 		}
 	}
-	if (runner_stop)
+	if (runner_stop) {
+		pr_err("compare: interrupted by %s: %d run(s) done, comparison %lld stored as aborted\n",
+		       strsignal(runner_stop_signal), nruns_done, (long long)cid);
 		rc = runner__signal_exit_code();
-	else if (nbad)
+	} else if (nbad)
 		rc = 1;
 	if (do_report) {
 		int rrc;
