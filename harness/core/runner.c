@@ -125,7 +125,7 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 	struct results *res = NULL;
 	struct sched *sched = NULL;
 	const char **pnames = NULL, **pvalues = NULL;
-	char workdir[PATH_MAX] = "", dur[32], etmo[32], why[800];
+	char workdir[PATH_MAX] = "", dur[32], etmo[32], why[800], wl_why[256] = "";
 	struct run_meta meta = { 0 };
 	struct wl_run_ctx ctx = { 0 };
 	bool txn = false, exited_early = false, cols_failed = false;
@@ -247,6 +247,8 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 	ctx.stop = &runner_stop;
 	ctx.progress = rq->progress;
 	ctx.ncpus = host_ncpus();
+	ctx.why = wl_why;
+	ctx.whylen = sizeof(wl_why);
 	if (!runner_stop)
 		wl_err = rq->wl->run(rq->params, &ctx, res);
 
@@ -299,7 +301,7 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 	} else if (wl_err) {
 		out->stage = FAIL_WORKLOAD;
 		snprintf(out->detail, sizeof(out->detail), "workload %s failed: %s", rq->wl->name,
-			 strerror(-wl_err));
+			 wl_why[0] ? wl_why : strerror(-wl_err));
 	} else {
 		out->status = RUN_OK;
 	}

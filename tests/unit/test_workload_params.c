@@ -19,6 +19,10 @@
 #include "harness/lib/util.h"
 #include "workloads/wl_internal.h"
 
+/* a reason goes into why, not onto the test's output */
+static char quiet_why[256];
+static const struct wl_run_ctx quiet_ctx = { .why = quiet_why, .whylen = sizeof(quiet_why) };
+
 static bool valid_flag_name(const char *s)
 {
 	if (!*s || *s == '-')
@@ -163,12 +167,14 @@ UNIT_TEST(workload_param_values)
 	CHECK(wl_params__set(&p, "groups", "0", err, sizeof(err)) == -ERANGE, "groups 0 accepted");
 	CHECK(wl_param_int(&p, "groups") == 7 && !strcmp(wl_param_str(&p, "groups"), "7"),
 	      "groups %lld", (long long)wl_param_int(&p, "groups"));
-	CHECK(!hb__cfg(&p, "", &hc) && hc.groups == 7 && hc.pipe && !hc.threads &&
+	CHECK(!hb__cfg(&p, "", &hc, &quiet_ctx) && hc.groups == 7 && hc.pipe && !hc.threads &&
 	      hc.fds == 10 && hc.loops == 200 && hc.datasize == 100, "hb cfg");
 	/* too many tasks for one run is refused before anything starts */
 	CHECK(!wl_params__set(&p, "groups", "256", err, sizeof(err)) &&
 	      !wl_params__set(&p, "fds", "128", err, sizeof(err)), "%s", err);
-	CHECK(hb__cfg(&p, "", &hc) == -E2BIG, "256 x 128 accepted");
+	CHECK(wl_params__check(&p, err, sizeof(err)) == -EINVAL && strstr(err, "65536 tasks"),
+	      "256 x 128 passed the check: %s", err);
+	CHECK(hb__cfg(&p, "", &hc, &quiet_ctx) == -E2BIG, "256 x 128 accepted");
 	wl_params__free(&p);
 
 	CHECK(!wl_params__init(&p, lat), "init");
@@ -192,6 +198,7 @@ UNIT_TEST(workload_mixed_prefixed_params)
 	struct wl_params p;
 	struct probe_cfg pc;
 	struct hb_cfg hc;
+	char err[256];
 
 	for (int k = 0; k < 2; k++) {
 		const struct workload *wl = workload__find(parts[k][0]);
@@ -207,7 +214,12 @@ UNIT_TEST(workload_mixed_prefixed_params)
 		}
 	}
 	CHECK(!wl_params__init(&p, mixed), "init");
-	CHECK(!probe__cfg(&p, "probe-", &pc) && !hb__cfg(&p, "hb-", &hc), "mixed cfg");
+	CHECK(!probe__cfg(&p, "probe-", &pc) && !hb__cfg(&p, "hb-", &hc, &quiet_ctx), "mixed cfg");
+	CHECK(!wl_params__check(&p, err, sizeof(err)), "mixed defaults refused: %s", err);
+	CHECK(!wl_params__set(&p, "hb-groups", "256", err, sizeof(err)) &&
+	      !wl_params__set(&p, "hb-fds", "128", err, sizeof(err)) &&
+	      wl_params__check(&p, err, sizeof(err)) == -EINVAL && strstr(err, "--hb-groups 256"),
+	      "mixed 256 x 128 passed the check: %s", err);
 	wl_params__free(&p);
 }
 
