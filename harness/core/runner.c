@@ -92,6 +92,16 @@ static int make_workdir(char *buf, size_t len)
 	return err;
 }
 
+/* why the store refused the run's rows, in the caller's one line */
+static void store_failed_msg(char *err, size_t len, struct store *st, int rc, const char *what)
+{
+	if (rc == -EBUSY)
+		snprintf(err, len, "%s: %s: another process held its write lock for over %d s",
+			 store__path(st), what, STORE_BUSY_TIMEOUT_MS / 1000);
+	else
+		snprintf(err, len, "%s: %s: %s", store__path(st), what, store__error(st));
+}
+
 /* "name=value" pairs of the workload parameters plus the run options */
 static int collect_params(const struct run_request *rq, const char ***names,
 			  const char ***values, char *dur, size_t durlen, char *etmo, size_t etmolen)
@@ -165,8 +175,7 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 	meta.param_values = pvalues;
 	rc = store__begin_run(st, &meta, &run_id);
 	if (rc) {
-		snprintf(err, errlen, "%s: cannot record the run: %s", store__path(st),
-			 store__error(st));
+		store_failed_msg(err, errlen, st, rc, "cannot record the run");
 		goto cleanup;
 	}
 	out->run_id = run_id;
@@ -309,8 +318,7 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 finish:
 	rc = store__txn_begin(st);
 	if (rc) {
-		snprintf(err, errlen, "%s: cannot store the run: %s", store__path(st),
-			 store__error(st));
+		store_failed_msg(err, errlen, st, rc, "cannot store the run");
 		goto store_failed;
 	}
 	txn = true;
@@ -356,9 +364,12 @@ finish:
 		rc = store__txn_commit(st);
 	txn = false;
 	if (rc) {
-		if (!err[0])
-			snprintf(err, errlen, "%s: could not store run %lld: %s", store__path(st),
-				 (long long)run_id, store__error(st));
+		if (!err[0]) {
+			char what[48];
+
+			snprintf(what, sizeof(what), "could not store run %lld", (long long)run_id);
+			store_failed_msg(err, errlen, st, rc, what);
+		}
 		goto store_failed;
 	}
 	rc = 0;

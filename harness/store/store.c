@@ -293,8 +293,6 @@ fail:
 	return -EIO;
 }
 
-/* how long a writer waits for another's lock before saying so */
-#define STORE_BUSY_TIMEOUT_MS 5000
 
 struct store *store__open(const char *path, int flags, char *err, size_t errlen)
 {
@@ -346,9 +344,15 @@ struct store *store__open(const char *path, int flags, char *err, size_t errlen)
 	}
 	if (rc == -EBADMSG && (sqlite3_errcode(st->db) & 0xff) == SQLITE_CORRUPT)
 		return st; /* an SQLite file, damaged: store__corrupt() says so */
-	if (rc) {
-		snprintf(err, errlen, "%s: not an SQLite database (%s)", path,
-			 sqlite3_errstr(sqlite3_errcode(st->db)));
+	if (rc && (sqlite3_errcode(st->db) & 0xff) == SQLITE_NOTADB) {
+		snprintf(err, errlen, "%s: not an SQLite database", path);
+		goto fail;
+	}
+	if (rc) { /* e.g. no room for its -shm file */
+		int sys = sqlite3_system_errno(st->db);
+
+		snprintf(err, errlen, "%s: cannot read it: %s%s%s%s", path, sqlite3_errmsg(st->db),
+			 sys ? " (" : "", sys ? strerror(sys) : "", sys ? ")" : "");
 		goto fail;
 	}
 	if (query_int(st, "PRAGMA user_version", &version)) {

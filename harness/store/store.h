@@ -190,6 +190,9 @@ const char *store__corrupt(const struct store *st);
  */
 const char *store__error(const struct store *st);
 
+/* How long a writer waits for another's lock before it fails with -EBUSY. */
+#define STORE_BUSY_TIMEOUT_MS 5000
+
 /* Raw handle for the other store_*.c files (trace, query). Not for use
  * outside harness/store. */
 struct sqlite3 *store__db(struct store *st);
