@@ -22,15 +22,6 @@ void report__stem(char *buf, size_t len, const char *prefix, const char *name)
 	buf[k < len ? k : len - 1] = 0;
 }
 
-/* A datafile string field: quotes cannot be escaped there, use ' */
-static void dat_label(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++)
-		fputc(*s == '"' ? '\'' : (unsigned char)*s < 0x20 || *s == '\t' ? ' ' : *s, f);
-	fputc('"', f);
-}
-
 static void dat_num(FILE *f, double v)
 {
 	if (isnan(v) || isinf(v))
@@ -64,7 +55,7 @@ int fig_bars(struct report_ctx *c, struct report_fig *fig, const char *const *gr
 	}
 	fputc('\n', f);
 	for (int g = 0; g < ngroups; g++) {
-		dat_label(f, groups[g]);
+		esc_gp_data(f, groups[g]);
 		for (int s = 0; s < ns; s++) {
 			const struct bar_val *v = &vals[g * ns + s];
 			/* an error bar needs both ends: draw the bar without one */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "harness/lib/escape.h"
@@ -23,6 +24,10 @@ void esc_term(FILE *f, const char *s)
 			n = utf8_seq_len(p);
 			if (!n) {
 				fprintf(f, "\\x%02x", *p);
+			} else if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0) {
+				/* U+0080..U+009F, C1 controls: 0x9b is a CSI */
+				fprintf(f, "\\u%04x", p[1]);
+				p++;
 			} else {
 				fwrite(p, 1, n, f);
 				p += n - 1;
@@ -143,27 +148,68 @@ void esc_md(FILE *f, const char *s)
 	}
 }
 
+/*
+ * The characters of a gnuplot string, one at a time, into out (at most 5
+ * bytes) for esc_gp (script: quoted) or esc_gp_data (a data file). In a
+ * script gnuplot runs `command` inside double quotes before it parses
+ * the line: a backquote is written as the octal escape \140, which only
+ * the string parser turns back into a backquote. Control characters and
+ * DEL are dropped (data: a blank), bytes that are not UTF-8 become '?'
+ * (gnuplot copies text into SVG), and "]]>" is broken up: gnuplot's SVG
+ * terminal writes some text inside CDATA sections, which it would end.
+ * Returns the input bytes used.
+ */
+static int gp_char(const unsigned char *p, const unsigned char *start, bool data, char *out,
+		   size_t *nout)
+{
+	int n;
+
+	*nout = 0;
+	if (is_ctl(*p)) {
+		if (data)
+			out[(*nout)++] = ' ';
+		return 1;
+	}
+	if (*p >= 0x80) {
+		n = utf8_seq_len(p);
+		if (!n || (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)) {
+			out[(*nout)++] = '?';
+			return n ? 2 : 1;
+		}
+		memcpy(out, p, n);
+		*nout = n;
+		return n;
+	}
+	if (*p == '>' && p - start >= 2 && p[-1] == ']' && p[-2] == ']')
+		out[(*nout)++] = ' ';
+	if (data) {
+		/* a data file's quoted field cannot escape a quote */
+		out[(*nout)++] = *p == '"' ? '\'' : *p;
+		return 1;
+	}
+	if (*p == '`') {
+		memcpy(out + *nout, "\\140", 4);
+		*nout += 4;
+		return 1;
+	}
+	if (*p == '\\' || *p == '"')
+		out[(*nout)++] = '\\';
+	out[(*nout)++] = *p;
+	return 1;
+}
+
 int esc_gp_buf(char *buf, size_t len, const char *s)
 {
-	size_t k = 0;
+	const unsigned char *start = (const unsigned char *)s, *p = start;
+	size_t k = 0, n;
+	char c[8];
 
-	for (const char *start = s; s && *s; s++) {
-		if ((unsigned char)*s < 0x20)
-			continue;
-		/* "]]>" would end a CDATA section of the SVG gnuplot writes */
-		if (*s == '>' && s - start >= 2 && s[-1] == ']' && s[-2] == ']') {
-			if (k + 1 >= len)
-				return -1;
-			buf[k++] = ' ';
-		}
-		if (*s == '\\' || *s == '"') {
-			if (k + 1 >= len)
-				return -1;
-			buf[k++] = '\\';
-		}
-		if (k + 1 >= len)
+	while (p && *p) {
+		p += gp_char(p, start, false, c, &n);
+		if (k + n + 1 > len)
 			return -1;
-		buf[k++] = *s;
+		memcpy(buf + k, c, n);
+		k += n;
 	}
 	if (!len)
 		return -1;
@@ -171,18 +217,28 @@ int esc_gp_buf(char *buf, size_t len, const char *s)
 	return 0;
 }
 
+static void gp_write(FILE *f, const char *s, bool data)
+{
+	const unsigned char *start = (const unsigned char *)s, *p = start;
+	size_t n;
+	char c[8];
+
+	while (p && *p) {
+		p += gp_char(p, start, data, c, &n);
+		fwrite(c, 1, n, f);
+	}
+}
+
 void esc_gp(FILE *f, const char *s)
 {
-	for (const char *start = s; s && *s; s++) {
-		if ((unsigned char)*s < 0x20)
-			continue;
-		/* "]]>" would end a CDATA section of the SVG gnuplot writes */
-		if (*s == '>' && s - start >= 2 && s[-1] == ']' && s[-2] == ']')
-			fputc(' ', f);
-		if (*s == '\\' || *s == '"')
-			fputc('\\', f);
-		fputc(*s, f);
-	}
+	gp_write(f, s, false);
+}
+
+void esc_gp_data(FILE *f, const char *s)
+{
+	fputc('"', f);
+	gp_write(f, s, true);
+	fputc('"', f);
 }
 
 void esc_csv(FILE *f, const char *s)

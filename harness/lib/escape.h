@@ -18,8 +18,9 @@
  * where the format says otherwise.
  */
 
-/* A terminal: control characters and DEL as \xNN, a backslash as \\;
- * bytes that are not UTF-8 as \xNN too. */
+/* A terminal: control characters and DEL as \xNN, C1 controls (U+0080 to
+ * U+009F) as \uNNNN, a backslash as \\; bytes that are not UTF-8 as \xNN
+ * too. */
 void esc_term(FILE *f, const char *s);
 /* Same into a buffer (always NUL-terminated, cut when it does not fit). */
 void esc_term_buf(char *buf, size_t len, const char *s);
@@ -37,9 +38,14 @@ void esc_xml(FILE *f, const char *s);
  * one line). */
 void esc_md(FILE *f, const char *s);
 /* A gnuplot double-quoted string with enhanced text off: \ and " escaped,
- * control characters dropped, and "]]>" broken up: gnuplot's SVG terminal
- * writes some text inside CDATA sections, which that sequence would end. */
+ * a backquote as \140 (gnuplot runs `command` inside double quotes),
+ * control characters dropped, bytes that are not UTF-8 as '?', and "]]>"
+ * broken up: gnuplot's SVG terminal writes some text inside CDATA
+ * sections, which that sequence would end. */
 void esc_gp(FILE *f, const char *s);
+/* A quoted string field of a gnuplot data file (xtic labels): the same,
+ * but " becomes ' (no escapes there) and control characters blanks. */
+void esc_gp_data(FILE *f, const char *s);
 /* A CSV field (RFC 4180): quoted when it holds , " CR or LF; other
  * control characters as \xNN. */
 void esc_csv(FILE *f, const char *s);
