@@ -48,8 +48,7 @@ int fig_bars(struct report_ctx *c, struct report_fig *fig, const char *const *gr
 		/* a comment line: a newline in a name would start a data line */
 		for (int k = 0; k < 3; k++) {
 			fputc('\t', f);
-			for (const char *p = c->sched[s]; *p; p++)
-				fputc((unsigned char)*p < 0x20 ? ' ' : *p, f);
+			esc_gp(f, c->sched[s]);
 			fputs(k == 0 ? "_median" : k == 1 ? "_ci_lo" : "_ci_hi", f);
 		}
 	}

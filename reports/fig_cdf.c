@@ -32,8 +32,9 @@ static int one_cdf(struct report_ctx *c, const char *hname, const char *unit, st
 	f = fopen(path, "w");
 	if (!f)
 		return -errno;
-	fprintf(f, "# one block per scheduler (gnuplot index); x = %s, y = fraction <= x\n",
-		ns_unit ? "us" : unit);
+	fprintf(f, "# one block per scheduler (gnuplot index); x = ");
+	esc_gp(f, ns_unit ? "us" : unit);
+	fprintf(f, ", y = fraction <= x\n");
 	for (int s = 0; s < c->nsched && ndrawn < 64; s++) {
 		int n = report__ok_runs(c, s, ids);
 		uint64_t cum = 0;
@@ -44,8 +45,9 @@ static int one_cdf(struct report_ctx *c, const char *hname, const char *unit, st
 				hist__merge(h, tmp);
 		if (!h->count)
 			continue;
-		fprintf(f, "# %s: %llu samples from %d runs\n", c->sched[s],
-			(unsigned long long)h->count, n);
+		fputs("# ", f);
+		esc_gp(f, c->sched[s]); /* a comment: one line, UTF-8 */
+		fprintf(f, ": %llu samples from %d runs\n", (unsigned long long)h->count, n);
 		for (unsigned int b = 0; b < HIST_NBUCKETS; b++) {
 			double x;
 

@@ -65,8 +65,9 @@ int fig_timeline(struct report_ctx *c)
 				err = -errno;
 				goto cleanup;
 			}
-			fprintf(f, "# %s run %lld: ms_start\tcpu\tms_len\trole\n", c->sched[s],
-				(long long)r->id);
+			fputs("# ", f);
+			esc_gp(f, c->sched[s]); /* a comment: one line, UTF-8 */
+			fprintf(f, " run %lld: ms_start\tcpu\tms_len\trole\n", (long long)r->id);
 			t0 = ev[0].ts;
 			for (int k = 0; k < 1024; k++)
 				last_ts[k] = -1;

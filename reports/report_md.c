@@ -228,9 +228,7 @@ static void md_runs(struct report_ctx *c, FILE *f)
 		}
 		fprintf(f, "- run %lld%s:\n\n```\n", (long long)r->id,
 			r->lost_events ? " (LOST EVENTS)" : "");
-		/* inside a fence only ``` can break out: neutralise it */
-		for (char *p = notes; *p; p++)
-			fputc(p[0] == '`' ? '\'' : p[0], f);
+		esc_md_code(f, notes);
 		fprintf(f, "```\n\n");
 		free(notes);
 	}
@@ -252,8 +250,7 @@ static void md_runs(struct report_ctx *c, FILE *f)
 		fprintf(f, "\n\n");
 		if (!store__q_dump(c->st, r->id, &dump) && dump && dump[0]) {
 			fprintf(f, "```\n");
-			for (char *p = dump; *p; p++)
-				fputc(p[0] == '`' ? '\'' : p[0], f);
+			esc_md_code(f, dump);
 			fprintf(f, "```\n\n");
 		} else {
 			fprintf(f, "(no dump stored)\n\n");

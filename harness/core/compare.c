@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "harness/core/compare.h"
+#include "harness/lib/escape.h"
 #include "harness/lib/sched_spec.h"
 #include "workloads/workload.h"
 #include "harness/core/plan.h"
@@ -407,21 +408,27 @@ static void fmt_num(char *buf, size_t len, double v)
 void compare__print(const struct cmp_table *t, FILE *f)
 {
 	int w = 9, mw = 16;
-	char a[32], b[32], c[32], ci[80], d[80];
+	char a[32], b[32], c[32], ci[80], d[80], sn[300], mn[128], un[64];
 
-	for (int s = 0; s < t->nsched; s++)
-		if ((int)strlen(t->sched[s].name) > w)
-			w = (int)strlen(t->sched[s].name);
+	/* for a terminal: names from the database as text (esc_term) */
+	for (int s = 0; s < t->nsched; s++) {
+		esc_term_buf(sn, sizeof(sn), t->sched[s].name);
+		if ((int)strlen(sn) > w)
+			w = (int)strlen(sn);
+	}
 	for (int k = 0; k < t->nmetrics; k++) {
 		const struct q_result *r = compare__row(t, k, 0);
-		int l = (int)(strlen(r->metric) + (r->unit[0] ? strlen(r->unit) + 3 : 0));
+		int l;
 
+		esc_term_buf(mn, sizeof(mn), r->metric);
+		esc_term_buf(un, sizeof(un), r->unit);
+		l = (int)(strlen(mn) + (un[0] ? strlen(un) + 3 : 0));
 		if (l > mw)
 			mw = l < 60 ? l : 60;
 	}
+	esc_term_buf(sn, sizeof(sn), t->sched[0].name);
 	fprintf(f, "baseline: %s; survival = runs whose scheduler stayed loaded / runs;"
-		   " CI 95 %% bootstrap; p: Mann-Whitney, Holm over %d tests\n",
-		t->sched[0].name, t->family);
+		   " CI 95 %% bootstrap; p: Mann-Whitney, Holm over %d tests\n", sn, t->family);
 	fprintf(f, "%-*s %-*s %4s %6s %10s %-23s %6s %8s %-21s %7s %6s  %s\n", mw, "metric", w,
 		"scheduler", "n", "surv", "median", "  median 95% CI", "CoV", "delta",
 		"  delta 95% CI", "p(Holm)", "cliff", "verdict");
@@ -430,11 +437,15 @@ void compare__print(const struct cmp_table *t, FILE *f)
 			const struct q_result *r = compare__row(t, k, s);
 			char name[96], surv[16];
 
-			if (s == 0)
-				snprintf(name, sizeof(name), "%s%s%s%s", r->metric, r->unit[0] ? " (" : "",
-					 r->unit, r->unit[0] ? ")" : "");
-			else
+			if (s == 0) {
+				esc_term_buf(mn, sizeof(mn), r->metric);
+				esc_term_buf(un, sizeof(un), r->unit);
+				snprintf(name, sizeof(name), "%s%s%s%s", mn, un[0] ? " (" : "", un,
+					 un[0] ? ")" : "");
+			} else {
 				name[0] = 0;
+			}
+			esc_term_buf(sn, sizeof(sn), r->scheduler);
 			snprintf(surv, sizeof(surv), "%d/%d", r->survived, r->total);
 			fmt_num(a, sizeof(a), r->median);
 			fmt_num(b, sizeof(b), r->ci_lo);
@@ -443,7 +454,7 @@ void compare__print(const struct cmp_table *t, FILE *f)
 				snprintf(ci, sizeof(ci), "-");
 			else
 				snprintf(ci, sizeof(ci), "[%s, %s]", b, c);
-			fprintf(f, "%-*.*s %-*s %4d %6s %10s %-23s ", mw, mw, name, w, r->scheduler, r->n,
+			fprintf(f, "%-*.*s %-*s %4d %6s %10s %-23s ", mw, mw, name, w, sn, r->n,
 				surv, a, ci);
 			if (isnan(r->cov))
 				fprintf(f, "%6s ", "-");
@@ -466,12 +477,15 @@ void compare__print(const struct cmp_table *t, FILE *f)
 			fprintf(f, "%s %-21s %7s %6s  %s\n", d, ci, a, b, r->verdict);
 		}
 	}
-	for (int s = 0; s < t->nsched; s++)
-		if (t->sched[s].sched_failed || t->sched[s].failed)
-			fprintf(f, "%s: %d/%d runs survived (scheduler failed in %d, harness error in %d):"
-				   " failed runs are not in the numbers above\n",
-				t->sched[s].name, t->sched[s].total - t->sched[s].sched_failed,
-				t->sched[s].total, t->sched[s].sched_failed, t->sched[s].failed);
+	for (int s = 0; s < t->nsched; s++) {
+		if (!t->sched[s].sched_failed && !t->sched[s].failed)
+			continue;
+		esc_term_buf(sn, sizeof(sn), t->sched[s].name);
+		fprintf(f, "%s: %d/%d runs survived (scheduler failed in %d, harness error in %d):"
+			   " failed runs are not in the numbers above\n",
+			sn, t->sched[s].total - t->sched[s].sched_failed, t->sched[s].total,
+			t->sched[s].sched_failed, t->sched[s].failed);
+	}
 	fprintf(f, "verdicts marked * are exploratory: metrics outside the workload's primary set,"
 		   " uncorrected p (look, do not conclude)\n");
 	if (t->family && t->min_p * t->family >= CMP_ALPHA)

@@ -11,6 +11,27 @@ static bool is_ctl(unsigned char c)
 	return c < 0x20 || c == 0x7f;
 }
 
+/*
+ * At a byte >= 0x80: write a byte that starts no UTF-8 sequence as \xNN
+ * and a C1 control (U+0080..U+009F) as \u00NN (with pre, e.g. a second
+ * backslash for Markdown), else the sequence itself. The bytes used.
+ */
+static int put_high(FILE *f, const unsigned char *p, const char *pre)
+{
+	int n = utf8_seq_len(p);
+
+	if (!n) {
+		fprintf(f, "%s\\x%02x", pre, *p);
+		return 1;
+	}
+	if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0) {
+		fprintf(f, "%s\\u%04x", pre, p[1]);
+		return 2;
+	}
+	fwrite(p, 1, n, f);
+	return n;
+}
+
 void esc_term(FILE *f, const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
@@ -21,17 +42,9 @@ void esc_term(FILE *f, const char *s)
 		} else if (*p == '\\') {
 			fputs("\\\\", f);
 		} else if (*p >= 0x80) {
-			n = utf8_seq_len(p);
-			if (!n) {
-				fprintf(f, "\\x%02x", *p);
-			} else if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0) {
-				/* U+0080..U+009F, C1 controls: 0x9b is a CSI */
-				fprintf(f, "\\u%04x", p[1]);
-				p++;
-			} else {
-				fwrite(p, 1, n, f);
-				p += n - 1;
-			}
+			/* C1 controls too: 0x9b is a CSI */
+			n = put_high(f, p, "");
+			p += n - 1;
 		} else {
 			fputc(*p, f);
 		}
@@ -61,6 +74,30 @@ void esc_term_text(FILE *f, const char *s)
 	}
 }
 
+void esc_md_code(FILE *f, const char *s)
+{
+	while (s && *s) {
+		size_t n = strcspn(s, "`");
+		char piece[512];
+
+		while (n) {
+			size_t k = n < sizeof(piece) - 1 ? n : sizeof(piece) - 1;
+
+			while (k < n && k > 0 && ((unsigned char)s[k] & 0xc0) == 0x80)
+				k--;
+			memcpy(piece, s, k);
+			piece[k] = 0;
+			esc_term_text(f, piece);
+			s += k;
+			n -= k;
+		}
+		if (*s) { /* only ``` can end the fence: no backquote at all */
+			fputc('\'', f);
+			s++;
+		}
+	}
+}
+
 void esc_term_buf(char *buf, size_t len, const char *s)
 {
 	FILE *f;
@@ -79,6 +116,10 @@ void esc_term_buf(char *buf, size_t len, const char *s)
 void esc_html(FILE *f, const char *s)
 {
 	for (; s && *s; s++) {
+		if ((unsigned char)*s >= 0x80) {
+			s += put_high(f, (const unsigned char *)s, "") - 1;
+			continue;
+		}
 		switch (*s) {
 		case '&': fputs("&amp;", f); break;
 		case '<': fputs("&lt;", f); break;
@@ -127,6 +168,10 @@ void esc_xml(FILE *f, const char *s)
 void esc_md(FILE *f, const char *s)
 {
 	for (; s && *s; s++) {
+		if ((unsigned char)*s >= 0x80) {
+			s += put_high(f, (const unsigned char *)s, "\\") - 1;
+			continue;
+		}
 		if (*s == '\n' || *s == '\r' || *s == '\t') {
 			fputc(' ', f);
 		} else if (is_ctl((unsigned char)*s)) {
@@ -247,7 +292,9 @@ void esc_csv(FILE *f, const char *s)
 		return;
 	if (!strpbrk(s, ",\"\r\n")) {
 		for (; *s; s++)
-			if (is_ctl((unsigned char)*s))
+			if ((unsigned char)*s >= 0x80)
+				s += put_high(f, (const unsigned char *)s, "") - 1;
+			else if (is_ctl((unsigned char)*s))
 				fprintf(f, "\\x%02x", (unsigned char)*s);
 			else
 				fputc(*s, f);
@@ -255,6 +302,10 @@ void esc_csv(FILE *f, const char *s)
 	}
 	fputc('"', f);
 	for (; *s; s++) {
+		if ((unsigned char)*s >= 0x80) {
+			s += put_high(f, (const unsigned char *)s, "") - 1;
+			continue;
+		}
 		if (*s == '"')
 			fputc('"', f);
 		if (is_ctl((unsigned char)*s) && *s != '\n' && *s != '\r')

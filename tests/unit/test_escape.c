@@ -91,7 +91,8 @@ UNIT_TEST(escape_markup)
 		char *h = run(esc_html, corpus[i]), *x = run(esc_xml, corpus[i]);
 		char *m = run(esc_md, corpus[i]);
 
-		CHECK(!strpbrk(h, "<>\"'") && !has_ctl(h, "\n\t"), "esc_html(%zu): '%s'", i, h);
+		CHECK(!strpbrk(h, "<>\"'") && !has_ctl(h, "\n\t") && clean_utf8(h), "esc_html(%zu): '%s'",
+		      i, h);
 		CHECK(!strpbrk(x, "<>\"'") && !has_ctl(x, "\r\x7f") && !strchr(x, (char)0xff) && !strstr(x, "]]>"),
 		      "esc_xml(%zu): '%s'", i, x);
 		/* a Markdown table cell: no raw |, no line break, no markup */
@@ -100,7 +101,7 @@ UNIT_TEST(escape_markup)
 				CHECK(false, "esc_md(%zu): raw '%c' in '%s'", i, *p, m);
 				break;
 			}
-		CHECK(!has_ctl(m, ""), "esc_md(%zu): '%s'", i, m);
+		CHECK(!has_ctl(m, "") && clean_utf8(m), "esc_md(%zu): '%s'", i, m);
 		free(h);
 		free(x);
 		free(m);
@@ -116,7 +117,8 @@ UNIT_TEST(escape_csv)
 		/* unquoted: no separator, quote or line break; quoted: every
 		 * inner quote doubled */
 		if (!quoted) {
-			CHECK(!strpbrk(c, ",\"\r\n") && !has_ctl(c, ""), "esc_csv(%zu): '%s'", i, c);
+			CHECK(!strpbrk(c, ",\"\r\n") && !has_ctl(c, "") && clean_utf8(c), "esc_csv(%zu): '%s'",
+			      i, c);
 		} else {
 			size_t n = strlen(c);
 			bool ok = n >= 2 && c[n - 1] == '"';
@@ -124,7 +126,7 @@ UNIT_TEST(escape_csv)
 			for (size_t k = 1; ok && k + 1 < n; k++)
 				if (c[k] == '"')
 					ok = c[++k] == '"';
-			CHECK(ok && !has_ctl(c, "\r\n"), "esc_csv(%zu): '%s'", i, c);
+			CHECK(ok && !has_ctl(c, "\r\n") && clean_utf8(c), "esc_csv(%zu): '%s'", i, c);
 		}
 		free(c);
 	}
