@@ -153,6 +153,13 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 	sched = sched__new(rq->sched_spec, &rq->sched_opts, err, errlen);
 	if (!sched)
 		return -EINVAL;
+	/* a system that cannot run it (another scheduler active) is not a
+	 * run: nothing is stored */
+	rc = sched__can_start(sched, err, errlen);
+	if (rc) {
+		sched__free(sched);
+		return rc;
+	}
 
 	nr_params = collect_params(rq, &pnames, &pvalues, dur, sizeof(dur), etmo, sizeof(etmo));
 	if (nr_params < 0) {

@@ -281,16 +281,11 @@ const struct sched_exit *sched__start_exit(const struct sched *s)
 	return &s->start_exit;
 }
 
-int sched__start(struct sched *s, char *err, size_t errlen)
+int sched__can_start(const struct sched *s, char *err, size_t errlen)
 {
-	char state[32] = "", ops[64] = "", line[800], how[96];
-	uint64_t deadline;
+	char state[32] = "", ops[64] = "";
 	int ret;
 
-	if (s->started || s->stopped) {
-		xsnprintf(err, errlen, "scheduler %s was already started", s->name);
-		return -EALREADY;
-	}
 	if (s->impl->uses_scx && !scx_kernel_supported()) {
 		struct utsname u;
 
@@ -315,6 +310,22 @@ int sched__start(struct sched *s, char *err, size_t errlen)
 			return -EBUSY;
 		}
 	}
+	return 0;
+}
+
+int sched__start(struct sched *s, char *err, size_t errlen)
+{
+	char state[32] = "", ops[64] = "", line[800], how[96];
+	uint64_t deadline;
+	int ret;
+
+	if (s->started || s->stopped) {
+		xsnprintf(err, errlen, "scheduler %s was already started", s->name);
+		return -EALREADY;
+	}
+	ret = sched__can_start(s, err, errlen);
+	if (ret)
+		return ret;
 
 	s->start_ns = now_mono_ns();
 	s->start_stage = FAIL_NONE;
