@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "harness/core/compare.h"
+#include "harness/core/probe_samples.h"
 #include "harness/lib/escape.h"
 #include "harness/lib/sched_spec.h"
 #include "workloads/workload.h"
@@ -488,6 +489,16 @@ void compare__print(const struct cmp_table *t, FILE *f)
 	}
 	fprintf(f, "verdicts marked * are exploratory: metrics outside the workload's primary set,"
 		   " uncorrected p (look, do not conclude)\n");
+	{
+		struct probe_sample_gap g[PROBE_SAMPLES_MAX_GAPS];
+		int ng = probe_samples__gaps(t, g, PROBE_SAMPLES_MAX_GAPS);
+		char line[512];
+
+		for (int i = 0; i < ng && i < PROBE_SAMPLES_MAX_GAPS; i++) {
+			probe_samples__warning(t, &g[i], line, sizeof(line));
+			fprintf(f, "%s\n", line);
+		}
+	}
 	if (t->family && t->min_p * t->family >= CMP_ALPHA)
 		fprintf(f, "note: with %d/%d ok runs the smallest possible p is %.4f; after Holm over"
 			   " %d tests nothing can reach %.2f: add --reps\n",
