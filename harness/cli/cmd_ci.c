@@ -151,7 +151,8 @@ int cmd_ci(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "l:qv", options, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":l:qv", options, NULL)) != -1) {
 		int prc = place__parse_opt(&po, opt, optarg, err, sizeof(err));
 
 		if (prc < 0)
@@ -194,7 +195,7 @@ int cmd_ci(int argc, char **argv)
 			free(cmdline);
 			return 0;
 		default:
-			snprintf(err, sizeof(err), "bad option (see: scxbench help ci)");
+			command__bad_option_text(err, sizeof(err), "ci", opt, argv);
 			goto bad;
 		}
 	}

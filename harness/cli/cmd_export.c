@@ -247,7 +247,8 @@ int cmd_export(int argc, char **argv)
 	FILE *mem = NULL;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":f:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'D':
 			db_path = optarg;
@@ -277,7 +278,7 @@ int cmd_export(int argc, char **argv)
 			fputs(cmd_export_usage, stdout);
 			return 0;
 		default:
-			snprintf(err, sizeof(err), "bad option (see: scxbench export --help)");
+			command__bad_option_text(err, sizeof(err), "export", opt, argv);
 			goto bad;
 		}
 	}

@@ -58,7 +58,8 @@ int cmd_merge(int argc, char **argv)
 	bool quiet = false;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "o:qvh", options, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":o:qvh", options, NULL)) != -1) {
 		switch (opt) {
 		case 'o':
 			outp = optarg;
@@ -73,8 +74,7 @@ int cmd_merge(int argc, char **argv)
 			fputs(usage, stdout);
 			return 0;
 		default:
-			pr_err("merge: bad option (see: scxbench help merge)\n");
-			return EXIT_USAGE;
+			return command__bad_option("merge", opt, argv);
 		}
 	}
 	command__verbosity(verbose, quiet);

@@ -124,7 +124,8 @@ int cmd_report(int argc, char **argv)
 	struct store *st = NULL;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "o:f:qvh", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":o:f:qvh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'D':
 			db_path = optarg;
@@ -157,7 +158,7 @@ int cmd_report(int argc, char **argv)
 			fputs(cmd_report_usage, stdout);
 			return 0;
 		default:
-			snprintf(err, sizeof(err), "bad option (see: scxbench report --help)");
+			command__bad_option_text(err, sizeof(err), "report", opt, argv);
 			goto bad;
 		}
 	}

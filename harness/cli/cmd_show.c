@@ -48,7 +48,8 @@ int cmd_show(int argc, char **argv)
 	char err[512];
 	int opt, rc;
 
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'D': db_path = optarg; break;
 		case 'd': dump = true; break;
@@ -65,7 +66,7 @@ int cmd_show(int argc, char **argv)
 			fputs(cmd_show_usage, stdout);
 			return 0;
 		default:
-			return EXIT_USAGE;
+			return command__bad_option("show", opt, argv);
 		}
 	}
 	if (optind < argc && parse_i64(argv[optind], 1, INT64_MAX, &run_id)) {

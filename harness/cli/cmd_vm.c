@@ -238,7 +238,8 @@ static int vm_boot_or_run(int argc, char **argv, enum vm_sub sub)
 	int c, ret;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+hvq", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:hvq", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			o.kernel = optarg;
@@ -283,8 +284,7 @@ static int vm_boot_or_run(int argc, char **argv, enum vm_sub sub)
 			vm_usage(stdout);
 			return 0;
 		default:
-			pr_err("vm: bad option (see: scxbench vm --help)\n");
-			return 2;
+			return command__bad_option("vm", c, argv);
 		}
 	}
 	if (has_cmd && optind >= argc) {
