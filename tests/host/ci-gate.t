@@ -15,7 +15,7 @@ plan 23
 
 # the helper, built against the very objects of this build
 MK=$TMP/mkhistory
-if ! make -s -C "$ROOT" build/tests/mkhistory >"$TMP/cc.log" 2>&1 || ! cp "$ROOT/build/tests/mkhistory" "$MK"; then
+if ! make_helpers mkhistory >"$TMP/cc.log" 2>&1 || ! cp "$ROOT/$BUILD/tests/mkhistory" "$MK"; then
 	fail "build tests/host/mkhistory.c" "$(tail -5 "$TMP/cc.log")"
 	exit 1
 fi

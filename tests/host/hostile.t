@@ -19,11 +19,11 @@ command -v python3 >/dev/null || skip_all "python3 not installed"
 command -v gnuplot >/dev/null || skip_all "gnuplot not installed"
 command -v xmllint >/dev/null || skip_all "xmllint not installed (libxml2-utils)"
 plan 11
-if ! build_gen || ! make -s -C "$ROOT" build/tests/mkhistory >>"$TMP/build.log" 2>&1; then
+if ! build_gen || ! make_helpers mkhistory >>"$TMP/build.log" 2>&1; then
 	fail "build the generators" "$(tail -5 "$TMP/build.log")"; exit 1
 fi
 pass "build the generators"
-MK=$ROOT/build/tests/mkhistory
+MK=$ROOT/$BUILD/tests/mkhistory
 cd "$TMP" || exit 1
 
 cat >hostile.py <<'EOF'

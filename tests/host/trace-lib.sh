@@ -21,8 +21,8 @@ command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI missing"
 
 build_tools() {
 	# built by the Makefile against this build's objects (make helpers)
-	make -s -C "$ROOT" build/tests/trace_driver build/tests/trace_helper >"$T/build.log" 2>&1 &&
-	cp "$ROOT/build/tests/trace_driver" "$ROOT/build/tests/trace_helper" "$T/"
+	make_helpers trace_driver trace_helper >"$T/build.log" 2>&1 &&
+	cp "$ROOT/$BUILD/tests/trace_driver" "$ROOT/$BUILD/tests/trace_helper" "$T/"
 }
 
 # live (not zombie) trace recorder processes: the collector's readers
