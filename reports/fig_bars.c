@@ -147,8 +147,9 @@ int fig_bars_spec(struct report_ctx *c, struct report_fig *fig, const struct bar
 			fputs(k == 0 ? "_median" : k == 1 ? "_ci_lo" : "_ci_hi", f);
 		}
 	}
-	fprintf(f, "\n# values in %s as stored; the script scales them by %g\n",
-		b->unit && b->unit[0] ? b->unit : "(no unit)", mul);
+	fputs("\n# values in ", f);
+	esc_gp(f, b->unit && b->unit[0] ? b->unit : "(no unit)"); /* from the database */
+	fprintf(f, " as stored; the script scales them by %g\n", mul);
 	for (int g = 0; g < ng; g++) {
 		esc_gp_data(f, b->groups[g]);
 		for (int s = 0; s < ns_all; s++) {
