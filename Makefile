@@ -69,7 +69,8 @@ UNIT_BIN   := $(OUT)/tests/unit_tests
 HELPER_SRCS := $(wildcard tests/host/*.c)
 HELPERS    := $(patsubst tests/host/%.c,$(OUT)/tests/%,$(HELPER_SRCS))
 
-.PHONY: FORCE all deps test test-unit test-host test-vm bench clean help vmlinux fetch-kernel helpers
+.PHONY: FORCE all deps test test-unit test-host test-vm test-faults bench clean help \
+	vmlinux fetch-kernel helpers
 all: $(BIN) scxbench
 
 scxbench: $(BIN)
@@ -164,7 +165,7 @@ fetch-kernel:
 	scripts/fetch-kernel.sh
 
 test: all $(UNIT_BIN) $(HELPERS)
-	tests/run.sh unit host vm
+	tests/run.sh unit host vm faults
 
 test-unit: $(UNIT_BIN)
 	tests/run.sh unit
@@ -174,6 +175,11 @@ test-host: all $(HELPERS)
 
 test-vm: all
 	tests/run.sh vm
+
+# faults: tests/faults/ (signals at every phase of a run, kills, full disks,
+# read-only and locked databases, hostile names; on this host)
+test-faults: all $(HELPERS)
+	tests/run.sh faults
 
 bench: all
 	scripts/bench.sh
@@ -185,10 +191,11 @@ help:
 	@echo 'scxbench make targets:'
 	@echo '  deps          install Debian packages, libbpf, kernel for the VM; then build (run once, as root)'
 	@echo '  all           build build/scxbench (static) and the ./scxbench link'
-	@echo '  test          every test tier: unit, host, vm (ends in "N passed, N failed")'
+	@echo '  test          every test tier: unit, host, vm, faults (ends in "N passed, N failed")'
 	@echo '  test-unit     unprivileged C unit tests only'
 	@echo '  test-host     integration tests on this host (root: tracefs, workloads)'
 	@echo '  test-vm       tests inside the QEMU guest with a sched_ext kernel'
+	@echo '  test-faults   the fault suite: signals at every phase, kills, full disks, locks, hostile names'
 	@echo '  bench         benchmarks side by side with the peer tools'
 	@echo '  fetch-kernel  fetch a Debian sched_ext kernel into the cache'
 	@echo '  clean         remove build/'

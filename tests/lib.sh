@@ -14,7 +14,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${SCXB_BUILD:-build}
 SCXB=${SCXB:-$ROOT/$BUILD/scxbench}
 TMP=$(mktemp -d /tmp/scxb-test-XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
+# KEEP_TMP=1 keeps the scratch dir (and says where) to look into a failure
+trap 'if [ -n "${KEEP_TMP:-}" ]; then echo "# kept $TMP" >&2; else rm -rf "$TMP"; fi' EXIT
 __n=0
 
 plan() { echo "1..$1"; }

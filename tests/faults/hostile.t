@@ -14,7 +14,7 @@
 # (no table row forged), every SVG and junit.xml with an XML parser (and
 # the JUnit schema), every JSON, the CSV export; and no backquoted command
 # ran.
-. "$(dirname "$0")/report-lib.sh"
+. "$(dirname "$0")/../host/report-lib.sh"
 command -v python3 >/dev/null || skip_all "python3 not installed"
 command -v gnuplot >/dev/null || skip_all "gnuplot not installed"
 command -v xmllint >/dev/null || skip_all "xmllint not installed (libxml2-utils)"
