@@ -344,6 +344,19 @@ int cmd_compare(int argc, char **argv)
 	cmdline = run_opts__join(argc, orig_argv, "scxbench", " ");
 	if (!cmdline)
 		goto out;
+	/* a database that cannot be used is said at once, not after waiting
+	 * for another benchmark (a VM run opens it in place__run_in_vm()) */
+	if (place != PLACE_VM) {
+		st = store__open(db_path, STORE_CREATE, err, sizeof(err));
+		if (!st) {
+			pr_err("compare: %s\n", err);
+			goto out;
+		}
+		if (store__corrupt(st)) {
+			rc = command__store_corrupt("compare", st, "nothing was run");
+			goto out;
+		}
+	}
 	/* before anything that can be interrupted, the VM boot included */
 	runner__install_signals();
 	if (place__take_bench_lock(&po, cmdline, err, sizeof(err))) {
@@ -428,15 +441,6 @@ int cmd_compare(int argc, char **argv)
 
 	if (!have_seed)
 		seed = random_seed();
-	st = store__open(db_path, STORE_CREATE, err, sizeof(err));
-	if (!st) {
-		pr_err("compare: %s\n", err);
-		goto out;
-	}
-	if (store__corrupt(st)) {
-		rc = command__store_corrupt("compare", st, "nothing was run");
-		goto out;
-	}
 	sched_list = run_opts__join(nsched, names, "", SCHED_LIST_SEP);
 	settings = settings_json(&params, rq.duration_s, (int)reps, until_ci, (int)max_reps,
 				 rq.trace, rq.keep_events);

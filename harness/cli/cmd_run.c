@@ -175,6 +175,20 @@ int cmd_run(int argc, char **argv)
 	cmdline = run_opts__join(argc, orig_argv, "scxbench", " ");
 	if (!cmdline)
 		goto out;
+	/* a database that cannot be used is said at once, not after waiting
+	 * for another benchmark (a VM run opens it in place__run_in_vm()) */
+	if (place != PLACE_VM) {
+		st = store__open(db_path, STORE_CREATE, err, sizeof(err));
+		if (!st) {
+			pr_err("run: %s\n", err);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		if (store__corrupt(st)) {
+			rc = command__store_corrupt("run", st, "nothing was run");
+			goto out;
+		}
+	}
 	/* before anything that can be interrupted, the VM boot included */
 	runner__install_signals();
 	if (place__take_bench_lock(&po, cmdline, err, sizeof(err))) {
@@ -223,16 +237,6 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 
-	st = store__open(db_path, STORE_CREATE, err, sizeof(err));
-	if (!st) {
-		pr_err("run: %s\n", err);
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	if (store__corrupt(st)) {
-		rc = command__store_corrupt("run", st, "nothing was run");
-		goto out;
-	}
 	rq.sched_spec = sched;
 	rq.wl = wl;
 	rq.params = &params;
