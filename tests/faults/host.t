@@ -124,7 +124,7 @@ os._exit(0)' "$TMP/wal.db"
 cp "$TMP/wal.db" "$TMP/wal.db-wal" "$RO/"
 mv "$RO/wal.db" "$RO/f.db"; mv "$RO/wal.db-wal" "$RO/f.db-wal"
 mount -o remount,ro "$RO"
-case_begin "read-only database with its log" host "read-only mount, -wal waiting: show" "$RO/f.db"
+case_begin "read-only database with its log" host "read-only mount, log waiting: show" "$RO/f.db"
 check "the log is empty" test -s "$RO/f.db-wal"
 run_fg "$SCXB" show --db "$RO/f.db"
 case_end 2 unchanged 'f.db: its folder is not writable \(Read-only file system\).*to read its log'
