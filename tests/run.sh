@@ -8,7 +8,8 @@
 #   vm:   tests/vm/*.t (boot a sched_ext guest under QEMU)
 #   faults: tests/faults/*.t (the fault suite, on this host)
 # SCXB_BUILD=DIR runs them against another build (make test-asan).
-# T=substring limits the files run; TEST_TIMEOUT (s) bounds each file.
+# T=substring[,substring...] limits the files run (the unit tier always runs);
+# TEST_TIMEOUT (s) bounds each file.
 cd "$(dirname "$0")/.."
 pass=0 fail=0 skip=0
 failed_files=()
@@ -47,7 +48,12 @@ for tier in "$@"; do
 	host|vm|faults)
 		for t in tests/$tier/*.t; do
 			[ -e "$t" ] || continue
-			[ -n "${T:-}" ] && [[ $t != *"$T"* ]] && continue
+			if [ -n "${T:-}" ]; then
+				m=0
+				IFS=, read -ra pats <<<"$T"
+				for p in "${pats[@]}"; do [[ $t == *"$p"* ]] && m=1; done
+				[ $m = 1 ] || continue
+			fi
 			run_tap "$t" bash "$t"
 		done ;;
 	*)
