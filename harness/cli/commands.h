@@ -9,7 +9,6 @@
 #define SCXB_COMMANDS_H
 
 #include <stdbool.h>
-#include <stddef.h>
 
 #define EXIT_USAGE 2
 
@@ -43,16 +42,6 @@ const struct command *command__find(const char *name);
 
 /* Parse -v/-q style global verbosity flags shared by every subcommand. */
 void command__verbosity(int verbose, bool quiet);
-
-/*
- * The one line for an option getopt_long() refused (opterr = 0 and an
- * optstring that starts with ':' (after any '+'), so opt is '?' or ':'):
- * "CMD: unknown option '--bogus' (see: scxbench help CMD)", or
- * "CMD: --db needs a value (...)". Returns EXIT_USAGE.
- */
-int command__bad_option(const char *cmd, int opt, char **argv);
-/* The same line without "CMD: ", into buf. */
-void command__bad_option_text(char *buf, size_t len, const char *cmd, int opt, char **argv);
 
 struct store;
 
