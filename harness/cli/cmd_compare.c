@@ -337,6 +337,8 @@ int cmd_compare(int argc, char **argv)
 	cmdline = run_opts__join(argc, orig_argv, "scxbench", " ");
 	if (!cmdline)
 		goto out;
+	/* before anything that can be interrupted, the VM boot included */
+	runner__install_signals();
 	/* a database that cannot be used is said at once, not after waiting
 	 * for another benchmark (a VM run opens it in place__run_in_vm()) */
 	if (place != PLACE_VM) {
@@ -350,8 +352,6 @@ int cmd_compare(int argc, char **argv)
 			goto out;
 		}
 	}
-	/* before anything that can be interrupted, the VM boot included */
-	runner__install_signals();
 	if (place__take_bench_lock(&po, cmdline, err, sizeof(err))) {
 		pr_err("compare: %s\n", err);
 		rc = runner_stop ? runner__signal_exit_code() : EXIT_USAGE;
