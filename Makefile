@@ -9,6 +9,22 @@
 .DELETE_ON_ERROR:
 .SUFFIXES:
 
+# SANITIZE=1: AddressSanitizer and UBSan, in build-asan, linked dynamically
+# (ASan does not link statically), with the libbpf, bpftool and vmlinux.h
+# of the normal build (make test-asan).
+SANITIZE   ?= 0
+ifeq ($(SANITIZE),1)
+OUT        ?= build-asan
+STATIC     := 0
+LIBBPF_DIR ?= build/libbpf
+BPFTOOL    ?= build/tools/bpftool
+VMLINUX_H  := build/vmlinux.h
+SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+CFLAGS     ?= -O2 -g
+CFLAGS     += $(SAN_FLAGS)
+LDFLAGS    ?=
+LDFLAGS    += $(SAN_FLAGS)
+endif
 OUT        ?= build
 V          ?= 0
 ifeq ($(V),1)
@@ -47,13 +63,13 @@ endif
 LDLIBS     := $(LIBBPF_LIB) -ltracefs -ltraceevent -lsqlite3 -lelf -lz -lzstd -lmd -lm -lpthread -ldl
 
 # ---- BPF schedulers (bpf/*.bpf.c -> $(OUT)/bpf/*.skel.h) ----
-VMLINUX_H  := $(OUT)/vmlinux.h
+VMLINUX_H  ?= $(OUT)/vmlinux.h
 BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.bpf.o,$(BPF_SRCS))
 BPF_SKELS  := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.skel.h,$(BPF_SRCS))
 BPF_CFLAGS := -target bpf -O2 -g -D__TARGET_ARCH_x86 -mcpu=v3 \
               -fms-extensions -Wno-microsoft-anon-tag -Wall -Werror \
-              -I$(OUT) -Ibpf $(LIBBPF_INC) -MMD -MP
+              -I$(OUT) -I$(dir $(VMLINUX_H)) -Ibpf $(LIBBPF_INC) -MMD -MP
 
 # ---- userspace ----
 SRCS       := $(wildcard harness/*/*.c workloads/*.c collectors/*.c reports/*.c)
@@ -69,7 +85,8 @@ UNIT_BIN   := $(OUT)/tests/unit_tests
 HELPER_SRCS := $(wildcard tests/host/*.c)
 HELPERS    := $(patsubst tests/host/%.c,$(OUT)/tests/%,$(HELPER_SRCS))
 
-.PHONY: FORCE all deps test test-unit test-host test-vm bench clean help vmlinux fetch-kernel helpers
+.PHONY: FORCE all deps test test-unit test-host test-vm test-faults test-asan bench clean help \
+	vmlinux fetch-kernel helpers
 all: $(BIN) scxbench
 
 scxbench: $(BIN)
@@ -164,7 +181,7 @@ fetch-kernel:
 	scripts/fetch-kernel.sh
 
 test: all $(UNIT_BIN) $(HELPERS)
-	tests/run.sh unit host vm
+	tests/run.sh unit host vm faults
 
 test-unit: $(UNIT_BIN)
 	tests/run.sh unit
@@ -175,24 +192,51 @@ test-host: all $(HELPERS)
 test-vm: all
 	tests/run.sh vm
 
+# faults: tests/faults/ (signals at every phase of a run, kills, full disks,
+# read-only and locked databases, hostile names; on this host)
+test-faults: all $(HELPERS)
+	tests/run.sh faults
+
+ASAN_T ?= bad-input,run-basic,store-corrupt,trace-pingpong,report-files,ci-gate
+# the unit tier and the host tests of ASAN_T against a sanitized build
+# (build-asan): any report of ASan, LSan or UBSan, in scxbench or a child,
+# fails it
+# (tests/asan.supp: leaks of libraries that are not ours, by the library
+# function: the slow unwinder sees through libraries built without frame
+# pointers)
+test-asan:
+	$(MAKE) SANITIZE=1 build-asan/scxbench build-asan/tests/unit_tests helpers
+	rm -rf build-asan/san-logs && mkdir -p build-asan/san-logs
+	SCXB_BUILD=build-asan SCXB_MAKE_VARS=SANITIZE=1 \
+	ASAN_OPTIONS=log_path=$(CURDIR)/build-asan/san-logs/asan:detect_leaks=1:exitcode=86:fast_unwind_on_malloc=0 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/asan.supp:print_suppressions=0 \
+	UBSAN_OPTIONS=log_path=$(CURDIR)/build-asan/san-logs/ubsan:print_stacktrace=1:halt_on_error=1:exitcode=87 \
+		T=$(ASAN_T) tests/run.sh unit host; rc=$$?; \
+	if ls build-asan/san-logs/* >/dev/null 2>&1; then \
+		echo "sanitizer reports ($$(ls build-asan/san-logs | wc -l)):"; \
+		head -n 40 build-asan/san-logs/*; exit 1; fi; exit $$rc
+
 bench: all
 	scripts/bench.sh
 
 clean:
-	rm -rf $(OUT) scxbench
+	rm -rf $(OUT) build-asan scxbench
 
 help:
 	@echo 'scxbench make targets:'
 	@echo '  deps          install Debian packages, libbpf, kernel for the VM; then build (run once, as root)'
 	@echo '  all           build build/scxbench (static) and the ./scxbench link'
-	@echo '  test          every test tier: unit, host, vm (ends in "N passed, N failed")'
+	@echo '  test          every test tier: unit, host, vm, faults (ends in "N passed, N failed")'
 	@echo '  test-unit     unprivileged C unit tests only'
 	@echo '  test-host     integration tests on this host (root: tracefs, workloads)'
 	@echo '  test-vm       tests inside the QEMU guest with a sched_ext kernel'
+	@echo '  test-faults   the fault suite: signals at every phase, kills, full disks, locks, hostile names'
+	@echo '  test-asan     unit tier and some host tests (ASAN_T) on an ASan+UBSan build (build-asan)'
 	@echo '  bench         benchmarks side by side with the peer tools'
 	@echo '  fetch-kernel  fetch a Debian sched_ext kernel into the cache'
 	@echo '  clean         remove build/'
-	@echo 'Variables: V=1 (show commands), OUT=dir (build dir), STATIC=0 (dynamic binary)'
+	@echo 'Variables: V=1 (show commands), OUT=dir (build dir), STATIC=0 (dynamic binary),'
+	@echo '           SANITIZE=1 (ASan+UBSan build in build-asan)'
 
 -include $(OBJS:.o=.d) $(BPF_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) \
 	$(patsubst tests/host/%.c,$(OUT)/obj/tests/host/%.d,$(HELPER_SRCS))

@@ -18,8 +18,11 @@
  * histograms (trace_tasks.c says why they are sparse); full histograms
  * exist only per role and as one scratch for storing (emit()).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,6 +175,92 @@ out:
 	return err;
 }
 
+/* A whole (small) file, NUL-terminated; NULL when it cannot be read. */
+static char *slurp_file(const char *path, size_t *len)
+{
+	size_t cap = 8192, n;
+	char *buf = malloc(cap), *nb;
+	FILE *f = buf ? fopen(path, "re") : NULL;
+
+	*len = 0;
+	if (!f) {
+		free(buf);
+		return NULL;
+	}
+	while ((n = fread(buf + *len, 1, cap - *len - 1, f)) > 0) {
+		*len += n;
+		if (*len + 1 < cap)
+			continue;
+		nb = realloc(buf, cap * 2);
+		if (!nb) {
+			free(buf);
+			fclose(f);
+			return NULL;
+		}
+		buf = nb;
+		cap *= 2;
+	}
+	fclose(f);
+	buf[*len] = 0;
+	return buf;
+}
+
+/*
+ * The layouts of the events of these systems only: what
+ * tracefs_local_events_system() does without what it adds after
+ * (/proc/kallsyms, printk_formats, saved_cmdlines, none of which the
+ * parse uses): reading kallsyms took 2.3 s of a 2.4 s parse in a TCG
+ * guest, 0.3 s here.
+ */
+static struct tep_handle *load_formats(const char *tracing_dir, const char *const *systems)
+{
+	struct tep_handle *tep = tep_alloc();
+	char *dir = tracing_dir ? strdup(tracing_dir) : tracefs_tracing_dir() ?
+		    strdup(tracefs_tracing_dir()) : NULL;
+	char path[PATH_MAX], *buf;
+	size_t len;
+	bool any = false;
+
+	if (!tep || !dir)
+		goto fail;
+	snprintf(path, sizeof(path), "%s/events/header_page", dir);
+	buf = slurp_file(path, &len);
+	if (!buf || tep_parse_header_page(tep, buf, len, sizeof(long))) {
+		free(buf);
+		goto fail;
+	}
+	free(buf);
+	for (int i = 0; systems[i]; i++) {
+		struct dirent *de;
+		DIR *d;
+
+		snprintf(path, sizeof(path), "%s/events/%s", dir, systems[i]);
+		d = opendir(path);
+		while (d && (de = readdir(d))) {
+			if (de->d_name[0] == '.' ||
+			    snprintf(path, sizeof(path), "%s/events/%s/%s/format", dir, systems[i],
+				     de->d_name) >= (int)sizeof(path))
+				continue;
+			buf = slurp_file(path, &len);
+			/* a format that does not parse is not one we use */
+			if (buf && !tep_parse_event(tep, buf, len, systems[i]))
+				any = true;
+			free(buf);
+		}
+		if (d)
+			closedir(d);
+	}
+	free(dir);
+	if (any)
+		return tep;
+	tep_free(tep);
+	return NULL;
+fail:
+	free(dir);
+	tep_free(tep);
+	return NULL;
+}
+
 int trace_parse__run(const struct trace_parse_input *in, struct store *st, int64_t run_id,
 		     struct results *res)
 {
@@ -200,7 +289,7 @@ int trace_parse__run(const struct trace_parse_input *in, struct store *st, int64
 		err = -EINVAL;
 		goto out;
 	}
-	tep = tracefs_local_events_system(in->tracing_dir, systems);
+	tep = load_formats(in->tracing_dir, systems);
 	if (!tep) {
 		pr_err("trace: cannot read the event formats from %s\n",
 		       in->tracing_dir ? in->tracing_dir : "tracefs");

@@ -21,6 +21,7 @@
 
 #include "harness/lib/escape.h"
 #include "harness/lib/metric_info.h"
+#include "harness/lib/util.h"
 #include "reports/report.h"
 
 #define ZERO_LINEAR_SPAN 30.0
@@ -43,15 +44,6 @@ void report__title_case(char *buf, size_t len, const char *label)
 	snprintf(buf, len, "%s", label);
 	if (buf[0] >= 'a' && buf[0] <= 'z')
 		buf[0] += 'A' - 'a';
-}
-
-/* A datafile string field: quotes cannot be escaped there, use ' */
-static void dat_label(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++)
-		fputc(*s == '"' ? '\'' : (unsigned char)*s < 0x20 || *s == '\t' ? ' ' : *s, f);
-	fputc('"', f);
 }
 
 static void dat_num(FILE *f, double v)
@@ -97,7 +89,7 @@ int fig_bars_spec(struct report_ctx *c, struct report_fig *fig, const struct bar
 	const int ns_all = c->nsched, ng = b->ngroups;
 	double minpos = INFINITY, maxv = -INFINITY, mul = 1, w, top, base = 0;
 	bool zero = false, neg = false;
-	int drawn[64], ns = 0, maxlen = 0;
+	int drawn[64], ns = 0, maxlen = 0, err;
 	bool wrapped = false, horiz;
 	char va, ga; /* the value axis and the group axis: y and x, or lying down x and y */
 	char path[4096], unit[48] = "", ylabel[200];
@@ -151,15 +143,15 @@ int fig_bars_spec(struct report_ctx *c, struct report_fig *fig, const struct bar
 		/* a comment line: a newline in a name would start a data line */
 		for (int k = 0; k < 3; k++) {
 			fputc('\t', f);
-			for (const char *p = c->sched[s]; *p; p++)
-				fputc((unsigned char)*p < 0x20 ? ' ' : *p, f);
+			esc_gp(f, c->sched[s]);
 			fputs(k == 0 ? "_median" : k == 1 ? "_ci_lo" : "_ci_hi", f);
 		}
 	}
-	fprintf(f, "\n# values in %s as stored; the script scales them by %g\n",
-		b->unit && b->unit[0] ? b->unit : "(no unit)", mul);
+	fputs("\n# values in ", f);
+	esc_gp(f, b->unit && b->unit[0] ? b->unit : "(no unit)"); /* from the database */
+	fprintf(f, " as stored; the script scales them by %g\n", mul);
 	for (int g = 0; g < ng; g++) {
-		dat_label(f, b->groups[g]);
+		esc_gp_data(f, b->groups[g]);
 		for (int s = 0; s < ns_all; s++) {
 			const struct bar_val *v = &b->vals[g * ns_all + s];
 			/* an error bar needs both ends: draw the bar without one */
@@ -171,8 +163,8 @@ int fig_bars_spec(struct report_ctx *c, struct report_fig *fig, const struct bar
 		}
 		fputc('\n', f);
 	}
-	if (fclose(f))
-		return -EIO;
+	if ((err = close_stream(f)))
+		return err;
 	if (!ns) {
 		snprintf(fig->missing, sizeof(fig->missing), "no scheduler has a value here");
 		return 0;
@@ -333,8 +325,8 @@ int fig_bars_spec(struct report_ctx *c, struct report_fig *fig, const struct bar
 				pos, col, report__color(c, s));
 	}
 	fprintf(f, "\n");
-	if (fclose(f))
-		return -EIO;
+	if ((err = close_stream(f)))
+		return err;
 	{
 		size_t l = strlen(fig->caption);
 		const char *note =

@@ -18,6 +18,7 @@
 #include "harness/lib/escape.h"
 #include "harness/lib/log.h"
 #include "harness/lib/metric_info.h"
+#include "harness/lib/util.h"
 #include "reports/report.h"
 
 struct cdf_curve {
@@ -39,8 +40,10 @@ static int write_curves(struct report_ctx *c, FILE *f, const char *hname, int co
 				hist__merge(h, tmp);
 		if (!h->count)
 			continue;
-		fprintf(f, "# %s%s: %llu samples from %d runs\n", c->sched[s],
-			co ? " (CO-corrected)" : "", (unsigned long long)h->count, n);
+		fputs("# ", f);
+		esc_gp(f, c->sched[s]); /* a comment: one line, UTF-8 */
+		fprintf(f, "%s: %llu samples from %d runs\n", co ? " (CO-corrected)" : "",
+			(unsigned long long)h->count, n);
 		if (!co && isnan(*median_us))
 			*median_us = hist__percentile(h, 50) * scale;
 		for (unsigned int b = 0; b < HIST_NBUCKETS; b++) {
@@ -71,7 +74,7 @@ static int one_cdf(struct report_ctx *c, const char *hname, const char *unit, bo
 	 * past 10 ms (a starved probe) */
 	double scale = !strcmp(unit, "ns") ? 1e-3 : 1, median = NAN, mul;
 	struct cdf_curve cv[128];
-	int ncv = 0, nraw;
+	int ncv = 0, nraw, err;
 	FILE *f;
 
 	metric__info(hname, &mi);
@@ -86,15 +89,16 @@ static int one_cdf(struct report_ctx *c, const char *hname, const char *unit, bo
 	f = fopen(path, "w");
 	if (!f)
 		return -errno;
-	fprintf(f, "# one block per curve (gnuplot index); x = %s, y = fraction <= x\n",
-		scale != 1 ? "us" : unit);
+	fprintf(f, "# one block per curve (gnuplot index); x = ");
+	esc_gp(f, scale != 1 ? "us" : unit);
+	fprintf(f, ", y = fraction <= x\n");
 	write_curves(c, f, hname, 0, h, tmp, ids, cv, &ncv, &median, scale);
 	nraw = ncv;
 	snprintf(co, sizeof(co), "%s_co", hname);
 	if (with_co)
 		write_curves(c, f, co, 1, h, tmp, ids, cv, &ncv, &median, scale);
-	if (fclose(f))
-		return -EIO;
+	if ((err = close_stream(f)))
+		return err;
 	if (!ncv) {
 		snprintf(fig->missing, sizeof(fig->missing),
 			 "no %s histogram in any successful run", hname);
@@ -149,8 +153,8 @@ static int one_cdf(struct report_ctx *c, const char *hname, const char *unit, bo
 	if (ncv > nraw) /* one key entry says what dashed means */
 		fprintf(f, ", \\\n     NaN with lines lw 1.5 dt 2 lc rgb \"#555555\" title \"CO-corrected\"");
 	fprintf(f, "\n");
-	if (fclose(f))
-		return -EIO;
+	if ((err = close_stream(f)))
+		return err;
 	report__render(c, fig);
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "harness/lib/escape.h"
+#include "harness/lib/util.h"
 #include "harness/lib/metric_info.h"
 #include "reports/report.h"
 #include "collectors/trace_collector.h"
@@ -68,8 +69,9 @@ int fig_timeline(struct report_ctx *c)
 				err = -errno;
 				goto cleanup;
 			}
-			fprintf(f, "# %s run %lld: ms_start\tcpu\tms_len\trole\n", c->sched[s],
-				(long long)r->id);
+			fputs("# ", f);
+			esc_gp(f, c->sched[s]); /* a comment: one line, UTF-8 */
+			fprintf(f, " run %lld: ms_start\tcpu\tms_len\trole\n", (long long)r->id);
 			t0 = ev[0].ts;
 			for (int k = 0; k < 1024; k++)
 				last_ts[k] = -1;
@@ -100,9 +102,9 @@ int fig_timeline(struct report_ctx *c)
 			 "no kept trace events: run with --keep-events to get a per-CPU timeline");
 		goto cleanup;
 	}
-	if (fclose(f)) {
+	err = close_stream(f);
+	if (err) {
 		f = NULL;
-		err = -EIO;
 		goto cleanup;
 	}
 	f = gp__begin(c->outdir, "timeline", fig->title);
@@ -139,7 +141,7 @@ int fig_timeline(struct report_ctx *c)
 	snprintf(fig->caption, sizeof(fig->caption),
 		 "First %g ms of one kept trace per scheduler: which kind of task ran on each CPU"
 		 " (colors are task roles here, not schedulers).", WINDOW_NS / 1e6);
-	err = fclose(f) ? -EIO : 0;
+	err = close_stream(f);
 	f = NULL;
 	if (!err)
 		report__render(c, fig);

@@ -424,7 +424,8 @@ int report__run(struct store *st, int64_t compare_id, const int64_t *ids, int ni
 		}
 	}
 	if (rc) {
-		snprintf(err, errlen, "cannot read the runs from %s", store__path(st));
+		snprintf(err, errlen, "cannot read the runs from %s: %s", store__path(st),
+			 store__error(st));
 		goto cleanup;
 	}
 	if (!runs.n) {

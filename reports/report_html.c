@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "harness/lib/escape.h"
+#include "harness/lib/util.h"
 #include "reports/report_doc.h"
 
 static const char css[] =
@@ -365,5 +366,5 @@ int report_html(struct report_ctx *c, const struct report_doc *d)
 	fputs("<footer><p>", f);
 	esc_html(f, d->footer);
 	fputs("</p></footer>\n</body></html>\n", f);
-	return fclose(f) ? -EIO : 0;
+	return close_stream(f);
 }

@@ -9,15 +9,19 @@
 #include <string.h>
 
 #include "harness/lib/escape.h"
+#include "harness/lib/util.h"
 #include "reports/report_doc.h"
 
-/* inside a fence only ``` can break out: neutralised */
+/* inside a fence only ``` can break out (esc_md_code: a backquote as ',
+ * control characters shown, lines kept) */
 static void fenced(FILE *f, const char *s)
 {
+	size_t n = s ? strlen(s) : 0;
+
 	fputs("```\n", f);
-	for (; s && *s; s++)
-		fputc(*s == '`' ? '\'' : *s, f);
-	if (s && s[-1] != '\n')
+	if (n)
+		esc_md_code(f, s);
+	if (n && s[n - 1] != '\n')
 		fputc('\n', f);
 	fputs("```\n\n", f);
 }
@@ -208,5 +212,5 @@ int report_md(struct report_ctx *c, const struct report_doc *d)
 	fputs("---\n", f);
 	esc_md(f, d->footer);
 	fputc('\n', f);
-	return fclose(f) ? -EIO : 0;
+	return close_stream(f);
 }

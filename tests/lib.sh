@@ -6,10 +6,16 @@
 #   skip DESC REASON   a skipped test (prints the reason)
 #   skip_all REASON    plan 0 with a reason, exit 0
 # $SCXB is the binary, $TMP a scratch dir removed at exit.
+#   make_helpers NAME...  build tests/host/NAME.c against the build under
+#                         test, into $ROOT/$BUILD/tests/NAME
+# SCXB_BUILD names the build under test (default build; make test-asan:
+# build-asan, with SCXB_MAKE_VARS=SANITIZE=1 for make).
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-SCXB=${SCXB:-$ROOT/build/scxbench}
+BUILD=${SCXB_BUILD:-build}
+SCXB=${SCXB:-$ROOT/$BUILD/scxbench}
 TMP=$(mktemp -d /tmp/scxb-test-XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
+# KEEP_TMP=1 keeps the scratch dir (and says where) to look into a failure
+trap 'if [ -n "${KEEP_TMP:-}" ]; then echo "# kept $TMP" >&2; else rm -rf "$TMP"; fi' EXIT
 __n=0
 
 plan() { echo "1..$1"; }
@@ -31,6 +37,12 @@ pid_running() {
 	local st
 	st=$(sed -n 's/^[0-9]* (.*) \([A-Za-z]\) .*/\1/p' "/proc/$1/stat" 2>/dev/null) || return 1
 	[ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+}
+make_helpers() {
+	local t=() h
+	for h; do t+=("$BUILD/tests/$h"); done
+	# shellcheck disable=SC2086 # SCXB_MAKE_VARS: VAR=VALUE words
+	make -s -C "$ROOT" ${SCXB_MAKE_VARS:-} "${t[@]}"
 }
 need_root() { [ "$(id -u)" = 0 ] || skip_all "needs root"; }
 # owned_dirs DIR PREFIX PID: the folders DIR/PREFIX* whose owner record

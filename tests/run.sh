@@ -1,12 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Test runner: tests/run.sh TIER... (unit, host, vm). Runs every TAP
+# Test runner: tests/run.sh TIER... (unit, host, vm, faults). Runs every TAP
 # producer of the tiers, echoes its output, checks the plan, and ends with
 # one line CI reads: "N passed, N failed, N skipped".
 #   unit: build/tests/unit_tests (C, unprivileged)
 #   host: tests/host/*.t (root; real tracefs, workloads, SQLite files)
 #   vm:   tests/vm/*.t (boot a sched_ext guest under QEMU)
-# T=substring limits the files run; TEST_TIMEOUT (s) bounds each file.
+#   faults: tests/faults/*.t (the fault suite, on this host)
+# SCXB_BUILD=DIR runs them against another build (make test-asan).
+# T=substring[,substring...] limits the files run (the unit tier always runs);
+# TEST_TIMEOUT (s) bounds each file.
 cd "$(dirname "$0")/.."
 pass=0 fail=0 skip=0
 failed_files=()
@@ -37,19 +40,24 @@ run_tap() { # name, command...
 	rm -f "$out"
 }
 
-[ $# -gt 0 ] || set -- unit host vm
+[ $# -gt 0 ] || set -- unit host vm faults
 for tier in "$@"; do
 	case $tier in
 	unit)
-		run_tap unit build/tests/unit_tests ;;
-	host|vm)
+		run_tap unit "${SCXB_BUILD:-build}/tests/unit_tests" ;;
+	host|vm|faults)
 		for t in tests/$tier/*.t; do
 			[ -e "$t" ] || continue
-			[ -n "${T:-}" ] && [[ $t != *"$T"* ]] && continue
+			if [ -n "${T:-}" ]; then
+				m=0
+				IFS=, read -ra pats <<<"$T"
+				for p in "${pats[@]}"; do [[ $t == *"$p"* ]] && m=1; done
+				[ $m = 1 ] || continue
+			fi
 			run_tap "$t" bash "$t"
 		done ;;
 	*)
-		echo "unknown tier $tier (unit, host, vm)" >&2; exit 2 ;;
+		echo "unknown tier $tier (unit, host, vm, faults)" >&2; exit 2 ;;
 	esac
 done
 [ ${#failed_files[@]} -gt 0 ] && printf '# failed: %s\n' "${failed_files[@]}"

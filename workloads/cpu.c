@@ -261,15 +261,15 @@ static int cpu_run(const struct wl_params *p, const struct wl_run_ctx *ctx, stru
 	if (!err)
 		err = hogs__wait_started(h, procs, deadline, ctx->stop);
 	if (err == -ECHILD || err == -ETIMEDOUT)
-		pr_err("cpu: %s\n", err == -ECHILD ? "a hog exited before the run started"
-						 : "the hogs did not start within --duration");
+		wl_fail(ctx, "%s", err == -ECHILD ? "a hog exited before the run started"
+						  : "the hogs did not start within --duration");
 	if (err)
 		goto cleanup;
 	hogs__mark_start(h);
 	err = wl_proc__wait(procs, n, WL_WAIT_ANY, deadline, ctx->stop, cpu_progress, &pg);
 	hogs__mark_end(h);
 	if (err == 0) {
-		pr_err("cpu: a hog exited during the run\n");
+		wl_fail(ctx, "a hog exited during the run");
 		err = -ECHILD;
 		goto cleanup;
 	}

@@ -357,7 +357,24 @@ static int hb_master(void *arg)
 	return 0;
 }
 
-int hb__cfg(const struct wl_params *p, const char *prefix, struct hb_cfg *cfg)
+int hb__check(const struct wl_params *p, const char *prefix, char *err, size_t errlen)
+{
+	int groups = (int)wl_pint(p, prefix, "groups"), fds = (int)wl_pint(p, prefix, "fds");
+
+	if (2 * groups * fds <= HB_MAX_TASKS)
+		return 0;
+	snprintf(err, errlen, "--%sgroups %d x --%sfds %d is %d tasks, more than %d", prefix, groups,
+		 prefix, fds, 2 * groups * fds, HB_MAX_TASKS);
+	return -EINVAL;
+}
+
+static int hackbench_check(const struct wl_params *p, char *err, size_t errlen)
+{
+	return hb__check(p, "", err, errlen);
+}
+
+int hb__cfg(const struct wl_params *p, const char *prefix, struct hb_cfg *cfg,
+	    const struct wl_run_ctx *ctx)
 {
 	struct rlimit rl;
 	int ntasks, nfds;
@@ -371,18 +388,15 @@ int hb__cfg(const struct wl_params *p, const char *prefix, struct hb_cfg *cfg)
 		.threads = wl_pbool(p, prefix, "threads"),
 	};
 	ntasks = 2 * cfg->groups * cfg->fds;
-	if (ntasks > HB_MAX_TASKS) {
-		pr_err("hackbench: %d groups x %d fds is %d tasks, more than %d\n",
-		       cfg->groups, cfg->fds, ntasks, HB_MAX_TASKS);
+	if (ntasks > HB_MAX_TASKS) /* refused before by hb__check() */
 		return -E2BIG;
-	}
 	/* threads: one process holds every pair for the whole round;
 	 * processes: the master holds one group's pairs at a time */
 	nfds = (cfg->threads ? ntasks : 2 * cfg->fds) + 64;
 	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur != RLIM_INFINITY &&
 	    (rlim_t)nfds > rl.rlim_cur) {
-		pr_err("hackbench: %d groups x %d fds need %d file descriptors, the limit is %llu\n",
-		       cfg->groups, cfg->fds, nfds, (unsigned long long)rl.rlim_cur);
+		wl_fail(ctx, "hackbench: %d groups x %d fds need %d file descriptors, the limit is %llu",
+			cfg->groups, cfg->fds, nfds, (unsigned long long)rl.rlim_cur);
 		return -EMFILE;
 	}
 	return 0;
@@ -474,7 +488,7 @@ static int hackbench_run(const struct wl_params *p, const struct wl_run_ctx *ctx
 	uint64_t delivered, elapsed;
 	int err;
 
-	err = hb__cfg(p, "", &cfg);
+	err = hb__cfg(p, "", &cfg, ctx);
 	if (err)
 		return err;
 	err = hb__new(&cfg, &hb);
@@ -493,9 +507,9 @@ static int hackbench_run(const struct wl_params *p, const struct wl_run_ctx *ctx
 	delivered = hb__delivered(hb);
 	results__add_metric(res, "hackbench_messages", (double)delivered, "count", BETTER_NONE);
 	if (err == -ETIMEDOUT) {
-		pr_err("hackbench: --duration %g s ended the run after %llu of %llu messages\n",
-		       ctx->duration_s, (unsigned long long)delivered,
-		       (unsigned long long)pg.expected);
+		wl_fail(ctx, "--duration %g s ended the run after %llu of %llu messages",
+			ctx->duration_s, (unsigned long long)delivered,
+			(unsigned long long)pg.expected);
 		err = -ETIME;
 		goto cleanup;
 	}
@@ -503,7 +517,7 @@ static int hackbench_run(const struct wl_params *p, const struct wl_run_ctx *ctx
 		goto cleanup;
 	if (hb__error(hb) || !wl_proc__ok(&proc)) {
 		err = hb__error(hb) ? hb__error(hb) : -EIO;
-		pr_err("hackbench: a worker failed (%s)\n", strerror(-err));
+		wl_fail(ctx, "a worker failed (%s)", strerror(-err));
 		goto cleanup;
 	}
 	elapsed = hb__elapsed_ns(hb);
@@ -528,4 +542,5 @@ const struct workload wl_hackbench = {
 	.nr_params = ARRAY_SIZE(hackbench_params),
 	.run = hackbench_run,
 	.primary = hackbench_primary,
+	.check = hackbench_check,
 };

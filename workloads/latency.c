@@ -445,12 +445,12 @@ void probe__stop(struct probe *pr)
 	pr->sh->stop = 1;
 }
 
-int probe__error(const struct probe *pr)
+int probe__error(const struct probe *pr, const struct wl_run_ctx *ctx)
 {
 	if (pr->sh->err)
-		pr_err("latency probe: %s (policy %s, priority %d): %s\n",
-		       pr->sh->err_what ? pr->sh->err_what : "error", policy_name(pr->cfg.policy),
-		       pr->cfg.priority, strerror(-pr->sh->err));
+		wl_fail(ctx, "latency probe: %s (policy %s, priority %d): %s",
+			pr->sh->err_what ? pr->sh->err_what : "error", policy_name(pr->cfg.policy),
+			pr->cfg.priority, strerror(-pr->sh->err));
 	return pr->sh->err;
 }
 
@@ -617,7 +617,7 @@ static int latency_run(const struct wl_params *p, const struct wl_run_ctx *ctx,
 	probe__stop(pr);
 	if (werr != -ETIMEDOUT && werr != -EINTR) {
 		/* the probe only ends on its own when it failed */
-		err = probe__error(pr) ? pr->sh->err : -EIO;
+		err = probe__error(pr, ctx) ? pr->sh->err : -EIO;
 		wl_proc__kill(&proc, 1);
 		goto cleanup;
 	}

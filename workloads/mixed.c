@@ -40,6 +40,11 @@ static void mixed_progress(void *arg, double elapsed)
 		    (unsigned long long)hogs__total(pg->hogs));
 }
 
+static int mixed_check(const struct wl_params *p, char *err, size_t errlen)
+{
+	return hb__check(p, "hb-", err, errlen);
+}
+
 static int mixed_run(const struct wl_params *p, const struct wl_run_ctx *ctx,
 		     struct results *res)
 {
@@ -56,7 +61,7 @@ static int mixed_run(const struct wl_params *p, const struct wl_run_ctx *ctx,
 
 	err = probe__cfg(p, "probe-", &pcfg);
 	if (!err)
-		err = hb__cfg(p, "hb-", &hcfg);
+		err = hb__cfg(p, "hb-", &hcfg, ctx);
 	if (err)
 		return err;
 	hcfg.repeat = true;
@@ -83,8 +88,8 @@ static int mixed_run(const struct wl_params *p, const struct wl_run_ctx *ctx,
 	if (!err)
 		err = hogs__wait_started(hogs, &procs[P_HOGS], deadline, ctx->stop);
 	if (err == -ECHILD || err == -ETIMEDOUT)
-		pr_err("mixed: %s\n", err == -ECHILD ? "a hog exited before the run started"
-						   : "the hogs did not start within --duration");
+		wl_fail(ctx, "%s", err == -ECHILD ? "a hog exited before the run started"
+						  : "the hogs did not start within --duration");
 	if (err)
 		goto cleanup;
 
@@ -106,13 +111,13 @@ static int mixed_run(const struct wl_params *p, const struct wl_run_ctx *ctx,
 	wl_progress_end(ctx);
 	if (werr == 0) {
 		/* nothing ends before the deadline unless it failed */
-		err = probe__error(pr);
+		err = probe__error(pr, ctx);
 		if (!err && hb__error(hb)) {
 			err = hb__error(hb);
-			pr_err("mixed: hackbench failed: %s\n", strerror(-err));
+			wl_fail(ctx, "hackbench failed: %s", strerror(-err));
 		}
 		if (!err) {
-			pr_err("mixed: a child exited during the run\n");
+			wl_fail(ctx, "a child exited during the run");
 			err = -ECHILD;
 		}
 		goto cleanup;
@@ -159,4 +164,5 @@ const struct workload wl_mixed = {
 	.nr_params = ARRAY_SIZE(mixed_params),
 	.run = mixed_run,
 	.primary = mixed_primary,
+	.check = mixed_check,
 };

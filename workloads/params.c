@@ -102,6 +102,11 @@ static int parse_value(const struct wl_param_def *d, const char *value, struct w
 	return out->text ? 0 : -ENOMEM;
 }
 
+int wl_params__check(const struct wl_params *p, char *err, size_t errlen)
+{
+	return p->wl->check ? p->wl->check(p, err, errlen) : 0;
+}
+
 int wl_params__init(struct wl_params *p, const struct workload *wl)
 {
 	char err[256];

@@ -20,6 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "harness/lib/fault.h"
+#include "harness/lib/log.h"
 #include "harness/lib/util.h"
 #include "workloads/wl_internal.h"
 
@@ -128,6 +130,7 @@ int wl_proc__wait(struct wl_proc *procs, int n, enum wl_wait_until until, uint64
 		now = now_mono_ns();
 		if (now >= deadline_ns)
 			return -ETIMEDOUT;
+		fault__at("workload");
 		if (progress && now >= next_progress) {
 			progress(arg, (now - start) / 1e9);
 			next_progress += 1000000000ull;
@@ -238,6 +241,20 @@ void wl_progress(const struct wl_run_ctx *ctx, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\r%s\033[K", line);
 	fflush(stderr);
+}
+
+void wl_fail(const struct wl_run_ctx *ctx, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (!ctx->why || !ctx->whylen)
+		pr_err("%s\n", line);
+	else if (!ctx->why[0])
+		snprintf(ctx->why, ctx->whylen, "%s", line);
 }
 
 void wl_progress_end(const struct wl_run_ctx *ctx)

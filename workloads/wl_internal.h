@@ -73,6 +73,10 @@ void wl_proc__kill(struct wl_proc *procs, int n);
 /* true when the proc exited normally with status 0 */
 bool wl_proc__ok(const struct wl_proc *proc);
 
+/* Why run() fails, into ctx->why (the first reason stays), else printed. */
+void wl_fail(const struct wl_run_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* Progress line on stderr ("\r...", erased by wl_progress_end()). */
 void wl_progress(const struct wl_run_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -105,7 +109,10 @@ struct hb_cfg {
 	{ P "threads", WL_BOOL, "0", 0, 1, NULL, "", H "threads instead of processes" }
 
 struct hb;
-int hb__cfg(const struct wl_params *p, const char *prefix, struct hb_cfg *cfg);
+int hb__cfg(const struct wl_params *p, const char *prefix, struct hb_cfg *cfg,
+	    const struct wl_run_ctx *ctx);
+/* hb__cfg()'s size check alone, for struct workload's check(). */
+int hb__check(const struct wl_params *p, const char *prefix, char *err, size_t errlen);
 int hb__new(const struct hb_cfg *cfg, struct hb **out);
 int hb__start(struct hb *hb, struct wl_proc *proc);
 uint64_t hb__delivered(const struct hb *hb); /* messages so far, any time */
@@ -157,7 +164,7 @@ int probe__cfg(const struct wl_params *p, const char *prefix, struct probe_cfg *
 int probe__new(const struct probe_cfg *cfg, struct probe **out);
 int probe__start(struct probe *pr, double duration_s, struct wl_proc *proc);
 void probe__stop(struct probe *pr);
-int probe__error(const struct probe *pr);
+int probe__error(const struct probe *pr, const struct wl_run_ctx *ctx);
 /*
  * Adds timer_lat / wakeup_lat / request_lat and their coordinated-omission
  * corrected twins (NAME_co), what was due and missed (timer_lat_due,

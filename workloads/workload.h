@@ -67,6 +67,10 @@ struct wl_run_ctx {
 	volatile sig_atomic_t *stop; /* becomes non-zero on SIGINT/SIGTERM */
 	bool progress;               /* stderr is a terminal: show progress */
 	int ncpus;
+	/* when run() fails: why, in one line, for the run's stored detail
+	 * (NULL: printed as an error instead) */
+	char *why;
+	size_t whylen;
 };
 
 struct workload {
@@ -89,6 +93,12 @@ struct workload {
 	 */
 	int (*run)(const struct wl_params *p, const struct wl_run_ctx *ctx,
 		   struct results *res);
+	/*
+	 * Optional: refuse parameters that are valid one by one but not
+	 * together, before anything runs or is stored (bad usage, not a
+	 * failed run). 0, or -EINVAL with a one-line reason in err.
+	 */
+	int (*check)(const struct wl_params *p, char *err, size_t errlen);
 };
 
 /* registry (workloads/registry.c) */
@@ -114,5 +124,7 @@ int wl_params__init(struct wl_params *p, const struct workload *wl);
 int wl_params__set(struct wl_params *p, const char *name, const char *value,
 		   char *err, size_t errlen);
 void wl_params__free(struct wl_params *p);
+/* The workload's check() of the parameters together (0 when it has none). */
+int wl_params__check(const struct wl_params *p, char *err, size_t errlen);
 
 #endif

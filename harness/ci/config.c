@@ -332,6 +332,8 @@ static void finish_wl(struct parser *p)
 	for (int i = 0; i < p->npend; i++)
 		if (wl_params__set(&w->params, p->pend[i].key, p->pend[i].value, e, sizeof(e)))
 			perr(p, p->pend[i].line, "%s", e);
+	if (wl_params__check(&w->params, e, sizeof(e)))
+		perr(p, w->line, "workload %s: %s", w->name, e);
 }
 
 static void section(struct parser *p, int line, char *s)

@@ -22,6 +22,7 @@
 #include "harness/ci/night.h"
 #include "harness/ci/output.h"
 #include "harness/core/compare.h"
+#include "harness/lib/escape.h"
 #include "harness/lib/log.h"
 #include "harness/lib/util.h"
 #include "harness/stats/stats.h"
@@ -493,11 +494,17 @@ int ci_night__gate(struct ci_ctx *x, struct store *st, double started)
 	}
 	{
 		int nreg = 0, nfail = 0, nimp = 0, nnb = 0;
-		char shard[32] = "";
+		char shard[32] = "", lb[300], od[600];
 
 		for (int i = 0; i < cells.n; i++) {
 			const struct ci_cell *c = &cells.v[i];
-			char buf[1024];
+			char buf[1024], sc[300], wl[160], me[160], no[600];
+
+			/* the terminal: names from the database as text */
+			esc_term_buf(sc, sizeof(sc), c->scheduler);
+			esc_term_buf(wl, sizeof(wl), c->workload);
+			esc_term_buf(me, sizeof(me), c->metric);
+			esc_term_buf(no, sizeof(no), c->note);
 
 			nreg += c->state == CI_REGRESSION;
 			nfail += c->state == CI_SCHED_FAILED;
@@ -506,25 +513,25 @@ int ci_night__gate(struct ci_ctx *x, struct store *st, double started)
 			if (c->state == CI_REGRESSION) {
 				snprintf(buf, sizeof(buf), "%+.1f %% [%+.1f, %+.1f], p(Holm) %.3g",
 					 c->delta_pct, c->delta_lo, c->delta_hi, c->p_holm);
-				printf("REGRESSION %s / %s / %s: %s\n", c->scheduler, c->workload,
-				       c->metric, buf);
+				printf("REGRESSION %s / %s / %s: %s\n", sc, wl, me, buf);
 			} else if (c->state == CI_SCHED_FAILED) {
-				printf("SCHEDULER FAILED %s / %s: %d/%d runs survived: %s\n",
-				       c->scheduler, c->workload, c->survived, c->total, c->note);
+				printf("SCHEDULER FAILED %s / %s: %d/%d runs survived: %s\n", sc, wl,
+				       c->survived, c->total, no);
 			} else if (c->state == CI_IMPROVEMENT) {
-				printf("improvement %s / %s / %s: %+.1f %% [%+.1f, %+.1f]\n",
-				       c->scheduler, c->workload, c->metric, c->delta_pct, c->delta_lo,
-				       c->delta_hi);
+				printf("improvement %s / %s / %s: %+.1f %% [%+.1f, %+.1f]\n", sc, wl, me,
+				       c->delta_pct, c->delta_lo, c->delta_hi);
 			}
 		}
 		if (x->shard_n > 0)
 			snprintf(shard, sizeof(shard), " shard %d/%d", x->shard_i, x->shard_n);
+		esc_term_buf(lb, sizeof(lb), x->label);
+		esc_term_buf(od, sizeof(od), x->out);
 		printf("ci %s%s: %s: %d regression(s), %d scheduler failure(s), %d improvement(s),"
 		       " %d cell(s) without a baseline; %d run(s) tonight; %d history figure(s);"
 		       " outputs in %s\n",
-		       x->label, shard, night.exit_code == 2 ? "HARNESS FAILURE" :
+		       lb, shard, night.exit_code == 2 ? "HARNESS FAILURE" :
 				 night.exit_code ? "FAIL" : "PASS",
-		       nreg, nfail, nimp, nnb, night.runs, nplots, x->out);
+		       nreg, nfail, nimp, nnb, night.runs, nplots, od);
 	}
 	rc = night.exit_code;
 cleanup:

@@ -127,9 +127,13 @@ int ci_output__summary_md(const struct ci_night *n, const char *path)
 	}
 	fputs("Machine: ", f);
 	esc_md(f, n->hostname);
-	fprintf(f, ", place %s", n->place);
-	if (n->accel[0])
-		fprintf(f, " (%s)", n->accel);
+	fputs(", place ", f);
+	esc_md(f, n->place);
+	if (n->accel[0]) {
+		fputs(" (", f);
+		esc_md(f, n->accel);
+		fputs(")", f);
+	}
 	fputs(", kernel ", f);
 	esc_md(f, n->kernel);
 	fputs(". Baseline: ", f);
@@ -267,8 +271,9 @@ int ci_output__junit(const struct ci_night *n, const char *path)
 		esc_xml(f, n->label);
 		fputs("\"/>\n      <property name=\"kernel\" value=\"", f);
 		esc_xml(f, n->kernel);
-		fprintf(f, "\"/>\n      <property name=\"place\" value=\"%s\"/>\n"
-			   "      <property name=\"baseline\" value=\"", n->place);
+		fputs("\"/>\n      <property name=\"place\" value=\"", f);
+		esc_xml(f, n->place);
+		fputs("\"/>\n      <property name=\"baseline\" value=\"", f);
 		esc_xml(f, n->baseline);
 		fputs("\"/>\n    </properties>\n", f);
 		for (int j = i; j < n->ncells; j++) {

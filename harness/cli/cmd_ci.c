@@ -39,6 +39,31 @@
 #include "harness/sched/sched.h"
 #include "harness/store/store.h"
 
+/*
+ * The config's errors (one per line from the parser) as one line: the
+ * first three, then how many more; -v lists every one.
+ */
+static void config_errors(const char *errs)
+{
+	char line[1024] = "";
+	size_t used = 0;
+	int n = 0;
+
+	for (const char *p = errs; *p; n++) {
+		size_t l = strcspn(p, "\n");
+
+		if (n < 3 && used + l + 3 < sizeof(line))
+			used += snprintf(line + used, sizeof(line) - used, "%s%.*s", n ? "; " : "",
+					 (int)l, p);
+		pr_debug("%.*s\n", (int)l, p);
+		p += l + (p[l] == '\n');
+	}
+	if (n > 3)
+		pr_err("ci: %s; and %d more (-v lists them): nothing was run\n", line, n - 3);
+	else
+		pr_err("ci: %s: nothing was run\n", line);
+}
+
 int cmd_ci(int argc, char **argv);
 
 static const char usage[] =
@@ -197,8 +222,7 @@ int cmd_ci(int argc, char **argv)
 		rc = ci_config__load(&x.cfg, argv[optind], err, sizeof(err));
 	}
 	if (rc) {
-		pr_err("%s\n", err);
-		pr_err("ci: the config has errors: nothing was run\n");
+		config_errors(err);
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -207,9 +231,8 @@ int cmd_ci(int argc, char **argv)
 		struct sched *probe = sched__new(x.cfg.sched[s].spec, &so, err, sizeof(err));
 
 		if (!probe) {
-			pr_err("%s:%d: scheduler %s: %s\n", x.cfg.name, x.cfg.sched[s].line,
-			       x.cfg.sched[s].spec, err);
-			pr_err("ci: the config has errors: nothing was run\n");
+			pr_err("ci: %s:%d: scheduler %s: %s (nothing was run)\n", x.cfg.name,
+			       x.cfg.sched[s].line, x.cfg.sched[s].spec, err);
 			rc = EXIT_USAGE;
 			goto out;
 		}

@@ -261,6 +261,8 @@ int cmd_compare(int argc, char **argv)
 	command__verbosity(co.verbose, co.quiet);
 	db_path = co.db;
 	quiet = co.quiet;
+	if (wl_params__check(&params, err, sizeof(err)))
+		goto bad; /* before anything is stored */
 	/* getopt moved the non-options to the end: the schedulers, then what
 	 * followed "--" (arguments for the one exec: scheduler) */
 	scheds = &argv[optind];
@@ -338,6 +340,19 @@ int cmd_compare(int argc, char **argv)
 		goto out;
 	/* before anything that can be interrupted, the VM boot included */
 	runner__install_signals();
+	/* a database that cannot be used is said at once, not after waiting
+	 * for another benchmark (a VM run opens it in place__run_in_vm()) */
+	if (place != PLACE_VM) {
+		st = store__open(db_path, STORE_CREATE, err, sizeof(err));
+		if (!st) {
+			pr_err("compare: %s\n", err);
+			goto out;
+		}
+		if (store__corrupt(st)) {
+			rc = command__store_corrupt("compare", st, "nothing was run");
+			goto out;
+		}
+	}
 	if (place__take_bench_lock(&po, cmdline, err, sizeof(err))) {
 		pr_err("compare: %s\n", err);
 		rc = runner_stop ? runner__signal_exit_code() : EXIT_USAGE;
@@ -425,15 +440,6 @@ int cmd_compare(int argc, char **argv)
 
 	if (!have_seed)
 		seed = random_seed();
-	st = store__open(db_path, STORE_CREATE, err, sizeof(err));
-	if (!st) {
-		pr_err("compare: %s\n", err);
-		goto out;
-	}
-	if (store__corrupt(st)) {
-		rc = command__store_corrupt("compare", st, "nothing was run");
-		goto out;
-	}
 	sched_list = run_opts__join(nsched, names, "", SCHED_LIST_SEP);
 	settings = settings_json(&params, rq.duration_s, (int)reps, until_ci, (int)max_reps,
 				 min_effect, rq.trace, rq.keep_events);
@@ -571,7 +577,8 @@ stopped:
 			rc = command__store_corrupt("compare", st, "no table or report was made");
 			goto out;
 		} else if (e == -ENODATA) {
-			pr_err("compare: no successful run with metrics: nothing to compare\n");
+			if (!runner_stop) /* else: interrupted, said below */
+				pr_err("compare: no successful run with metrics: nothing to compare\n");
 			rc = 1;
 		} else if (e) {
 			pr_err("compare: evaluating comparison %lld failed\n", (long long)cid);
@@ -586,9 +593,11 @@ stopped:
 				pr_warn("compare: could not store the results table\n");
 		}
 	}
-	if (runner_stop)
+	if (runner_stop) {
+		pr_err("compare: interrupted by %s: %d run(s) done, comparison %lld stored as aborted\n",
+		       strsignal(runner_stop_signal), nruns_done, (long long)cid);
 		rc = runner__signal_exit_code();
-	else if (nbad)
+	} else if (nbad)
 		rc = 1;
 	if (do_report) {
 		int rrc;

@@ -97,7 +97,7 @@ int cmd_merge(int argc, char **argv)
 		}
 		src = store__open(argv[i], STORE_READONLY, err, sizeof(err));
 		if (!src) {
-			pr_err("merge: %s: %s\n", argv[i], err);
+			pr_err("merge: %s\n", err); /* err names the file */
 			return EXIT_USAGE;
 		}
 		/* and sound: a damaged source is refused before anything is merged */
@@ -111,7 +111,7 @@ int cmd_merge(int argc, char **argv)
 	}
 	st = store__open(outp, STORE_CREATE, err, sizeof(err));
 	if (!st) {
-		pr_err("merge: %s: %s (left untouched)\n", outp, err);
+		pr_err("merge: %s (left untouched)\n", err); /* err names the file */
 		return EXIT_USAGE;
 	}
 	if (store__corrupt(st)) {

@@ -125,6 +125,8 @@ int cmd_run(int argc, char **argv)
 	command__verbosity(co.verbose, co.quiet);
 	db_path = co.db;
 	quiet = co.quiet;
+	if (wl_params__check(&params, err, sizeof(err)))
+		goto bad; /* before anything is stored */
 	/* getopt moved the non-options to the end: SCHED, then what followed
 	 * "--" (the exec: arguments) */
 	if (argc - optind - n_exec != 1) {
@@ -168,6 +170,20 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	/* before anything that can be interrupted, the VM boot included */
 	runner__install_signals();
+	/* a database that cannot be used is said at once, not after waiting
+	 * for another benchmark (a VM run opens it in place__run_in_vm()) */
+	if (place != PLACE_VM) {
+		st = store__open(db_path, STORE_CREATE, err, sizeof(err));
+		if (!st) {
+			pr_err("run: %s\n", err);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		if (store__corrupt(st)) {
+			rc = command__store_corrupt("run", st, "nothing was run");
+			goto out;
+		}
+	}
 	if (place__take_bench_lock(&po, cmdline, err, sizeof(err))) {
 		pr_err("run: %s\n", err);
 		rc = runner_stop ? runner__signal_exit_code() : EXIT_USAGE;
@@ -214,16 +230,6 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 
-	st = store__open(db_path, STORE_CREATE, err, sizeof(err));
-	if (!st) {
-		pr_err("run: %s\n", err);
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	if (store__corrupt(st)) {
-		rc = command__store_corrupt("run", st, "nothing was run");
-		goto out;
-	}
 	rq.sched_spec = sched;
 	rq.wl = wl;
 	rq.params = &params;

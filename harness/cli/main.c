@@ -4,6 +4,7 @@
  * Subcommands are a table (git/perf style); each parses its own options.
  * Only main() and the subcommand entry points choose exit codes.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,6 +39,25 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n'scxbench help COMMAND' (or COMMAND --help) shows a command's options.\n");
+}
+
+/*
+ * Results that did not reach stdout (a full disk, a closed file) are not
+ * results: say so once, and do not exit 0. A reader that went away (a
+ * closed pipe: `show | head`) is not an error.
+ */
+static int finish_output(const char *cmd, int rc)
+{
+	int e;
+
+	errno = 0;
+	if (!fflush(stdout) && !ferror(stdout))
+		return rc;
+	e = errno ? errno : EIO;
+	if (e == EPIPE)
+		return rc;
+	pr_err("%s: writing the output: %s\n", cmd, strerror(e));
+	return rc ? rc : EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
@@ -75,5 +95,5 @@ int main(int argc, char **argv)
 		pr_err("unknown command '%s' (see: scxbench help)\n", argv[1]);
 		return EXIT_USAGE;
 	}
-	return cmd->fn(argc - 1, argv + 1);
+	return finish_output(argv[1], cmd->fn(argc - 1, argv + 1));
 }

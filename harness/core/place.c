@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "harness/lib/bench_lock.h"
+#include "harness/lib/fault.h"
 #include "harness/lib/log.h"
 #include "harness/core/place.h"
 #include "harness/core/runner.h"
@@ -178,6 +179,7 @@ int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const ch
 		.timeout_s = 120 + expected_s * 1.5,
 		.quiet = log__level() < LOG_INFO,
 		.stop = &runner_stop,
+		.stop_signal = &runner_stop_signal,
 	};
 	struct import_opts io = { .place = "vm", .cmdline = cmdline };
 	struct import_result ir = { 0 };
@@ -253,6 +255,7 @@ int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const ch
 		io.guest_kernel = info.guest_kernel;
 		if (gethostname(host, sizeof(host)) == 0)
 			io.hostname = host;
+		fault__at("import");
 		n = store__import(st, guest_db, &io, &ir, why, sizeof(why));
 		if (n < 0 && store__corrupt(st)) {
 			snprintf(err, len, "%s", store__corrupt(st));
@@ -279,6 +282,14 @@ int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const ch
 		goto out;
 	}
 	rc = info.guest_exit;
+	if (rc > 128 && !info.stopped) {
+		/* not the command's verdict: the guest's scxbench was killed
+		 * (OOM, ...); what it had stored was imported */
+		snprintf(err, len, "the guest's scxbench was killed by signal %d (%s)%s", rc - 128,
+			 strsignal(rc - 128), res->nruns ? ": its runs so far were imported" : "");
+		place_result__free(res);
+		rc = -ECHILD;
+	}
 out:
 	store__close(st);
 	vm__remove_tmp_dir(tmpdir);

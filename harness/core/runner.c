@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "collectors/collector.h"
+#include "harness/lib/fault.h"
 #include "harness/lib/log.h"
 #include "harness/lib/owner.h"
 #include "harness/core/runner.h"
@@ -91,6 +92,16 @@ static int make_workdir(char *buf, size_t len)
 	return err;
 }
 
+/* why the store refused the run's rows, in the caller's one line */
+static void store_failed_msg(char *err, size_t len, struct store *st, int rc, const char *what)
+{
+	if (rc == -EBUSY)
+		snprintf(err, len, "%s: %s: another process held its write lock for over %d s",
+			 store__path(st), what, STORE_BUSY_TIMEOUT_MS / 1000);
+	else
+		snprintf(err, len, "%s: %s: %s", store__path(st), what, store__error(st));
+}
+
 /* "name=value" pairs of the workload parameters plus the run options */
 static int collect_params(const struct run_request *rq, const char ***names,
 			  const char ***values, char *dur, size_t durlen, char *etmo, size_t etmolen)
@@ -124,7 +135,7 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 	struct results *res = NULL;
 	struct sched *sched = NULL;
 	const char **pnames = NULL, **pvalues = NULL;
-	char workdir[PATH_MAX] = "", dur[32], etmo[32], why[800];
+	char workdir[PATH_MAX] = "", dur[32], etmo[32], why[800], wl_why[256] = "";
 	struct run_meta meta = { 0 };
 	struct wl_run_ctx ctx = { 0 };
 	bool txn = false, exited_early = false, cols_failed = false;
@@ -142,6 +153,13 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 	sched = sched__new(rq->sched_spec, &rq->sched_opts, err, errlen);
 	if (!sched)
 		return -EINVAL;
+	/* a system that cannot run it (another scheduler active) is not a
+	 * run: nothing is stored */
+	rc = sched__can_start(sched, err, errlen);
+	if (rc) {
+		sched__free(sched);
+		return rc;
+	}
 
 	nr_params = collect_params(rq, &pnames, &pvalues, dur, sizeof(dur), etmo, sizeof(etmo));
 	if (nr_params < 0) {
@@ -164,7 +182,7 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 	meta.param_values = pvalues;
 	rc = store__begin_run(st, &meta, &run_id);
 	if (rc) {
-		snprintf(err, errlen, "%s: cannot record the run", store__path(st));
+		store_failed_msg(err, errlen, st, rc, "cannot record the run");
 		goto cleanup;
 	}
 	out->run_id = run_id;
@@ -238,12 +256,15 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 			}
 			cols[i].started = true;
 		}
+		fault__at("collector-start");
 	}
 
 	ctx.duration_s = rq->duration_s;
 	ctx.stop = &runner_stop;
 	ctx.progress = rq->progress;
 	ctx.ncpus = host_ncpus();
+	ctx.why = wl_why;
+	ctx.whylen = sizeof(wl_why);
 	if (!runner_stop)
 		wl_err = rq->wl->run(rq->params, &ctx, res);
 
@@ -262,6 +283,7 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 			}
 		}
 	}
+	fault__at("collector-stop");
 	exited_early = sched__has_exited(sched);
 	stop_err = sched__stop(sched, &out->exit);
 	sched__add_counters(sched, res);
@@ -295,7 +317,7 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 	} else if (wl_err) {
 		out->stage = FAIL_WORKLOAD;
 		snprintf(out->detail, sizeof(out->detail), "workload %s failed: %s", rq->wl->name,
-			 strerror(-wl_err));
+			 wl_why[0] ? wl_why : strerror(-wl_err));
 	} else {
 		out->status = RUN_OK;
 	}
@@ -303,7 +325,7 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 finish:
 	rc = store__txn_begin(st);
 	if (rc) {
-		snprintf(err, errlen, "%s: cannot store the run", store__path(st));
+		store_failed_msg(err, errlen, st, rc, "cannot store the run");
 		goto store_failed;
 	}
 	txn = true;
@@ -342,15 +364,19 @@ finish:
 		rc = store__add_sched_output(st, run_id,
 					     strcmp(sched__kind(sched), "exec") ? "libbpf_log" : "exec_tail",
 					     sched__output_tail(sched));
+	fault__at("store");
 	if (!rc)
 		rc = store__finish_run(st, run_id, out->status, out->stage, out->detail);
 	if (!rc)
 		rc = store__txn_commit(st);
 	txn = false;
 	if (rc) {
-		if (!err[0])
-			snprintf(err, errlen, "%s: could not store run %lld", store__path(st),
-				 (long long)run_id);
+		if (!err[0]) {
+			char what[48];
+
+			snprintf(what, sizeof(what), "could not store run %lld", (long long)run_id);
+			store_failed_msg(err, errlen, st, rc, what);
+		}
 		goto store_failed;
 	}
 	rc = 0;

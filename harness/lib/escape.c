@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "harness/lib/escape.h"
@@ -8,6 +9,27 @@
 static bool is_ctl(unsigned char c)
 {
 	return c < 0x20 || c == 0x7f;
+}
+
+/*
+ * At a byte >= 0x80: write a byte that starts no UTF-8 sequence as \xNN
+ * and a C1 control (U+0080..U+009F) as \u00NN (with pre, e.g. a second
+ * backslash for Markdown), else the sequence itself. The bytes used.
+ */
+static int put_high(FILE *f, const unsigned char *p, const char *pre)
+{
+	int n = utf8_seq_len(p);
+
+	if (!n) {
+		fprintf(f, "%s\\x%02x", pre, *p);
+		return 1;
+	}
+	if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0) {
+		fprintf(f, "%s\\u%04x", pre, p[1]);
+		return 2;
+	}
+	fwrite(p, 1, n, f);
+	return n;
 }
 
 void esc_term(FILE *f, const char *s)
@@ -20,13 +42,9 @@ void esc_term(FILE *f, const char *s)
 		} else if (*p == '\\') {
 			fputs("\\\\", f);
 		} else if (*p >= 0x80) {
-			n = utf8_seq_len(p);
-			if (!n) {
-				fprintf(f, "\\x%02x", *p);
-			} else {
-				fwrite(p, 1, n, f);
-				p += n - 1;
-			}
+			/* C1 controls too: 0x9b is a CSI */
+			n = put_high(f, p, "");
+			p += n - 1;
 		} else {
 			fputc(*p, f);
 		}
@@ -56,6 +74,30 @@ void esc_term_text(FILE *f, const char *s)
 	}
 }
 
+void esc_md_code(FILE *f, const char *s)
+{
+	while (s && *s) {
+		size_t n = strcspn(s, "`");
+		char piece[512];
+
+		while (n) {
+			size_t k = n < sizeof(piece) - 1 ? n : sizeof(piece) - 1;
+
+			while (k < n && k > 0 && ((unsigned char)s[k] & 0xc0) == 0x80)
+				k--;
+			memcpy(piece, s, k);
+			piece[k] = 0;
+			esc_term_text(f, piece);
+			s += k;
+			n -= k;
+		}
+		if (*s) { /* only ``` can end the fence: no backquote at all */
+			fputc('\'', f);
+			s++;
+		}
+	}
+}
+
 void esc_term_buf(char *buf, size_t len, const char *s)
 {
 	FILE *f;
@@ -74,6 +116,10 @@ void esc_term_buf(char *buf, size_t len, const char *s)
 void esc_html(FILE *f, const char *s)
 {
 	for (; s && *s; s++) {
+		if ((unsigned char)*s >= 0x80) {
+			s += put_high(f, (const unsigned char *)s, "") - 1;
+			continue;
+		}
 		switch (*s) {
 		case '&': fputs("&amp;", f); break;
 		case '<': fputs("&lt;", f); break;
@@ -122,6 +168,10 @@ void esc_xml(FILE *f, const char *s)
 void esc_md(FILE *f, const char *s)
 {
 	for (; s && *s; s++) {
+		if ((unsigned char)*s >= 0x80) {
+			s += put_high(f, (const unsigned char *)s, "\\") - 1;
+			continue;
+		}
 		if (*s == '\n' || *s == '\r' || *s == '\t') {
 			fputc(' ', f);
 		} else if (is_ctl((unsigned char)*s)) {
@@ -143,27 +193,68 @@ void esc_md(FILE *f, const char *s)
 	}
 }
 
+/*
+ * The characters of a gnuplot string, one at a time, into out (at most 5
+ * bytes) for esc_gp (script: quoted) or esc_gp_data (a data file). In a
+ * script gnuplot runs `command` inside double quotes before it parses
+ * the line: a backquote is written as the octal escape \140, which only
+ * the string parser turns back into a backquote. Control characters and
+ * DEL are dropped (data: a blank), bytes that are not UTF-8 become '?'
+ * (gnuplot copies text into SVG), and "]]>" is broken up: gnuplot's SVG
+ * terminal writes some text inside CDATA sections, which it would end.
+ * Returns the input bytes used.
+ */
+static int gp_char(const unsigned char *p, const unsigned char *start, bool data, char *out,
+		   size_t *nout)
+{
+	int n;
+
+	*nout = 0;
+	if (is_ctl(*p)) {
+		if (data)
+			out[(*nout)++] = ' ';
+		return 1;
+	}
+	if (*p >= 0x80) {
+		n = utf8_seq_len(p);
+		if (!n || (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)) {
+			out[(*nout)++] = '?';
+			return n ? 2 : 1;
+		}
+		memcpy(out, p, n);
+		*nout = n;
+		return n;
+	}
+	if (*p == '>' && p - start >= 2 && p[-1] == ']' && p[-2] == ']')
+		out[(*nout)++] = ' ';
+	if (data) {
+		/* a data file's quoted field cannot escape a quote */
+		out[(*nout)++] = *p == '"' ? '\'' : *p;
+		return 1;
+	}
+	if (*p == '`') {
+		memcpy(out + *nout, "\\140", 4);
+		*nout += 4;
+		return 1;
+	}
+	if (*p == '\\' || *p == '"')
+		out[(*nout)++] = '\\';
+	out[(*nout)++] = *p;
+	return 1;
+}
+
 int esc_gp_buf(char *buf, size_t len, const char *s)
 {
-	size_t k = 0;
+	const unsigned char *start = (const unsigned char *)s, *p = start;
+	size_t k = 0, n;
+	char c[8];
 
-	for (const char *start = s; s && *s; s++) {
-		if ((unsigned char)*s < 0x20)
-			continue;
-		/* "]]>" would end a CDATA section of the SVG gnuplot writes */
-		if (*s == '>' && s - start >= 2 && s[-1] == ']' && s[-2] == ']') {
-			if (k + 1 >= len)
-				return -1;
-			buf[k++] = ' ';
-		}
-		if (*s == '\\' || *s == '"') {
-			if (k + 1 >= len)
-				return -1;
-			buf[k++] = '\\';
-		}
-		if (k + 1 >= len)
+	while (p && *p) {
+		p += gp_char(p, start, false, c, &n);
+		if (k + n + 1 > len)
 			return -1;
-		buf[k++] = *s;
+		memcpy(buf + k, c, n);
+		k += n;
 	}
 	if (!len)
 		return -1;
@@ -171,18 +262,28 @@ int esc_gp_buf(char *buf, size_t len, const char *s)
 	return 0;
 }
 
+static void gp_write(FILE *f, const char *s, bool data)
+{
+	const unsigned char *start = (const unsigned char *)s, *p = start;
+	size_t n;
+	char c[8];
+
+	while (p && *p) {
+		p += gp_char(p, start, data, c, &n);
+		fwrite(c, 1, n, f);
+	}
+}
+
 void esc_gp(FILE *f, const char *s)
 {
-	for (const char *start = s; s && *s; s++) {
-		if ((unsigned char)*s < 0x20)
-			continue;
-		/* "]]>" would end a CDATA section of the SVG gnuplot writes */
-		if (*s == '>' && s - start >= 2 && s[-1] == ']' && s[-2] == ']')
-			fputc(' ', f);
-		if (*s == '\\' || *s == '"')
-			fputc('\\', f);
-		fputc(*s, f);
-	}
+	gp_write(f, s, false);
+}
+
+void esc_gp_data(FILE *f, const char *s)
+{
+	fputc('"', f);
+	gp_write(f, s, true);
+	fputc('"', f);
 }
 
 void esc_csv(FILE *f, const char *s)
@@ -191,7 +292,9 @@ void esc_csv(FILE *f, const char *s)
 		return;
 	if (!strpbrk(s, ",\"\r\n")) {
 		for (; *s; s++)
-			if (is_ctl((unsigned char)*s))
+			if ((unsigned char)*s >= 0x80)
+				s += put_high(f, (const unsigned char *)s, "") - 1;
+			else if (is_ctl((unsigned char)*s))
 				fprintf(f, "\\x%02x", (unsigned char)*s);
 			else
 				fputc(*s, f);
@@ -199,6 +302,10 @@ void esc_csv(FILE *f, const char *s)
 	}
 	fputc('"', f);
 	for (; *s; s++) {
+		if ((unsigned char)*s >= 0x80) {
+			s += put_high(f, (const unsigned char *)s, "") - 1;
+			continue;
+		}
 		if (*s == '"')
 			fputc('"', f);
 		if (is_ctl((unsigned char)*s) && *s != '\n' && *s != '\r')

@@ -18,15 +18,16 @@
  * where the format says otherwise.
  */
 
-/* A terminal: control characters and DEL as \xNN, a backslash as \\;
- * bytes that are not UTF-8 as \xNN too. */
+/* A terminal: control characters and DEL as \xNN, C1 controls (U+0080 to
+ * U+009F) as \uNNNN, a backslash as \\; bytes that are not UTF-8 as \xNN
+ * too. */
 void esc_term(FILE *f, const char *s);
 /* Same into a buffer (always NUL-terminated, cut when it does not fit). */
 void esc_term_buf(char *buf, size_t len, const char *s);
 /* A multi-line text (a dump) for a terminal: newlines and tabs kept. */
 void esc_term_text(FILE *f, const char *s);
-/* Text content and attribute values: & < > " ', control characters as
- * \xNN. */
+/* Text content and attribute values: & < > " ', control characters and
+ * bytes that are not UTF-8 as \xNN, C1 controls as \uNNNN. */
 void esc_html(FILE *f, const char *s);
 /* XML text and attribute values (JUnit): also drops the control
  * characters XML 1.0 forbids and replaces bytes that are not UTF-8. */
@@ -34,14 +35,24 @@ void esc_xml(FILE *f, const char *s);
 /* Inline Markdown (never at the start of a line): backslash-escapes what
  * acts inside a line (\ ` * _ [ ] | ~) and HTML's < > &, so a task named
  * <b>x</b> stays text; newlines become spaces (a table cell must stay on
- * one line). */
+ * one line); other control characters and bytes that are not UTF-8 as
+ * \xNN, C1 controls as \uNNNN. */
 void esc_md(FILE *f, const char *s);
 /* A gnuplot double-quoted string with enhanced text off: \ and " escaped,
- * control characters dropped, and "]]>" broken up: gnuplot's SVG terminal
- * writes some text inside CDATA sections, which that sequence would end. */
+ * a backquote as \140 (gnuplot runs `command` inside double quotes),
+ * control characters dropped, bytes that are not UTF-8 as '?', and "]]>"
+ * broken up: gnuplot's SVG terminal writes some text inside CDATA
+ * sections, which that sequence would end. */
 void esc_gp(FILE *f, const char *s);
+/* A quoted string field of a gnuplot data file (xtic labels): the same,
+ * but " becomes ' (no escapes there) and control characters blanks. */
+void esc_gp_data(FILE *f, const char *s);
+/* The text of a fenced Markdown code block (a dump, notes): lines kept,
+ * the rest as esc_term_text, a backquote as ' (``` would end the fence). */
+void esc_md_code(FILE *f, const char *s);
 /* A CSV field (RFC 4180): quoted when it holds , " CR or LF; other
- * control characters as \xNN. */
+ * control characters and bytes that are not UTF-8 as \xNN, C1 controls
+ * as \uNNNN (the file is UTF-8). */
 void esc_csv(FILE *f, const char *s);
 /* Same as esc_gp into a buffer; -1 when it does not fit. */
 int esc_gp_buf(char *buf, size_t len, const char *s);

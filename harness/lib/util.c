@@ -37,6 +37,10 @@ int parse_double(const char *s, double min, double max, double *out)
 
 	if (!s || !*s || isspace((unsigned char)*s))
 		return -EINVAL;
+	/* decimal only, as the help says: strtod would also take hex
+	 * ("0x10" is 16, "0x1p-2" a quarter) */
+	if (s[strspn(s, "0123456789.eE+-")])
+		return -EINVAL;
 	errno = 0;
 	v = strtod(s, &end);
 	if (*end || !isfinite(v))
@@ -77,6 +81,21 @@ int parse_duration(const char *s, double min, double max, double *out)
 		return -ERANGE;
 	*out = v;
 	return 0;
+}
+
+int close_stream(FILE *f)
+{
+	bool failed = ferror(f);
+	int e = 0;
+
+	errno = 0;
+	if (fflush(f))
+		e = errno ? errno : EIO;
+	if (fclose(f) && !e)
+		e = errno ? errno : EIO;
+	if (failed && !e)
+		e = EIO;
+	return -e;
 }
 
 uint64_t now_mono_ns(void)

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -22,6 +23,11 @@ int parse_duration(const char *s, double min, double max, double *out);
 
 uint64_t now_mono_ns(void);
 double now_wall(void); /* seconds since the epoch, sub-second precision */
+
+/* fclose() that says why a write failed: 0 or -errno (ENOSPC on a full
+ * disk, where the bare fclose() result is only EOF); -EIO when the stream
+ * had failed earlier and the reason is gone. */
+int close_stream(FILE *f);
 
 /* Read a small text file, strip the trailing newline. -errno on failure. */
 int read_text_file(const char *path, char *buf, size_t len);

@@ -39,6 +39,8 @@
 #include "harness/lib/util.h"
 
 #define STOP_TIMEOUT_S    5.0
+/* how long the kernel may take to disable a dead loader's ops by itself */
+#define ORPHAN_WAIT_S     1.0
 
 struct exec_sched {
 	char path[PATH_MAX]; /* as resolved: what execv runs */
@@ -362,11 +364,34 @@ static void parse_exit(const char *tail, struct sched_exit *ex)
 	snprintf(ex->msg, sizeof(ex->msg), "%s", buf);
 }
 
+/*
+ * A loader that registered its ops without a link (libbpf < 1.2, or
+ * SEC(".struct_ops")) and died by a signal (anyone's, or ours after the
+ * SIGINT timeout) leaves them loaded for good: nobody is left to
+ * unregister them, and every later run would find sched_ext busy. Ours,
+ * known by their ops name, are ejected as an operator would (sysrq-S).
+ * true when that was needed.
+ */
+static bool eject_orphan(struct sched *s)
+{
+	char ops[64];
+
+	if (!s->ops_name[0] || !scx_kernel_supported() ||
+	    scx_wait_state("disabled", ORPHAN_WAIT_S) != -ETIMEDOUT ||
+	    scx_ops_name(ops, sizeof(ops)) || strcmp(ops, s->ops_name))
+		return false;
+	pr_warn("%s died and left its ops '%s' loaded: ejecting them (sysrq-S)\n", s->name, ops);
+	if (scx_eject())
+		pr_warn("sysrq-S: %s\n", strerror(errno));
+	return true;
+}
+
 static int exec_stop(struct sched *s, struct sched_exit *ex)
 {
 	struct exec_sched *e = s->priv;
 	char how[96];
 	uint64_t deadline;
+	bool orphan;
 
 	if (e->pid && !exec_reap(e, false)) {
 		e->signalled = true;
@@ -388,6 +413,7 @@ static int exec_stop(struct sched *s, struct sched_exit *ex)
 	read_tail(s);
 	if (!e->reaped)
 		return 0;
+	orphan = eject_orphan(s);
 	ex->proc_valid = true;
 	if (WIFEXITED(e->status)) {
 		ex->proc_exit = WEXITSTATUS(e->status);
@@ -404,6 +430,9 @@ static int exec_stop(struct sched *s, struct sched_exit *ex)
 		snprintf(ex->reason, sizeof(ex->reason), "%s %s",
 			 e->killed ? "killed after SIGINT timeout:" :
 			 e->signalled ? "stopped with SIGINT:" : "exited on its own:", how);
+	if (orphan)
+		snprintf(ex->reason + strlen(ex->reason), sizeof(ex->reason) - strlen(ex->reason),
+			 "; its ops stayed loaded: ejected");
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 
+#include "harness/lib/fault.h"
 #include "harness/lib/log.h"
 #include "harness/sched/impl.h"
 #include "harness/lib/util.h"
@@ -280,16 +281,11 @@ const struct sched_exit *sched__start_exit(const struct sched *s)
 	return &s->start_exit;
 }
 
-int sched__start(struct sched *s, char *err, size_t errlen)
+int sched__can_start(const struct sched *s, char *err, size_t errlen)
 {
-	char state[32] = "", ops[64] = "", line[800], how[96];
-	uint64_t deadline;
+	char state[32] = "", ops[64] = "";
 	int ret;
 
-	if (s->started || s->stopped) {
-		xsnprintf(err, errlen, "scheduler %s was already started", s->name);
-		return -EALREADY;
-	}
 	if (s->impl->uses_scx && !scx_kernel_supported()) {
 		struct utsname u;
 
@@ -314,6 +310,22 @@ int sched__start(struct sched *s, char *err, size_t errlen)
 			return -EBUSY;
 		}
 	}
+	return 0;
+}
+
+int sched__start(struct sched *s, char *err, size_t errlen)
+{
+	char state[32] = "", ops[64] = "", line[800], how[96];
+	uint64_t deadline;
+	int ret;
+
+	if (s->started || s->stopped) {
+		xsnprintf(err, errlen, "scheduler %s was already started", s->name);
+		return -EALREADY;
+	}
+	ret = sched__can_start(s, err, errlen);
+	if (ret)
+		return ret;
 
 	s->start_ns = now_mono_ns();
 	s->start_stage = FAIL_NONE;
@@ -321,6 +333,7 @@ int sched__start(struct sched *s, char *err, size_t errlen)
 	if (ret)
 		return ret; /* the kind set start_stage */
 	s->started = true;
+	fault__at("sched-start");
 	if (!s->impl->uses_scx)
 		return 0;
 

@@ -71,6 +71,13 @@ struct sched *sched__new(const char *spec, const struct sched_opts *opts,
  * another scheduler active).
  */
 int sched__start(struct sched *s, char *err, size_t errlen);
+/*
+ * The system's part of sched__start()'s checks, alone: this kernel has
+ * sched_ext when the scheduler needs it, and no other scheduler holds it.
+ * For callers that decide before storing anything. 0, -EOPNOTSUPP or
+ * -EBUSY (or -errno) with err.
+ */
+int sched__can_start(const struct sched *s, char *err, size_t errlen);
 enum fail_stage sched__start_stage(const struct sched *s);
 const struct sched_exit *sched__start_exit(const struct sched *s);
 /* True once the scheduler went away on its own (error, stall, crash). */
@@ -105,5 +112,7 @@ int scx_state(char *buf, size_t len);  /* "disabled", "enabled", ... */
 int scx_ops_name(char *buf, size_t len); /* "" when none */
 /* Wait until state == want (or timeout). 0, -ETIMEDOUT. */
 int scx_wait_state(const char *want, double timeout_s);
+/* Eject whatever sched_ext scheduler is loaded, as sysrq-S does. */
+int scx_eject(void);
 
 #endif

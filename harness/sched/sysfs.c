@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The only place that reads /sys/kernel/sched_ext. state is one of
- * "enabling", "enabled", "disabling", "disabled"; root/ops exists only
- * while a scheduler is loaded.
+ * The only place that reads /sys/kernel/sched_ext (and writes sysrq-S).
+ * state is one of "enabling", "enabled", "disabling", "disabled";
+ * root/ops exists only while a scheduler is loaded.
  */
 #include <errno.h>
 #include <time.h>
@@ -36,6 +36,11 @@ int scx_ops_name(char *buf, size_t len)
 		return 0;
 	}
 	return err;
+}
+
+int scx_eject(void)
+{
+	return write_text_file("/proc/sysrq-trigger", "S");
 }
 
 int scx_wait_state(const char *want, double timeout_s)

@@ -242,10 +242,13 @@ int store__import(struct store *st, const char *src_path, const struct import_op
 		goto rollback;
 	sqlite3_finalize(s);
 	s = NULL;
-	/* a run still 'running' in the source can never finish here */
+	/* a run or comparison still 'running' in the source can never
+	 * finish here (its harness was killed in the guest) */
 	if (sql__exec(st, "UPDATE main.runs SET status = 'aborted', status_detail ="
 		     " 'never finished in the imported database' WHERE status = 'running'"
-		     " AND id IN (SELECT new FROM temp.runmap)"))
+		     " AND id IN (SELECT new FROM temp.runmap)") ||
+	    sql__exec(st, "UPDATE main.comparisons SET status = 'aborted' WHERE status = 'running'"
+		     " AND id IN (SELECT new FROM temp.cmpmap)"))
 		goto rollback;
 	if (o && o->place &&
 	    sql__exec(st, "UPDATE main.comparisons SET place = 'vm' WHERE id IN (SELECT new FROM temp.cmpmap)"

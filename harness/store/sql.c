@@ -35,10 +35,13 @@ int sql__fail(struct store *st, int rc)
 	sqlite3 *db = store__db(st);
 	int err = sql__errno(rc);
 
-	if (err == -EBADMSG)
+	if (err == -EBADMSG) {
 		store__set_corrupt(st, sqlite3_errmsg(db));
-	else if (err)
-		pr_err("store: %s: %s\n", store__path(st), sqlite3_errmsg(db));
+	} else if (err) {
+		/* the caller says it in its one line (store__error()) */
+		store__set_error(st, sqlite3_errmsg(db));
+		pr_debug("store: %s: %s\n", store__path(st), sqlite3_errmsg(db));
+	}
 	return err ? err : -EIO;
 }
 

@@ -83,5 +83,17 @@ const char *sql__col_term(sqlite3_stmt *s, int i);
 /* store.c: the first corruption met on st (later ones keep the first
  * reason). why is SQLite's message; it is copied. */
 void store__set_corrupt(struct store *st, const char *why);
+/*
+ * media.c: a WAL database is read through its -shm file, which SQLite
+ * creates beside it: in a folder it cannot write (a read-only mount) it
+ * cannot open one at all ("unable to open database file"). After such a
+ * failure of *db: without a log to replay, reopen it read-only as
+ * immutable (exact) and return 1; else say what is wrong (-EROFS, -EIO
+ * with err). 0 when that was not the failure.
+ */
+int store__reopen_readonly_media(sqlite3 **db, const char *path, bool readonly, char *err,
+				 size_t errlen);
+/* store.c: the last other failure's message (store__error()); copied. */
+void store__set_error(struct store *st, const char *why);
 
 #endif

@@ -4,6 +4,7 @@
  * See harness/store.h for the life of a run in the store.
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -31,6 +32,7 @@ struct store {
 	int64_t run_base, cmp_base; /* SCXB_ID_BASE, 0 = none */
 	bool corrupt;
 	char corrupt_why[256];      /* SQLite's words, one line */
+	char error[256];            /* the last failed statement's, one line */
 };
 
 sqlite3 *store__db(struct store *st)
@@ -51,6 +53,21 @@ int store__nr_recovered(const struct store *st)
 const char *store__corrupt(const struct store *st)
 {
 	return st->corrupt ? st->corrupt_why : NULL;
+}
+
+const char *store__error(const struct store *st)
+{
+	return st->error[0] ? st->error : "an SQLite error";
+}
+
+void store__set_error(struct store *st, const char *why)
+{
+	size_t n = 0;
+
+	for (const char *c = why && *why ? why : "an SQLite error";
+	     *c && n + 1 < sizeof(st->error); c++)
+		st->error[n++] = *c == '\n' || *c == '\t' ? ' ' : *c;
+	st->error[n] = 0;
 }
 
 void store__set_corrupt(struct store *st, const char *why)
@@ -272,12 +289,10 @@ static int migrate(struct store *st, int64_t from, char *err, size_t errlen)
 			store_schema__version());
 	return 0;
 fail:
-	snprintf(err, errlen, "%s: could not set up the schema", st->path);
+	snprintf(err, errlen, "%s: could not set up the schema: %s", st->path, store__error(st));
 	return -EIO;
 }
 
-/* how long a writer waits for another's lock before saying so */
-#define STORE_BUSY_TIMEOUT_MS 5000
 
 struct store *store__open(const char *path, int flags, char *err, size_t errlen)
 {
@@ -318,15 +333,35 @@ struct store *store__open(const char *path, int flags, char *err, size_t errlen)
 	/* Reading the schema is what tells an SQLite file from anything else;
 	 * do it before any write so a foreign file is left untouched. */
 	rc = query_int(st, "SELECT count(*) FROM sqlite_master", &tmp);
+	if (rc && exists) {
+		int ro = store__reopen_readonly_media(&st->db, path, flags & STORE_READONLY, err,
+						      errlen);
+
+		if (ro < 0)
+			goto fail;
+		if (ro > 0)
+			rc = query_int(st, "SELECT count(*) FROM sqlite_master", &tmp);
+	}
 	if (rc == -EBADMSG && (sqlite3_errcode(st->db) & 0xff) == SQLITE_CORRUPT)
 		return st; /* an SQLite file, damaged: store__corrupt() says so */
-	if (rc) {
-		snprintf(err, errlen, "%s: not an SQLite database (%s)", path,
-			 sqlite3_errstr(sqlite3_errcode(st->db)));
+	if (rc && (sqlite3_errcode(st->db) & 0xff) == SQLITE_NOTADB) {
+		snprintf(err, errlen, "%s: not an SQLite database", path);
+		goto fail;
+	}
+	if (rc) { /* e.g. no room for its -shm file */
+		int sys = sqlite3_system_errno(st->db);
+
+		snprintf(err, errlen, "%s: cannot read it: %s%s%s%s", path, sqlite3_errmsg(st->db),
+			 sys ? " (" : "", sys ? strerror(sys) : "", sys ? ")" : "");
 		goto fail;
 	}
 	if (query_int(st, "PRAGMA user_version", &version)) {
 		snprintf(err, errlen, "%s: cannot read the schema version", path);
+		goto fail;
+	}
+	if (version < 0) {
+		snprintf(err, errlen, "%s: schema version %lld is not one scxbench writes (a damaged"
+			 " or foreign file)", path, (long long)version);
 		goto fail;
 	}
 	if (version > store_schema__version()) {
@@ -365,7 +400,7 @@ struct store *store__open(const char *path, int flags, char *err, size_t errlen)
 	}
 	if (sql__exec(st, "PRAGMA journal_mode = WAL") || sql__exec(st, "PRAGMA foreign_keys = ON") ||
 	    sql__exec(st, "PRAGMA synchronous = NORMAL")) {
-		snprintf(err, errlen, "%s: cannot configure the database (read-only location?)", path);
+		snprintf(err, errlen, "%s: cannot configure the database: %s", path, store__error(st));
 		goto fail;
 	}
 	if (version < store_schema__version() && migrate(st, version, err, errlen))
@@ -378,7 +413,7 @@ struct store *store__open(const char *path, int flags, char *err, size_t errlen)
 				 STORE_BUSY_TIMEOUT_MS / 1000);
 		else
 			snprintf(err, errlen, "%s: cannot check for dangling runs: %s", path,
-				 strerror(-rc));
+				 store__error(st));
 		goto fail;
 	}
 	{

@@ -184,6 +184,16 @@ int store__check(struct store *st, bool quick, char *msg, size_t len);
  */
 const char *store__corrupt(const struct store *st);
 
+/*
+ * SQLite's words for the last statement that failed otherwise ("database
+ * or disk is full", "database is locked", ...), one line, for the
+ * caller's one-line message: the store prints nothing itself.
+ */
+const char *store__error(const struct store *st);
+
+/* How long a writer waits for another's lock before it fails with -EBUSY. */
+#define STORE_BUSY_TIMEOUT_MS 5000
+
 /* Raw handle for the other store_*.c files (trace, query). Not for use
  * outside harness/store. */
 struct sqlite3 *store__db(struct store *st);

@@ -338,8 +338,9 @@ void vm_guest__forward(struct vm_guest *g)
 	forward_one(g, &g->errs);
 }
 
-int vm_guest__request_stop(struct vm_guest *g)
+int vm_guest__request_stop(struct vm_guest *g, int sig)
 {
+	const char *req = sig == SIGTERM ? "TERM\n" : "INT\n";
 	char path[PATH_MAX + 16];
 	int fd, err = 0;
 
@@ -349,7 +350,7 @@ int vm_guest__request_stop(struct vm_guest *g)
 	fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (write(fd, "stop\n", 5) != 5)
+	if (write(fd, req, strlen(req)) != (ssize_t)strlen(req))
 		err = -EIO;
 	close(fd);
 	return err;

@@ -91,8 +91,8 @@ int vm_guest__initramfs(struct vm_guest *g, const char *kernel, const char *mode
 			char *out, size_t outlen, char *err, size_t errlen);
 /* Copy what the guest's stdout/stderr files grew by to our fds. */
 void vm_guest__forward(struct vm_guest *g);
-/* Ask the command to stop (SIGINT in the guest). */
-int vm_guest__request_stop(struct vm_guest *g);
+/* Ask the command to stop: sig (SIGINT or SIGTERM) in the guest. */
+int vm_guest__request_stop(struct vm_guest *g, int sig);
 
 struct vm_status {
 	bool present;

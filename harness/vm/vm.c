@@ -113,7 +113,7 @@ static int boot(const struct vm_opts *o, const struct vm_cmd *cmd, const char *k
 			stop_seen = *o->stop;
 			stop_at = now_wall();
 			info->stopped = true;
-			if (!cmd || vm_guest__request_stop(&g)) {
+			if (!cmd || vm_guest__request_stop(&g, o->stop_signal ? *o->stop_signal : 0)) {
 				vm__set_err(err, errlen, "interrupted: guest killed");
 				ret = -EINTR;
 				goto out;

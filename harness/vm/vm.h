@@ -45,6 +45,9 @@ struct vm_opts {
 	 * guest at once.
 	 */
 	volatile sig_atomic_t *stop;
+	/* the signal behind *stop, passed on to the guest's command
+	 * (SIGINT when NULL or 0) */
+	volatile sig_atomic_t *stop_signal;
 };
 
 /* The command to run in the guest. */

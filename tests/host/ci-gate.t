@@ -16,7 +16,7 @@ plan 24
 
 # the helper, built against the very objects of this build
 MK=$TMP/mkhistory
-if ! make -s -C "$ROOT" build/tests/mkhistory >"$TMP/cc.log" 2>&1 || ! cp "$ROOT/build/tests/mkhistory" "$MK"; then
+if ! make_helpers mkhistory >"$TMP/cc.log" 2>&1 || ! cp "$ROOT/$BUILD/tests/mkhistory" "$MK"; then
 	fail "build tests/host/mkhistory.c" "$(tail -5 "$TMP/cc.log")"
 	exit 1
 fi
@@ -122,9 +122,13 @@ args = --x
 [workload hackbench]
 groups = many
 CONF
+# one line: the first three errors and the count of the rest; -v lists all
 err=$("$SCXB" ci bad.conf --label x 2>&1); rc=$?
-[ "$rc" = 2 ] && [[ $err == *"bad.conf:2:"*alpha* ]] && [[ $err == *"bad.conf:3:"*colour* ]] &&
-	[[ $err == *"bad.conf:5:"* ]] && [[ $err == *"bad.conf:7:"* ]] && [[ $err == *"nothing was run"* ]] &&
+errv=$("$SCXB" ci bad.conf --label x -v 2>&1)
+[ "$rc" = 2 ] && [ "$(printf '%s\n' "$err" | wc -l)" = 1 ] && [[ $err == *"bad.conf:2:"*alpha* ]] &&
+	[[ $err == *"bad.conf:3:"*colour* ]] && [[ $err == *"bad.conf:5:"* ]] &&
+	[[ $err == *"and 1 more (-v lists them)"* ]] && [[ $err == *"nothing was run"* ]] &&
+	[[ $errv == *"bad.conf:7:"* ]] &&
 	pass "bad config: every error with file:line, exit 2" || fail "bad config: rc $rc" "$err"
 
 # 6. history database: missing needs --init, corrupt stays untouched

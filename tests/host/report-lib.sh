@@ -7,8 +7,8 @@ GEN=$TMP/report-gen
 
 build_gen() {
 	# built by the Makefile against this build's objects (make helpers)
-	make -s -C "$ROOT" build/tests/report-gen >"$TMP/build.log" 2>&1 &&
-	cp "$ROOT/build/tests/report-gen" "$GEN"
+	make_helpers report-gen >"$TMP/build.log" 2>&1 &&
+	cp "$ROOT/$BUILD/tests/report-gen" "$GEN"
 }
 
 gen_db() { "$GEN" "$@"; }

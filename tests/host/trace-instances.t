@@ -43,7 +43,7 @@ check "next run removed the stale instance" [ "$(our_instances)" = 0 ]
 grep -q "removed stale tracefs instance" "$T/err.next"; rc=$?
 check "and said so" [ $rc = 0 ]
 
-BIN=$ROOT/build/scxbench
+BIN=$SCXB
 if [ -x "$BIN" ] && "$BIN" run --help >/dev/null 2>&1; then
 	"$BIN" run eevdf --workload hackbench --duration 1 --db "$T/cli.db" >/dev/null 2>&1; rc=$?
 	traced=$(sqlite3 "$T/cli.db" "SELECT count(*) FROM runs r JOIN metrics m ON m.run_id = r.id

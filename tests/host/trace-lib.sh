@@ -19,10 +19,15 @@ fi
 [ -d /sys/kernel/tracing/events/sched ] || skip_all "kernel has no sched tracepoints"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI missing"
 
+# the build under test (tests/lib.sh, which this file does not source)
+BUILD=${SCXB_BUILD:-build}
+SCXB=${SCXB:-$ROOT/$BUILD/scxbench}
 build_tools() {
 	# built by the Makefile against this build's objects (make helpers)
-	make -s -C "$ROOT" build/tests/trace_driver build/tests/trace_helper >"$T/build.log" 2>&1 &&
-	cp "$ROOT/build/tests/trace_driver" "$ROOT/build/tests/trace_helper" "$T/"
+	# shellcheck disable=SC2086 # SCXB_MAKE_VARS: VAR=VALUE words
+	make -s -C "$ROOT" ${SCXB_MAKE_VARS:-} "$BUILD/tests/trace_driver" "$BUILD/tests/trace_helper" \
+		>"$T/build.log" 2>&1 &&
+	cp "$ROOT/$BUILD/tests/trace_driver" "$ROOT/$BUILD/tests/trace_helper" "$T/"
 }
 
 # live (not zombie) trace recorder processes: the collector's readers

@@ -19,6 +19,10 @@
 #include "harness/lib/util.h"
 #include "workloads/wl_internal.h"
 
+/* a reason goes into why, not onto the test's output */
+static char quiet_why[256];
+static const struct wl_run_ctx quiet_ctx = { .why = quiet_why, .whylen = sizeof(quiet_why) };
+
 static bool valid_flag_name(const char *s)
 {
 	if (!*s || *s == '-')
@@ -99,6 +103,11 @@ UNIT_TEST(workload_param_bad_values)
 			case WL_DOUBLE:
 				rc = wl_params__set(&p, d->name, "12abc", err, sizeof(err));
 				CHECK(rc == -EINVAL, "%s --%s 12abc: %d", wl->name, d->name, rc);
+				/* decimal only: strtod and strtoll(.., 0) would take these */
+				rc = wl_params__set(&p, d->name, "0x1", err, sizeof(err));
+				CHECK(rc == -EINVAL, "%s --%s 0x1: %d", wl->name, d->name, rc);
+				rc = wl_params__set(&p, d->name, "0x1p0", err, sizeof(err));
+				CHECK(rc == -EINVAL, "%s --%s 0x1p0: %d", wl->name, d->name, rc);
 				snprintf(v, sizeof(v), "%.17g", d->max * 2 + 1);
 				rc = wl_params__set(&p, d->name, v, err, sizeof(err));
 				CHECK(rc == -ERANGE, "%s --%s %s: %d", wl->name, d->name, v, rc);
@@ -123,6 +132,27 @@ UNIT_TEST(workload_param_bad_values)
 	}
 }
 
+/* the option parsers under every flag: decimal only, as the help says */
+UNIT_TEST(parse_numbers_decimal_only)
+{
+	static const char *const bad[] = { "0x10", "0X10", "0x1p-2", "inf", "nan", "infinity",
+					   " 1", "1 ", "", "1,5", "0b1", "1e", "--1" };
+	int64_t i;
+	double d;
+
+	for (size_t k = 0; k < ARRAY_SIZE(bad); k++) {
+		CHECK(parse_i64(bad[k], -1000, 1000, &i) == -EINVAL, "parse_i64 '%s'", bad[k]);
+		CHECK(parse_double(bad[k], -1000, 1000, &d) == -EINVAL, "parse_double '%s'", bad[k]);
+		CHECK(parse_duration(bad[k], 0, 1000, &d) == -EINVAL, "parse_duration '%s'", bad[k]);
+	}
+	CHECK(!parse_i64("010", 0, 100, &i) && i == 10, "010 is ten: %lld", (long long)i);
+	CHECK(!parse_double("1.5e1", 0, 100, &d) && d == 15, "1.5e1: %g", d);
+	CHECK(!parse_duration("250ms", 0, 100, &d) && d == 0.25, "250ms: %g", d);
+	CHECK(!parse_duration("0.5s", 0, 100, &d) && d == 0.5, "0.5s: %g", d);
+	CHECK(parse_duration("0x10s", 0, 100, &d) == -EINVAL, "0x10s");
+	CHECK(parse_i64("1001", -1000, 1000, &i) == -ERANGE, "1001 out of range");
+}
+
 UNIT_TEST(workload_param_values)
 {
 	const struct workload *hb = workload__find("hackbench"), *lat = workload__find("latency");
@@ -137,12 +167,14 @@ UNIT_TEST(workload_param_values)
 	CHECK(wl_params__set(&p, "groups", "0", err, sizeof(err)) == -ERANGE, "groups 0 accepted");
 	CHECK(wl_param_int(&p, "groups") == 7 && !strcmp(wl_param_str(&p, "groups"), "7"),
 	      "groups %lld", (long long)wl_param_int(&p, "groups"));
-	CHECK(!hb__cfg(&p, "", &hc) && hc.groups == 7 && hc.pipe && !hc.threads &&
+	CHECK(!hb__cfg(&p, "", &hc, &quiet_ctx) && hc.groups == 7 && hc.pipe && !hc.threads &&
 	      hc.fds == 10 && hc.loops == 200 && hc.datasize == 100, "hb cfg");
 	/* too many tasks for one run is refused before anything starts */
 	CHECK(!wl_params__set(&p, "groups", "256", err, sizeof(err)) &&
 	      !wl_params__set(&p, "fds", "128", err, sizeof(err)), "%s", err);
-	CHECK(hb__cfg(&p, "", &hc) == -E2BIG, "256 x 128 accepted");
+	CHECK(wl_params__check(&p, err, sizeof(err)) == -EINVAL && strstr(err, "65536 tasks"),
+	      "256 x 128 passed the check: %s", err);
+	CHECK(hb__cfg(&p, "", &hc, &quiet_ctx) == -E2BIG, "256 x 128 accepted");
 	wl_params__free(&p);
 
 	CHECK(!wl_params__init(&p, lat), "init");
@@ -166,6 +198,7 @@ UNIT_TEST(workload_mixed_prefixed_params)
 	struct wl_params p;
 	struct probe_cfg pc;
 	struct hb_cfg hc;
+	char err[256];
 
 	for (int k = 0; k < 2; k++) {
 		const struct workload *wl = workload__find(parts[k][0]);
@@ -181,7 +214,12 @@ UNIT_TEST(workload_mixed_prefixed_params)
 		}
 	}
 	CHECK(!wl_params__init(&p, mixed), "init");
-	CHECK(!probe__cfg(&p, "probe-", &pc) && !hb__cfg(&p, "hb-", &hc), "mixed cfg");
+	CHECK(!probe__cfg(&p, "probe-", &pc) && !hb__cfg(&p, "hb-", &hc, &quiet_ctx), "mixed cfg");
+	CHECK(!wl_params__check(&p, err, sizeof(err)), "mixed defaults refused: %s", err);
+	CHECK(!wl_params__set(&p, "hb-groups", "256", err, sizeof(err)) &&
+	      !wl_params__set(&p, "hb-fds", "128", err, sizeof(err)) &&
+	      wl_params__check(&p, err, sizeof(err)) == -EINVAL && strstr(err, "--hb-groups 256"),
+	      "mixed 256 x 128 passed the check: %s", err);
 	wl_params__free(&p);
 }
 
