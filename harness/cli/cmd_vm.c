@@ -50,6 +50,7 @@ static void vm_usage(FILE *f)
 		"  --kernel PATH    bzImage to boot (default: the cached current kernel)\n"
 		"  --vm-cpus N      guest CPUs (default: host CPUs)\n"
 		"  --vm-mem MB      guest memory in MiB (default: 2048)\n"
+		"  --topology SPEC  guest CPU topology, e.g. 2s2c2t (scxbench help run)\n"
 		"  --timeout DUR    hard limit for the whole boot (default: 120s for\n"
 		"                   boot-test, 1800s for run)\n"
 		"  --no-wait        fail at once when another benchmark runs on this machine\n"
@@ -216,6 +217,7 @@ static int vm_boot_or_run(int argc, char **argv, enum vm_sub sub)
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "vm-cpus", required_argument, NULL, 'c' },
 		{ "vm-mem", required_argument, NULL, 'm' },
+		{ "topology", required_argument, NULL, 'T' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
@@ -230,6 +232,7 @@ static int vm_boot_or_run(int argc, char **argv, enum vm_sub sub)
 	struct vm_opts o = { .timeout_s = sub == VM_SUB_BOOT_TEST ? 120 : 1800 };
 	struct vm_cmd cmd = { 0 };
 	struct vm_info info;
+	struct topo_spec topo;
 	const char *db = NULL, *shell_argv[2];
 	char err[512];
 	char **gargv = NULL;
@@ -256,6 +259,13 @@ static int vm_boot_or_run(int argc, char **argv, enum vm_sub sub)
 				return 2;
 			}
 			o.mem_mb = v;
+			break;
+		case 'T':
+			if (topo_spec__parse(optarg, &topo, err, sizeof(err))) {
+				pr_err("--%s\n", err);
+				return 2;
+			}
+			o.topo = &topo;
 			break;
 		case 't':
 			if (parse_duration(optarg, 1, 86400 * 7, &o.timeout_s)) {

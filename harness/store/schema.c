@@ -176,6 +176,13 @@ static const char *const migrations[] = {
 	"ALTER TABLE runs ADD COLUMN sched_exit_status INTEGER;" /* exit code, process */
 	"ALTER TABLE runs ADD COLUMN sched_exit_signal INTEGER;"
 	"ALTER TABLE runs ADD COLUMN pid_start INTEGER;",       /* owner start time */
+	/* 3: the CPU topology the run saw (its canonical spec, or
+	 * 'irregular', and the whole view as JSON: packages, cores, SMT
+	 * groups, LLC groups, nodes, memory, distances), and for a VM run
+	 * the host's CPU count (guest vCPUs / host CPUs is the oversubscription) */
+	"ALTER TABLE runs ADD COLUMN topology TEXT;"
+	"ALTER TABLE runs ADD COLUMN topology_detail TEXT;"     /* JSON */
+	"ALTER TABLE runs ADD COLUMN vm_host_cpus INTEGER;",
 };
 
 int store_schema__version(void)

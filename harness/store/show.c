@@ -27,7 +27,7 @@ int store__print_run_summary(struct store *st, int64_t run_id, FILE *f)
 	int rc = -ENOENT;
 
 	if (sqlite3_prepare_v2(db, "SELECT scheduler, workload, status, COALESCE(status_detail,''),"
-				   " lost_events, place FROM runs WHERE id = ?", -1, &s, NULL) != SQLITE_OK ||
+				   " lost_events, place, COALESCE(topology, '') FROM runs WHERE id = ?", -1, &s, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "SELECT value, unit FROM metrics WHERE run_id = ? AND name = ?",
 			       -1, &m, NULL) != SQLITE_OK) {
 		rc = -EIO;
@@ -36,8 +36,8 @@ int store__print_run_summary(struct store *st, int64_t run_id, FILE *f)
 	sqlite3_bind_int64(s, 1, run_id);
 	if (sqlite3_step(s) != SQLITE_ROW)
 		goto out;
-	fprintf(f, "run %lld  %s/%s  %s  %s", (long long)run_id, col_text(s, 0), col_text(s, 1),
-		col_text(s, 5), col_text(s, 2));
+	fprintf(f, "run %lld  %s/%s  %s%s%s  %s", (long long)run_id, col_text(s, 0), col_text(s, 1),
+		col_text(s, 5), *col_text(s, 6) ? " " : "", col_text(s, 6), col_text(s, 2));
 	for (size_t i = 0; i < sizeof(headline) / sizeof(headline[0]); i++) {
 		sqlite3_bind_int64(m, 1, run_id);
 		sqlite3_bind_text(m, 2, headline[i], -1, SQLITE_STATIC);
@@ -65,11 +65,11 @@ int store__print_run_json(struct store *st, int64_t run_id, FILE *f)
 		"ncpus", "version", "git_sha", "started_at", "ended_at", "compare_id", "rep",
 		"label", "sched_ops", "sched_path", "sched_sha256", "sched_build_id", "exit_kind",
 		"exit_reason", "exit_msg", "sched_exit_status", "sched_exit_signal", "fail_stage",
-		"cmdline", "trace", "lost_events",
+		"cmdline", "trace", "lost_events", "topology", "vm_host_cpus",
 	};
 	sqlite3 *db = store__db(st);
 	sqlite3_stmt *s = NULL;
-	char sql[1024];
+	char sql[1200];
 	size_t off;
 	int rc = -ENOENT, first;
 
@@ -99,6 +99,22 @@ int store__print_run_json(struct store *st, int64_t run_id, FILE *f)
 			json_str(f, col_text(s, (int)i));
 		}
 	}
+	sqlite3_finalize(s);
+	s = NULL;
+
+	/* the topology as the machine showed it: stored JSON, written as is
+	 * (topology.c wrote it; a run from before schema v3 has null) */
+	fputs(",\"topology_detail\":", f);
+	if (sqlite3_prepare_v2(db, "SELECT json(topology_detail) FROM runs WHERE id = ?"
+				   " AND json_valid(topology_detail)", -1, &s, NULL) != SQLITE_OK) {
+		rc = -EIO;
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, run_id);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+		fputs(col_text(s, 0), f);
+	else
+		fputs("null", f);
 	sqlite3_finalize(s);
 	s = NULL;
 
@@ -181,6 +197,30 @@ int store__print_runs(struct store *st, int limit, FILE *f)
 	return n ? 0 : -ENOENT;
 }
 
+/* The stored view, for people: its groups as CPU lists. */
+static int print_topology(sqlite3 *db, int64_t run_id, FILE *f)
+{
+	static const char *const keys[][2] = {
+		{ "$.smt_groups", "smt groups" }, { "$.llc_groups", "llc groups" },
+		{ "$.node_cpus", "node cpus" }, { "$.node_mem_mb", "node mem (MiB)" },
+		{ "$.distance", "node distances" },
+	};
+	sqlite3_stmt *s;
+
+	if (sqlite3_prepare_v2(db, "SELECT json_extract(topology_detail, ?) FROM runs WHERE id = ?"
+				   " AND json_valid(topology_detail)", -1, &s, NULL) != SQLITE_OK)
+		return -EIO;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		sqlite3_bind_text(s, 1, keys[i][0], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, run_id);
+		if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+			fprintf(f, "  %-16s %s\n", keys[i][1], col_text(s, 0));
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
 int store__print_run(struct store *st, int64_t run_id, bool dump, bool tasks, FILE *f)
 {
 	static const char *const labels[] = {
@@ -189,7 +229,8 @@ int store__print_run(struct store *st, int64_t run_id, bool dump, bool tasks, FI
 		"started", "ended", "compare", "rep", "label", "ops", "sched path",
 		"sched sha256", "sched build id", "sched args", "sched version", "exit kind",
 		"exit reason", "exit message", "time to exit (s)", "sched exit status",
-		"sched killed by", "failed at", "traced", "lost events",
+		"sched killed by", "failed at", "traced", "lost events", "topology",
+		"vm host cpus",
 	};
 	sqlite3 *db = store__db(st);
 	sqlite3_stmt *s = NULL;
@@ -201,8 +242,8 @@ int store__print_run(struct store *st, int64_t run_id, bool dump, bool tasks, FI
 			       " cmdline, datetime(started_at, 'unixepoch'), datetime(ended_at, 'unixepoch'),"
 			       " compare_id, rep, label, sched_ops, sched_path, sched_sha256, sched_build_id,"
 			       " sched_args, sched_version, exit_kind, exit_reason, exit_msg, time_to_exit_s,"
-			       " sched_exit_status, sched_exit_signal, fail_stage, trace, lost_events"
-			       " FROM runs WHERE id = ?", -1, &s, NULL) != SQLITE_OK)
+			       " sched_exit_status, sched_exit_signal, fail_stage, trace, lost_events,"
+			       " topology, vm_host_cpus FROM runs WHERE id = ?", -1, &s, NULL) != SQLITE_OK)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, run_id);
 	if (sqlite3_step(s) != SQLITE_ROW)
@@ -211,8 +252,16 @@ int store__print_run(struct store *st, int64_t run_id, bool dump, bool tasks, FI
 	for (int i = 0; i < (int)(sizeof(labels) / sizeof(labels[0])); i++)
 		if (sqlite3_column_type(s, i) != SQLITE_NULL)
 			fprintf(f, "  %-16s %s\n", labels[i], col_text(s, i));
+	/* a guest with more vCPUs than its host had CPUs: they took turns */
+	if (sqlite3_column_type(s, 35) != SQLITE_NULL && sqlite3_column_int(s, 35) > 0)
+		fprintf(f, "  %-16s %.2f (guest CPUs / host CPUs)\n", "vcpu ratio",
+			(double)sqlite3_column_int(s, 11) / sqlite3_column_int(s, 35));
 	sqlite3_finalize(s);
 	s = NULL;
+	if (print_topology(db, run_id, f)) {
+		rc = -EIO;
+		goto out;
+	}
 
 	if (sqlite3_prepare_v2(db, "SELECT name, value FROM params WHERE run_id = ? ORDER BY name",
 			       -1, &s, NULL) != SQLITE_OK) {

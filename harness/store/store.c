@@ -19,6 +19,7 @@
 #include "harness/store/store.h"
 #include "harness/store/schema.h"
 #include "harness/lib/json.h"
+#include "harness/lib/topology.h"
 #include "harness/lib/util.h"
 
 struct store {
@@ -406,6 +407,26 @@ int store__begin_run(struct store *st, const struct run_meta *m, int64_t *run_id
 	if (err)
 		return err;
 	*run_id = sqlite3_last_insert_rowid(st->db);
+
+	/* the CPUs as this machine's kernel shows them, like its CPU model */
+	{
+		const struct topo_view *v = topo_view__current();
+		char *json = v ? topo_view__json_str(v) : NULL;
+
+		err = prep(st, &s, "UPDATE runs SET topology = ?, topology_detail = ? WHERE id = ?");
+		if (err) {
+			free(json);
+			return err;
+		}
+		bind_text(s, 1, v ? v->spec_str : NULL);
+		bind_text(s, 2, json);
+		sqlite3_bind_int64(s, 3, *run_id);
+		err = step_done(st, s);
+		sqlite3_finalize(s);
+		free(json);
+		if (err)
+			return err;
+	}
 
 	/* parameters belong to the run from its start: what was asked for
 	 * is known even when the run never finishes */
