@@ -296,7 +296,9 @@ static void html_runs(struct report_ctx *c, FILE *f)
 		}
 		fputs("</td><td>", f);
 		esc_html(f, r->cpu_model);
-		fprintf(f, " &times;%d</td><td>", r->ncpus);
+		fprintf(f, " &times;%d ", r->ncpus);
+		esc_html(f, r->topology);
+		fputs("</td><td>", f);
 		esc_html(f, r->hostname);
 		fputs("</td><td>", f);
 		esc_html(f, r->version);
@@ -395,6 +397,20 @@ int report_html(struct report_ctx *c)
 		fprintf(f, ". Settings: <code>");
 		esc_html(f, c->cmp->settings);
 		fprintf(f, "</code></p>\n");
+		if (c->runs->n) {
+			const struct q_run *r = c->runs->v;
+
+			/* one machine (report.c refuses mixed runs): name it */
+			fprintf(f, "<p>Machine: kernel ");
+			esc_html(f, r->guest_kernel[0] ? r->guest_kernel : r->kernel_release);
+			fprintf(f, ", topology ");
+			esc_html(f, r->topology[0] ? r->topology : "unrecorded");
+			fprintf(f, ", %d CPUs", r->ncpus);
+			if (r->vm_host_cpus > 0)
+				fprintf(f, " on %d host CPUs (%.1f vCPUs per CPU)", r->vm_host_cpus,
+					(double)r->ncpus / r->vm_host_cpus);
+			fprintf(f, ".</p>\n");
+		}
 	} else {
 		fprintf(f, "<h1>scxbench report of %d runs</h1>\n", c->runs->n);
 	}

@@ -200,7 +200,12 @@ static void md_runs(struct report_ctx *c, FILE *f)
 		}
 		fputs(" | ", f);
 		esc_md(f, r->cpu_model);
-		fprintf(f, " x%d | ", r->ncpus);
+		fprintf(f, " x%d", r->ncpus);
+		if (r->topology[0]) {
+			fputs(" ", f);
+			esc_md(f, r->topology);
+		}
+		fputs(" | ", f);
 		esc_md(f, r->hostname);
 		fputs(" | ", f);
 		esc_md(f, r->version);
@@ -284,6 +289,20 @@ int report_md(struct report_ctx *c)
 		for (const char *p = c->cmp->settings ? c->cmp->settings : ""; *p; p++)
 			fputc(*p == '`' ? '\'' : *p == '\n' ? ' ' : *p, f);
 		fprintf(f, "`\n\n");
+		if (c->runs->n) {
+			const struct q_run *r = c->runs->v;
+
+			/* one machine (report.c refuses mixed runs): name it */
+			fprintf(f, "Machine: kernel ");
+			esc_md(f, r->guest_kernel[0] ? r->guest_kernel : r->kernel_release);
+			fprintf(f, ", topology ");
+			esc_md(f, r->topology[0] ? r->topology : "unrecorded");
+			fprintf(f, ", %d CPUs", r->ncpus);
+			if (r->vm_host_cpus > 0)
+				fprintf(f, " on %d host CPUs (%.1f vCPUs per CPU)", r->vm_host_cpus,
+					(double)r->ncpus / r->vm_host_cpus);
+			fprintf(f, ".\n\n");
+		}
 	} else {
 		fprintf(f, "# scxbench report of %d runs\n\n", c->runs->n);
 	}
