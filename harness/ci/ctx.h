@@ -35,6 +35,17 @@ struct ci_ctx {
 	/* the comparison of each cfg.wl[]: stored by the matrix, or found in
 	 * the history by the gate (--gate-only, a VM night); 0: none */
 	int64_t compare_id[CI_MAX_WL];
+	/*
+	 * Tonight's comparisons as the gate found them: one per workload x
+	 * (kernel, topology) cell of the night (one per workload without a
+	 * kernels =/topologies = matrix), named as its cells are: the
+	 * workload, and "WORKLOAD [KERNEL TOPOLOGY]" in a matrix.
+	 */
+	struct {
+		int64_t cid;
+		char name[CI_CELL_NAME];
+	} cell_cmp[CI_MAX_WL * CI_MAX_CELLS];
+	int ncell_cmp;
 };
 
 /*
