@@ -42,3 +42,17 @@ owned_dirs() {
 	done
 	return 0
 }
+# vm_lock: hold /tmp/scxb-vm.lock (one guest at a time on this machine)
+# for the whole test. When whoever started us holds it already (`flock
+# /tmp/scxb-vm.lock make test-vm` hands the locked descriptor down), that
+# descriptor is used: opening the file again would wait for our own parent
+# until the timeout. 0 when held, 1 after 15 minutes of waiting.
+vm_lock() {
+	local fd
+	for fd in /proc/$$/fd/*; do
+		[ "$(readlink "$fd" 2>/dev/null)" = /tmp/scxb-vm.lock ] || continue
+		flock -n "${fd##*/}" 2>/dev/null && return 0
+	done
+	exec 9>/tmp/scxb-vm.lock
+	flock -w 900 9
+}

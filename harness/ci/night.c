@@ -374,7 +374,7 @@ static int gate_workload(struct ci_ctx *x, struct store *st, const struct ci_wor
 	 * Tonight's machines: the newest run's host and place, one per
 	 * (kernel, topology) cell of a kernels =/topologies = matrix. Each is
 	 * gated on its own, its baseline only from itself (ident), and its
-	 * cells named after it when there are several.
+	 * cells named after it when there are several or a matrix is set.
 	 */
 	for (int i = 0; i < runs.n; i++) {
 		const struct q_run *r = &runs.v[i];
@@ -390,7 +390,9 @@ static int gate_workload(struct ci_ctx *x, struct store *st, const struct ci_wor
 	for (int k = 0; k < nmach && !err; k++) {
 		char wname[CI_CELL_NAME];
 
-		if (nmach > 1)
+		/* named after the machine in a matrix (also a night that ran only
+		 * one of its cells), so that a cell keeps its name night after night */
+		if (nmach > 1 || x->cfg.kernels[0] || x->cfg.topologies[0])
 			snprintf(wname, sizeof(wname), "%s [%s %s]", w->name,
 				 mach[k]->guest_kernel[0] ? mach[k]->guest_kernel : mach[k]->kernel_release,
 				 mach[k]->topology[0] ? mach[k]->topology : "-");
