@@ -120,7 +120,7 @@ bool q_run__same_place(const struct q_run *a, const struct q_run *b, char *why, 
 	if (why) {
 		q_run__place_name(a, pa, sizeof(pa));
 		q_run__place_name(b, pb, sizeof(pb));
-		snprintf(why, len, "runs %lld and %lld ran on different machines (%s vs %s): compare"
+		snprintf(why, len, "runs %lld and %lld ran in different places (%s vs %s): compare"
 			 " runs of one place, kernel and topology only", (long long)a->id,
 			 (long long)b->id, pa, pb);
 	}

@@ -94,7 +94,7 @@ done
 ids=$(sql k.db "SELECT group_concat(id) FROM (SELECT min(id) AS id FROM runs GROUP BY compare_id)")
 out=$("$SCXB" report --db k.db --runs "$ids" --out mixrep 2>&1); rc=$?
 if [ $two = yes ]; then
-	[ $rc = 2 ] && grep -q 'ran on different machines' <<<"$out" && [ ! -e mixrep/report.html ] &&
+	[ $rc = 2 ] && grep -q 'ran in different places' <<<"$out" && [ ! -e mixrep/report.html ] &&
 		pass "report --runs over both kernels: refused" || fail "mixed report: rc $rc" "$out"
 else
 	skip "mixed report refused" "one kernel: the runs are of one machine"
