@@ -238,6 +238,22 @@ char **place__guest_argv(int argc, char **argv, int *gargc)
 	return guest_argv(argc, argv, NULL, gargc);
 }
 
+/* <cache>/kernels/RELEASE/vmlinuz is called RELEASE, any other image by its file name */
+static void kernel_name(const char *img, char *buf, size_t len)
+{
+	const char *slash = strrchr(img, '/'), *prev = slash;
+
+	if (slash && !strcmp(slash, "/vmlinuz")) {
+		while (prev > img && prev[-1] != '/')
+			prev--;
+		if (prev > img) {
+			snprintf(buf, len, "%.*s", (int)(slash - prev), prev);
+			return;
+		}
+	}
+	snprintf(buf, len, "%s", slash ? slash + 1 : img);
+}
+
 int place__cells(const struct place_opts *o, struct place_cell **cells, int *n, char *err,
 		 size_t len)
 {
@@ -278,19 +294,7 @@ int place__cells(const struct place_opts *o, struct place_cell **cells, int *n, 
 			rc = vm__resolve_kernel(spec, img, sizeof(img), err, len);
 			if (rc)
 				break;
-			{
-				/* <cache>/kernels/RELEASE/vmlinuz is named RELEASE, a file by its name */
-				char *slash = strrchr(img, '/'), *prev = NULL;
-
-				if (slash && !strcmp(slash, "/vmlinuz")) {
-					*slash = 0;
-					prev = strrchr(img, '/');
-					*slash = '/';
-				}
-				snprintf(name, sizeof(name), "%.*s",
-					 prev ? (int)(slash - prev - 1) : (int)strlen(slash ? slash + 1 : img),
-					 prev ? prev + 1 : slash ? slash + 1 : img);
-			}
+			kernel_name(img, name, sizeof(name));
 		} else {
 			img[0] = 0;
 		}
