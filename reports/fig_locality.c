@@ -35,6 +35,7 @@ int fig_locality(struct report_ctx *c)
 	fig = report__add_fig(c, "locality", "Migrations by distance per scheduler");
 	if (!fig)
 		return -ENOMEM;
+	report__fig_about(fig, classes[0].metric);
 	/* one node (the canonical spec then has no "n"): nothing crosses nodes */
 	bool one_node = c->runs && c->runs->n && c->runs->v[0].topology[0] &&
 			!strchr(c->runs->v[0].topology, 'n');

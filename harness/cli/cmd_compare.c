@@ -294,6 +294,10 @@ int cmd_compare(int argc, char **argv)
 		goto bad;
 	}
 
+	/* a report folder that cannot be written is said before the runs */
+	if (do_report && out_dir && report__check_folder(out_dir, err, sizeof(err)))
+		goto bad;
+
 	/*
 	 * A host without sched_ext runs the whole comparison in the guest
 	 * (same argv, --host added by place.c), then imports the guest's
@@ -358,6 +362,10 @@ int cmd_compare(int argc, char **argv)
 		pr_err("compare: %s\n", err);
 		goto out;
 	}
+	if (store__corrupt(st)) {
+		rc = command__store_corrupt("compare", st, "nothing was run");
+		goto out;
+	}
 	sched_list = run_opts__join(nsched, names, "", SCHED_LIST_SEP);
 	settings = settings_json(&params, rq.duration_s, (int)reps, until_ci, (int)max_reps,
 				 rq.trace, rq.keep_events);
@@ -370,7 +378,8 @@ int cmd_compare(int argc, char **argv)
 		};
 
 		if (store__add_comparison(st, &m, &cid)) {
-			pr_err("compare: cannot store the comparison in %s\n", db_path);
+			if (!command__store_corrupt("compare", st, "nothing was run"))
+				pr_err("compare: cannot store the comparison in %s\n", db_path);
 			goto out;
 		}
 	}
@@ -420,8 +429,12 @@ int cmd_compare(int argc, char **argv)
 			rq.round = it->round;
 			err[0] = 0;
 			if (runner__run(st, &rq, &res, err, sizeof(err))) {
-				pr_err("compare: %s\n", err);
-				rc = EXIT_USAGE;
+				rc = command__store_corrupt("compare", st,
+							    "stopped, the run in progress was not stored");
+				if (!rc) {
+					pr_err("compare: %s\n", err);
+					rc = EXIT_USAGE;
+				}
 				goto stopped;
 			}
 			run_time_sum += now_wall() - t0;
@@ -463,7 +476,7 @@ int cmd_compare(int argc, char **argv)
 stopped:
 	store__set_comparison_status(st, cid, runner_stop ? "aborted" : rc ? "failed" : "done",
 				     rounds_done);
-	if (!quiet)
+	if (!quiet && !store__corrupt(st))
 		pr_info("%d run(s) in %.0f s, %d not ok\n", nruns_done, now_wall() - t_start, nbad);
 	if (rc)
 		goto out;
@@ -475,7 +488,10 @@ stopped:
 			e = compare__eval(st, sched_list, &runs, seed, &table);
 			q_runs__free(&runs);
 		}
-		if (e == -ENODATA) {
+		if (e && store__corrupt(st)) {
+			rc = command__store_corrupt("compare", st, "no table or report was made");
+			goto out;
+		} else if (e == -ENODATA) {
 			pr_err("compare: no successful run with metrics: nothing to compare\n");
 			rc = 1;
 		} else if (e) {
@@ -503,7 +519,9 @@ stopped:
 			out_dir = outbuf;
 		}
 		rrc = report__run(st, cid, NULL, 0, out_dir, formats, nformats, NULL, err, sizeof(err));
-		if (rrc < 0) {
+		if (rrc < 0 && store__corrupt(st)) {
+			rc = command__store_corrupt("compare", st, "no report was written");
+		} else if (rrc < 0) {
 			pr_err("compare: report: %s\n", err);
 			rc = rc ? rc : 1;
 		} else {

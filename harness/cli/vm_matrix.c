@@ -141,6 +141,8 @@ static int show_cell(struct store *st, int64_t cid, const struct place_cell *c, 
 	}
 	if (!rep->do_report) {
 		rc = print_stored_table(st, cid, stdout, err, sizeof(err));
+		if (rc < 0 && store__corrupt(st))
+			return command__store_corrupt("compare", st, "no table was printed") ? -EBADMSG : 0;
 		if (rc < 0)
 			pr_err("compare: %s\n", err);
 		return rc;
@@ -163,6 +165,8 @@ static int show_cell(struct store *st, int64_t cid, const struct place_cell *c, 
 	rc = report__run(st, cid, NULL, 0, dir, rep->formats, rep->nformats, stdout, err,
 			 sizeof(err));
 	fflush(stdout);
+	if (rc < 0 && store__corrupt(st))
+		return command__store_corrupt("compare", st, "no report was written") ? -EBADMSG : 0;
 	if (rc < 0) {
 		pr_err("compare: report: %s\n", err);
 		return rc;
@@ -181,7 +185,7 @@ int vm_matrix__compare(const struct place_opts *po, int vargc, char **vargv,
 	int64_t *cids = NULL;
 	char err[600];
 	int n = 0, rc = 0, worst = 0, nstored = 0;
-	bool harness = false, stopped = false;
+	bool harness = false, stopped = false, corrupt = false;
 
 	if (place__cells(po, &cells, &n, err, sizeof(err))) {
 		pr_err("compare: %s\n", err);
@@ -206,6 +210,13 @@ int vm_matrix__compare(const struct place_opts *po, int vargc, char **vargv,
 		place__for_cell(po, &cells[i], &cpo);
 		grc = place__run_in_vm(&cpo, vargc, vargv, db_path, runs * (run_s + 15), cmdline, &pr,
 				       err, sizeof(err));
+		if (grc == -EBADMSG) {
+			/* the host's database (before the boot, or at the import):
+			 * no later cell can store into it either */
+			command__corrupt("compare", db_path, err, "nothing was stored in it");
+			corrupt = true;
+			break;
+		}
 		if (grc < 0) {
 			pr_err("compare: %s%s%s\n", n > 1 ? name : "", n > 1 ? ": " : "", err);
 			harness = true;
@@ -237,16 +248,20 @@ int vm_matrix__compare(const struct place_opts *po, int vargc, char **vargv,
 			harness = true;
 		}
 	}
-	for (int i = 0, shown = 0; st && i < n; i++) {
+	for (int i = 0, shown = 0; st && !corrupt && i < n; i++) {
 		if (!cids[i])
 			continue;
 		rc = show_cell(st, cids[i], &cells[i], n > 1, !shown++, rep, db_path);
-		if (rc && worst < 1)
+		if (rc == -EBADMSG)
+			corrupt = true;
+		else if (rc && worst < 1)
 			worst = 1;
 	}
 	store__close(st);
 	free(cids);
 	free(cells);
+	if (corrupt)
+		return EXIT_USAGE;
 	if (stopped)
 		return runner__signal_exit_code();
 	return harness ? EXIT_USAGE : worst;

@@ -176,10 +176,16 @@ static const char *const migrations[] = {
 	"ALTER TABLE runs ADD COLUMN sched_exit_status INTEGER;" /* exit code, process */
 	"ALTER TABLE runs ADD COLUMN sched_exit_signal INTEGER;"
 	"ALTER TABLE runs ADD COLUMN pid_start INTEGER;",       /* owner start time */
-	/* 3: the CPU topology the run saw (its canonical spec, or
+	/* 3: a comparison's owner, so that one left 'running' by a harness
+	 * that died is found like a dangling run */
+	"ALTER TABLE comparisons ADD COLUMN pid INTEGER;"
+	"ALTER TABLE comparisons ADD COLUMN boot_id TEXT;"
+	"ALTER TABLE comparisons ADD COLUMN pid_start INTEGER;",
+	/* 5: the CPU topology the run saw (its canonical spec, or
 	 * 'irregular', and the whole view as JSON: packages, cores, SMT
 	 * groups, LLC groups, nodes, memory, distances), and for a VM run
-	 * the host's CPU count (guest vCPUs / host CPUs is the oversubscription) */
+	 * the host's CPU count (guest vCPUs / host CPUs is the
+	 * oversubscription). Migration 4 (verdicts) goes before this one. */
 	"ALTER TABLE runs ADD COLUMN topology TEXT;"
 	"ALTER TABLE runs ADD COLUMN topology_detail TEXT;"     /* JSON */
 	"ALTER TABLE runs ADD COLUMN vm_host_cpus INTEGER;",
