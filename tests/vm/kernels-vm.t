@@ -48,7 +48,7 @@ else
 	echo "# no external fixture: $(tail -1 build.log)"
 fi
 
-out=$("$SCXB" compare simple llc $ext --workload cpu --duration 1 --reps 1 --no-trace \
+out=$("$SCXB" compare simple llc $ext --workload cpu --duration 0.5 --reps 1 --no-trace \
 	--kernels "$k1,$k2" --db k.db --out rep 2>&1); rc=$?
 grep -E 'cells|\[cell' <<<"$out" | sed 's/^/# /'
 want=0; [ -n "$ext" ] && [ $two = yes ] && want=1
@@ -82,11 +82,18 @@ n=$(grep -c '^== comparison [0-9]*: kernel ' <<<"$out")
 ok=yes
 for c in $(sql k.db "SELECT id FROM comparisons"); do
 	kern=$(sql k.db "SELECT DISTINCT guest_kernel FROM runs WHERE compare_id = $c")
-	kmd=$(sed 's/[.+-]/\\&/g' <<<"$kern") # as report.md escapes it
+	kmd=$kern # report.md escapes none of its characters
 	f=$(grep -l "^# scxbench comparison $c:" rep/*/report.md 2>/dev/null)
+	# its kernel in the headline and the machine table; its runs' rows
+	# (| id | scheduler |) and no other comparison's
+	mine=$(sql k.db "SELECT count(*) FROM runs WHERE compare_id = $c")
+	other=$(sql k.db "SELECT group_concat(id, ' ') FROM runs WHERE compare_id != $c")
+	rows=$(grep -cE '^\| [0-9]+ \| [^|]+ \| (ok|sched\\_failed|failed)( |<br>)' "$f" 2>/dev/null)
+	stray=0
+	for id in $other; do grep -qE "^\| $id \| [^|]+ \| (ok|sched\\\\_failed|failed)( |<br>)" "$f" && stray=1; done
 	{ [ -n "$f" ] && grep -qF "Machine: kernel $kmd, topology " "$f" &&
-		[ "$(grep -cF "| $kmd |" "$f")" = "$(sql k.db "SELECT count(*) FROM runs WHERE compare_id = $c")" ]; } ||
-		{ ok=no; echo "# comparison $c ($kern): ${f:-no report}"; }
+		grep -qF "| kernel | $kmd |" "$f" && [ "$rows" = "$mine" ] && [ $stray = 0 ]; } ||
+		{ ok=no; echo "# comparison $c ($kern): ${f:-no report}: $rows run rows of $mine, stray $stray"; }
 done
 [ $ok = yes ] && [ "$(ls -d rep/*/ | wc -l)" = 2 ] && pass "one report folder per comparison, naming its kernel, holding its runs only" ||
 	fail "reports" "$(ls -R rep | head)"
