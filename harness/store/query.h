@@ -25,7 +25,7 @@ struct q_run {
 	enum fail_stage stage;  /* FAIL_NONE when none is stored */
 	char place[8], accel[8], guest_kernel[128], kernel_release[128];
 	char hostname[128], cpu_model[128], version[32], git_sha[40];
-	char topology[48];  /* canonical spec, "irregular", "" before schema v3 */
+	char topology[48];  /* canonical spec, "irregular", "" before its migration (5) */
 	int ncpus, rep, round, trace;
 	int vm_host_cpus;   /* 0: not a VM run (or not recorded) */
 	int64_t compare_id, lost_events, exit_kind; /* exit_kind -1: none */

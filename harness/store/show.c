@@ -148,7 +148,8 @@ static int print_run_json(struct store *st, int64_t run_id, FILE *f)
 	s = NULL;
 
 	/* the topology as the machine showed it: stored JSON, written as is
-	 * (topology.c wrote it; a run from before schema v3 has null) */
+	 * (topology.c wrote it; a run stored before schema.c's migration 5
+	 * has null) */
 	fputs(",\"topology_detail\":", f);
 	err = sql__prep(st, &s, "SELECT json(topology_detail) FROM runs WHERE id = ?"
 			  " AND json_valid(topology_detail)");
