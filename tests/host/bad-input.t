@@ -4,7 +4,7 @@
 # existing database untouched.
 . "$(dirname "$0")/../lib.sh"
 [ -x "$SCXB" ] || skip_all "build/scxbench not built"
-plan 30
+plan 28
 DB=$TMP/keep.db
 "$SCXB" run eevdf --workload cpu --duration 0.3 --db "$DB" --no-trace -q >/dev/null 2>&1
 [ -s "$DB" ] || { echo "Bail out! could not create the database the checks compare against"; exit 1; }
