@@ -84,9 +84,16 @@ void scx_bpf_error_bstr(char *fmt, unsigned long long *data, u32 data__sz) __ksy
  * thread (stranding a per-CPU kworker could wedge the loader's own
  * progress in ways the watchdog does not cover) nor the loader, which must
  * stay able to observe the ejection.
+ *
+ * The machine's last-level caches, from the loader (it reads the topology
+ * the kernel shows in sysfs, harness/lib/topology.h): nr_llcs groups,
+ * cpu_llc[cpu] the group of each CPU (0 beyond SCXB_MAX_CPUS). The kernel
+ * gives BPF no LLC id of its own, so scx schedulers get it this way too.
  */
 #define SCXB_SCHEDULER_GLOBALS()						\
 	char _license[] SEC("license") = "GPL";				\
+	const volatile __u32 nr_llcs = 1;					\
+	const volatile __u32 cpu_llc[SCXB_MAX_CPUS];				\
 	const volatile __u64 fail_after_enqueues;				\
 	const volatile bool stall_one;						\
 	const volatile __u32 loader_tgid;					\

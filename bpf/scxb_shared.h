@@ -12,6 +12,11 @@
 #include <linux/types.h>
 #endif
 
+/* CPUs the loader describes to a scheduler (cpu_llc[] below), and the
+ * LLC groups a scheduler may keep queues for */
+#define SCXB_MAX_CPUS 512
+#define SCXB_MAX_LLCS 64
+
 #define SCXB_EXIT_REASON_LEN 128
 #define SCXB_EXIT_MSG_LEN    1024
 /* ops.exit_dump_len: the kernel's debug dump at an error exit (a few KiB

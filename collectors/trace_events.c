@@ -334,6 +334,13 @@ int trace_events__on_event(struct parser *p, int cpu, uint64_t ts, const uint8_t
 				return -ENOMEM;
 			trace_tasks__get(p, pid)->migr++;
 		}
+		if (p->topo) {
+			int rel = topo_view__relation(p->topo, (int)rd(d, &p->mg_orig),
+						      (int)rd(d, &p->mg_dest));
+
+			if (rel > TOPO_SAME_CPU)
+				p->migr_rel[rel]++;
+		}
 		if (p->se)
 			err = store__events_add(p->se, ts, cpu, TEV_MIGRATE, pid, rd(d, &p->mg_orig),
 						rd(d, &p->mg_dest));

@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "harness/lib/hist.h"
+#include "harness/lib/topology.h"
 
 struct kbuffer;
 struct tep_handle;
@@ -125,6 +126,10 @@ struct parser {
 	size_t ant_cap, ant_nr;
 	struct scx_ev_sum scx_ev[MAX_SCX_EVENT_NAMES];
 	int nr_scx_ev;
+	/* migrations by how far they moved (the machine's topology; NULL
+	 * when unreadable: then not counted) */
+	const struct topo_view *topo;
+	uint64_t migr_rel[TOPO_NR_REL];
 	/* output */
 	struct store *st;
 	int64_t run_id;

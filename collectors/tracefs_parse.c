@@ -162,6 +162,27 @@ static int emit(struct parser *p, struct results *res, uint64_t events, uint64_t
 		if (err)
 			goto out;
 	}
+	/* where tasks moved: within an SMT core, an LLC, across LLCs of a
+	 * node, across nodes (a topology-aware scheduler keeps the far ones
+	 * down; runs of one topology only are ever compared) */
+	if (p->topo) {
+		static const struct {
+			int rel;
+			const char *name;
+			enum better better;
+		} mk[] = {
+			{ TOPO_SAME_CORE, "trace_migr_same_core", BETTER_NONE },
+			{ TOPO_SAME_LLC, "trace_migr_same_llc", BETTER_NONE },
+			{ TOPO_SAME_NODE, "trace_migr_cross_llc", BETTER_LOWER },
+			{ TOPO_CROSS_NODE, "trace_migr_cross_node", BETTER_LOWER },
+		};
+
+		for (size_t i = 0; i < sizeof(mk) / sizeof(mk[0]) && !err; i++)
+			err = results__add_metric(res, mk[i].name, (double)p->migr_rel[mk[i].rel], "",
+						  mk[i].better);
+		if (err)
+			goto out;
+	}
 	err = results__add_metric(res, "trace_events", (double)events, "", BETTER_NONE);
 	if (!err)
 		err = results__add_metric(res, "trace_lost", (double)lost, "", BETTER_LOWER);
@@ -283,6 +304,7 @@ int trace_parse__run(const struct trace_parse_input *in, struct store *st, int64
 	}
 	p->ps = in->page_size;
 	p->ncpus = in->ncpus;
+	p->topo = topo_view__current();
 	p->st = st;
 	p->run_id = run_id;
 	if (in->page_size < 64 || in->page_size > (1u << 20)) {

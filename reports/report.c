@@ -135,6 +135,7 @@ int report__write(struct report_ctx *c)
 {
 	int (*const builders[])(struct report_ctx *) = {
 		fig_cdf, fig_percentiles, fig_throughput, fig_tasks, fig_timeline, fig_scx_events,
+		fig_locality,
 	};
 	int err;
 
@@ -433,19 +434,11 @@ int report__run(struct store *st, int64_t compare_id, const int64_t *ids, int ni
 		rc = -ENODATA;
 		goto cleanup;
 	}
-	/* runs from different places (host, or a guest with another kernel or
-	 * accelerator) measure different machines: never one comparison */
+	/* runs from different places (host, or a guest with another kernel,
+	 * accelerator or CPU topology) measure different machines: never one
+	 * comparison */
 	for (int i = 1; i < runs.n; i++) {
-		const struct q_run *a = &runs.v[0], *b = &runs.v[i];
-
-		if (strcmp(a->place, b->place) || strcmp(a->accel, b->accel) ||
-		    strcmp(a->guest_kernel, b->guest_kernel) || strcmp(a->hostname, b->hostname)) {
-			snprintf(err, errlen, "runs %lld and %lld ran in different places (%s %s%s%s%s on %s"
-				 " vs %s %s%s%s%s on %s): compare runs of one place only",
-				 (long long)a->id, (long long)b->id, a->place, a->accel,
-				 a->accel[0] ? " " : "", a->guest_kernel, "", a->hostname,
-				 b->place, b->accel, b->accel[0] ? " " : "", b->guest_kernel, "",
-				 b->hostname);
+		if (!q_run__same_place(&runs.v[0], &runs.v[i], err, errlen)) {
 			rc = -EXDEV;
 			goto cleanup;
 		}

@@ -142,6 +142,10 @@ int doc__headline(struct report_ctx *c, struct report_doc *d, int *key, int *nke
 /* the metadata sections (report_meta.c): tasks, runs and settings,
  * failures */
 int doc__tasks(struct report_ctx *c, struct report_doc *d);
+/* "Machine: kernel K, topology 2s2c2t, 8 CPUs (MODEL) on 2 host CPUs
+ * (4.0 vCPUs per CPU)." of run r (report.c refuses runs of several
+ * machines, so the first run names them all) */
+const char *doc__machine_line(struct report_doc *d, const struct q_run *r);
 int doc__runs(struct report_ctx *c, struct report_doc *d);
 int doc__failures(struct report_ctx *c, struct report_doc *d);
 /* "key.sub = value" rows of a JSON object (the comparison's settings),

@@ -365,18 +365,16 @@ int doc__headline(struct report_ctx *c, struct report_doc *d, int *key, int *nke
 		const struct q_run *r0 = c->runs->v;
 
 		b = doc__block(d, sec, DB_PARA,
-			       doc__printf(d, "%d shuffled rounds of %s on %s%s%s (kernel %s, %s x%d)%s",
+			       doc__printf(d, "%d shuffled rounds of %s on %s%s%s. %s%s",
 					   c->cmp->reps, c->cmp->workload, c->cmp->place,
-					   r0->accel[0] ? " " : "", r0->accel,
-					   r0->guest_kernel[0] ? r0->guest_kernel : r0->kernel_release,
-					   r0->cpu_model, r0->ncpus,
+					   r0->accel[0] ? " " : "", r0->accel, doc__machine_line(d, r0),
 					   t && t->nsched > 1 ?
-					   doc__printf(d, "; baseline %s; primary metrics' p Holm-corrected"
+					   doc__printf(d, " Baseline %s; primary metrics' p Holm-corrected"
 						       " over %d tests, alpha %.2g; * = exploratory;"
 						       " same = the change's 95 %% CI within +-%g %%;"
 						       " inconclusive = not decided yet.",
 						       t->sched[0].name, t->family, t->alpha,
-						       t->min_effect_pct) : "."));
+						       t->min_effect_pct) : ""));
 		if (!b)
 			return -ENOMEM;
 	}

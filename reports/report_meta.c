@@ -34,6 +34,19 @@ static const char *when(struct report_doc *d, double t)
 	return doc__printf(d, "%s UTC", b);
 }
 
+const char *doc__machine_line(struct report_doc *d, const struct q_run *r)
+{
+	/* a guest with more vCPUs than its host had CPUs: they took turns */
+	const char *ratio = r->vm_host_cpus > 0 ?
+			    doc__printf(d, " on %d host CPUs (%.1f vCPUs per CPU)", r->vm_host_cpus,
+					(double)r->ncpus / r->vm_host_cpus) : "";
+
+	return doc__printf(d, "Machine: kernel %s, topology %s, %d CPUs (%s)%s.",
+			   r->guest_kernel[0] ? r->guest_kernel : r->kernel_release,
+			   r->topology[0] ? r->topology : "unrecorded", r->ncpus, r->cpu_model,
+			   ratio ? ratio : "");
+}
+
 /* The first successful traced run of each scheduler: its tasks that
  * waited longest. */
 int doc__tasks(struct report_ctx *c, struct report_doc *d)
@@ -331,11 +344,16 @@ int doc__runs(struct report_ctx *c, struct report_doc *d)
 			"place", doc__printf(d, "%s%s%s", r0->place, r0->accel[0] ? " " : "", r0->accel),
 			"kernel", r0->guest_kernel[0] ? r0->guest_kernel : r0->kernel_release,
 			"CPU", doc__printf(d, "%s, %d CPUs", r0->cpu_model, r0->ncpus),
+			"topology", r0->topology[0] ? r0->topology : "unrecorded",
 			"host", r0->hostname,
+			"vCPUs per host CPU", r0->vm_host_cpus > 0 ?
+				doc__printf(d, "%.2f (%d guest CPUs, %d host CPUs)",
+					    (double)r0->ncpus / r0->vm_host_cpus, r0->ncpus,
+					    r0->vm_host_cpus) : NULL,
 		};
 
 		b = doc__block(d, sec, DB_TABLE, "Machine");
-		if (!b || !(b->table = kv_table(d, kv, 4)))
+		if (!b || !(b->table = kv_table(d, kv, kv[11] ? 6 : 5)))
 			return -ENOMEM;
 	}
 	tb = doc__table(d, 8, c->runs->n);

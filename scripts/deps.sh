@@ -40,8 +40,11 @@ fi
 scripts/build-libbpf.sh
 scripts/get-qemu.sh
 # Hosts without sched_ext (most CI runners) run schedulers in a guest, and
-# the BPF build needs a sched_ext kernel's BTF for vmlinux.h.
+# the BPF build needs a sched_ext kernel's BTF for vmlinux.h. Two kernels,
+# so that `--kernels` has a matrix to run (the second costs ~7 s and
+# ~190 MB here): sid's is the default (current), trixie-backports' beside.
 if [ ! -d /sys/kernel/sched_ext ]; then
-	scripts/fetch-kernel.sh
+	scripts/fetch-kernel.sh --dist sid
+	scripts/fetch-kernel.sh --dist trixie-backports
 fi
 echo "deps: done"

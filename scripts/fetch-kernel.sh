@@ -9,15 +9,25 @@
 #   $CACHE/kernels/<kver>/modules/     lib/modules/<kver>/ of the modules
 #                                      package, .ko.xz as shipped
 #   $CACHE/kernels/<kver>/btf.vmlinux  the ELF inside vmlinuz (BTF for vmlinux.h)
-#   $CACHE/kernels/current -> <kver>   the newest complete one
+#   $CACHE/kernels/<kver>/source       where it came from: dist=, package=,
+#                                      version=, mirror=, fetched= lines
+#   $CACHE/kernels/current -> <kver>   the default kernel (--kernel picks others)
+#
+# Several kernels live side by side (one per release). `current` is set
+# by the first fetch, and moves when a kernel of current's own dist is
+# fetched (a refresh: sid's newest replaces sid's older one as default);
+# fetching another dist adds a kernel without changing the default.
 #
 # CACHE is ${XDG_CACHE_HOME:-$HOME/.cache}/scxbench. apt runs with a private
 # sources list, lists and archive folder under $CACHE/apt: the system's apt
 # configuration and state are never touched. Versions are resolved with
 # apt-cache at fetch time because sid drops old kernels as new ones land.
 #
-# Usage: scripts/fetch-kernel.sh [--suite sid|trixie-backports] [--update]
-#   --update  re-resolve even when a complete kernel is cached (default: skip)
+# Usage: scripts/fetch-kernel.sh [--dist sid|trixie-backports|...] [--update]
+#   --dist    the Debian suite to take linux-image-amd64 from (default sid;
+#             --suite is the same)
+#   --update  re-resolve even when a complete kernel of that dist is
+#             cached (default: skip)
 # Environment: SCXB_DEBIAN_MIRROR (default: the system's Debian mirror, else
 # http://deb.debian.org/debian).
 set -eu
@@ -26,9 +36,9 @@ suite=sid
 update=0
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--suite) [ $# -ge 2 ] || { echo "fetch-kernel: --suite needs a value" >&2; exit 2; }
+	--suite|--dist) [ $# -ge 2 ] || { echo "fetch-kernel: $1 needs a value" >&2; exit 2; }
 		suite=$2; shift 2 ;;
-	--suite=*) suite=${1#--suite=}; shift ;;
+	--suite=*|--dist=*) suite=${1#--*=}; shift ;;
 	--update) update=1; shift ;;
 	-h|--help) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	*) echo "fetch-kernel: unknown argument '$1' (try --help)" >&2; exit 2 ;;
@@ -46,9 +56,27 @@ complete() {
 		[ -s "$1/btf.vmlinux" ] && [ -d "$1/modules/kernel" ]
 }
 
-if [ "$update" = 0 ] && [ -L "$kdir/current" ] && complete "$kdir/current"; then
-	step "cached kernel $(readlink "$kdir/current") is complete ($kdir/current), nothing to do (--update re-checks)"
-	exit 0
+case $suite in
+''|*[!a-z0-9.-]*) echo "fetch-kernel: --dist '$suite': not a Debian suite name" >&2; exit 2 ;;
+esac
+
+# the dist a cached kernel came from ("" when it has no source record:
+# fetched before there was one, which was always sid's default)
+dist_of() {
+	sed -n 's/^dist=//p' "$1/source" 2>/dev/null | head -n1
+}
+
+if [ "$update" = 0 ]; then
+	for d in "$kdir"/*/; do
+		d=${d%/}
+		[ -L "$d" ] && continue
+		complete "$d" || continue
+		have=$(dist_of "$d")
+		if [ "$have" = "$suite" ] || { [ -z "$have" ] && [ "$suite" = sid ]; }; then
+			step "cached kernel ${d##*/} from $suite is complete, nothing to do (--update re-checks)"
+			exit 0
+		fi
+	done
 fi
 
 for t in apt-get apt-cache dpkg-deb zstd grep; do
@@ -83,11 +111,19 @@ image=$(apt-cache "$@" depends linux-image-amd64 2>/dev/null |
 kver=${image#linux-image-}
 deps=$(apt-cache "$@" depends "$image" 2>/dev/null |
 	sed -n "s/^ *Depends: \(linux-\(binary\|base\|modules\)-$kver\)\$/\1/p" | sort -u)
-step "resolved $image (kernel $kver)"
+pkgver=$(apt-cache "$@" show "$image" 2>/dev/null | sed -n 's/^Version: //p' | head -n1)
+step "resolved $image $pkgver (kernel $kver)"
+
+write_source() { # DIR
+	printf 'dist=%s\npackage=%s\nversion=%s\nmirror=%s\nfetched=%s\n' "$suite" "$image" \
+		"$pkgver" "$mirror" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$1/source.tmp" &&
+		mv "$1/source.tmp" "$1/source"
+}
 
 dest=$kdir/$kver
 if complete "$dest"; then
 	step "kernel $kver is already cached"
+	[ -s "$dest/source" ] || write_source "$dest"
 else
 	work=$kdir/.$kver.tmp.$$
 	trap 'rm -rf "$work"' EXIT INT TERM
@@ -153,6 +189,7 @@ else
 		bpftool btf dump file "$out/btf.vmlinux" 2>/dev/null | grep -q "STRUCT 'sched_ext_ops'" ||
 			die "the vmlinux of $kver has no sched_ext_ops in its BTF"
 	fi
+	write_source "$out"
 	touch "$out/.complete"
 
 	rm -rf "$dest"
@@ -162,15 +199,19 @@ else
 	step "cached $kver in $dest"
 fi
 
-# current -> the newest complete kernel (version order, not fetch order)
-newest=
-for d in "$kdir"/*/; do
-	d=${d%/}
-	[ -L "$d" ] && continue
-	complete "$d" || continue
-	newest=$(printf '%s\n%s\n' "$newest" "${d##*/}" | sed '/^$/d' | sort -V | tail -n1)
-done
-[ -n "$newest" ] || die "no complete kernel in $kdir"
-ln -sfn "$newest" "$kdir/current.tmp"
-mv -T "$kdir/current.tmp" "$kdir/current"
-step "current -> $newest ($kdir/current/vmlinuz)"
+# current: set when missing (or not complete), moved on a refresh of its
+# own dist; another dist's kernel is added beside it
+cur=
+[ -L "$kdir/current" ] && complete "$kdir/current" && cur=$(readlink "$kdir/current")
+cur_dist=
+[ -n "$cur" ] && cur_dist=$(dist_of "$kdir/$cur")
+[ -n "$cur" ] && [ -z "$cur_dist" ] && cur_dist=sid
+if [ -z "$cur" ] || { [ "$cur_dist" = "$suite" ] && [ "$cur" != "$kver" ]; }; then
+	ln -sfn "$kver" "$kdir/current.tmp"
+	mv -T "$kdir/current.tmp" "$kdir/current"
+	step "current -> $kver ($kdir/current/vmlinuz)"
+elif [ "$cur" = "$kver" ]; then
+	step "current is $kver ($kdir/current/vmlinuz)"
+else
+	step "current stays $cur ($cur_dist); --kernel $kver boots this one"
+fi

@@ -54,3 +54,25 @@ owned_dirs() {
 	done
 	return 0
 }
+# vm_lock: hold /tmp/scxb-vm.lock (one guest at a time on this machine)
+# for the whole test. When whoever started us holds it already (`flock
+# /tmp/scxb-vm.lock make test-vm` hands the locked descriptor down), that
+# descriptor is used: opening the file again would wait for our own parent
+# until the timeout. 0 when held, 1 after 15 minutes of waiting. At exit
+# the test says how long it took once it held the lock (its own cost,
+# without the wait for another test's guest).
+vm_lock() {
+	local fd t0=$SECONDS
+	for fd in /proc/$$/fd/*; do
+		[ "$(readlink "$fd" 2>/dev/null)" = /tmp/scxb-vm.lock ] || continue
+		flock -n "${fd##*/}" 2>/dev/null && { vm_lock_held "$t0"; return 0; }
+	done
+	exec 9>/tmp/scxb-vm.lock
+	flock -w 900 9 || return 1
+	vm_lock_held "$t0"
+}
+vm_lock_held() {
+	__vm_t=$SECONDS
+	[ $((SECONDS - $1)) -gt 0 ] && echo "# waited $((SECONDS - $1)) s for the VM lock"
+	trap 'echo "# $((SECONDS - __vm_t)) s with the VM lock"; rm -rf "$TMP"' EXIT
+}

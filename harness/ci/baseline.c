@@ -14,10 +14,9 @@
 
 bool ci_baseline__same_machine(const struct q_run *a, const struct q_run *b)
 {
-	return !strcmp(a->hostname, b->hostname) && !strcmp(a->place, b->place) &&
-	       !strcmp(a->kernel_release, b->kernel_release) &&
-	       !strcmp(a->guest_kernel, b->guest_kernel) && !strcmp(a->accel, b->accel) &&
-	       a->ncpus == b->ncpus;
+	/* place, host, kernels, accelerator and topology; the CPU count too
+	 * (runs from before topologies were recorded have none) */
+	return q_run__same_place(a, b, NULL, 0) && a->ncpus == b->ncpus;
 }
 
 const struct q_run *ci_baseline__tonight(const struct q_runs *runs,

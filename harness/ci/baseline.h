@@ -7,7 +7,8 @@
  * runs->v[i]). Tonight is the runs labelled with the night's label, on
  * the machine of the newest of them (ident). A scheduler's baseline is
  * its ok runs of the earlier labels on that same machine: same host,
- * place, kernel (and guest kernel), accelerator and CPU count. Labels are
+ * place, kernel (and guest kernel), accelerator, CPU topology and CPU
+ * count. Labels are
  * ordered by their newest such run, newest first; baseline = last:K takes
  * the first K of them, baseline = label:NAME only NAME.
  *

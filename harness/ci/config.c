@@ -17,6 +17,7 @@
 
 #include "harness/ci/config.h"
 #include "harness/lib/sched_spec.h"
+#include "harness/lib/topology.h"
 #include "harness/lib/util.h"
 
 #define MAX_PENDING 64
@@ -115,6 +116,55 @@ static int copy_str(char *dst, size_t len, const char *v)
 	return 0;
 }
 
+/* kernels = A, B / topologies = S, S: comma lists, blanks around items
+ * dropped, topologies checked and written canonically */
+static void list_key(struct parser *p, int line, const char *k, const char *v)
+{
+	bool topo = k[0] == 't';
+	char *dst = topo ? p->c->topologies : p->c->kernels;
+	size_t cap = topo ? sizeof(p->c->topologies) : sizeof(p->c->kernels), used = 0;
+	int n = 0;
+
+	dst[0] = 0;
+	for (const char *q = v;; q++) {
+		size_t l = strcspn(q, ",");
+		char item[256], why[256];
+		const char *b = q, *e = q + l;
+
+		while (b < e && (*b == ' ' || *b == '\t'))
+			b++;
+		while (e > b && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if (e == b || e - b >= (long)sizeof(item)) {
+			perr(p, line, "%s = %s: expected a comma-separated list%s", k, v,
+			     topo ? " of topologies (e.g. 2s2c2t, 1s4c1t)" : " of kernels (cached"
+			     " releases or image paths)");
+			return;
+		}
+		snprintf(item, sizeof(item), "%.*s", (int)(e - b), b);
+		if (topo) {
+			struct topo_spec t;
+
+			if (topo_spec__parse(item, &t, why, sizeof(why))) {
+				perr(p, line, "topologies: %s", why);
+				return;
+			}
+			topo_spec__format(&t, item, sizeof(item));
+		} else if (strchr(item, ' ') || strchr(item, '\t')) {
+			perr(p, line, "kernels: '%s': a name without blanks", item);
+			return;
+		}
+		if (used + strlen(item) + 2 > cap || ++n > CI_MAX_CELLS) {
+			perr(p, line, "%s: too long a list (at most %d)", k, CI_MAX_CELLS);
+			return;
+		}
+		used += snprintf(dst + used, cap - used, "%s%s", used ? "," : "", item);
+		q += l;
+		if (!*q)
+			break;
+	}
+}
+
 static void ci_key(struct parser *p, int line, const char *k, const char *v)
 {
 	struct ci_config *c = p->c;
@@ -145,6 +195,8 @@ static void ci_key(struct parser *p, int line, const char *k, const char *v)
 	} else if (!strcmp(k, "kernel")) {
 		if (copy_str(c->kernel, sizeof(c->kernel), v))
 			perr(p, line, "kernel: empty or too long path");
+	} else if (!strcmp(k, "kernels") || !strcmp(k, "topologies")) {
+		list_key(p, line, k, v);
 	} else if (!strcmp(k, "vm-cpus")) {
 		if (parse_i64(v, 1, 64, &n))
 			perr(p, line, "vm-cpus = %s: not a CPU count from 1 to 64", v);
@@ -210,8 +262,8 @@ static void ci_key(struct parser *p, int line, const char *k, const char *v)
 			c->have_seed = true;
 		}
 	} else {
-		perr(p, line, "unknown key '%s' in [ci] (db, out, label, place, kernel, vm-cpus,"
-			      " vm-mem, reps, min-reps, max-reps, ci-target, duration, trace, alpha,"
+		perr(p, line, "unknown key '%s' in [ci] (db, out, label, place, kernel, kernels,"
+			      " topologies, vm-cpus, vm-mem, reps, min-reps, max-reps, ci-target, duration, trace, alpha,"
 			      " min-effect, baseline, seed)", k);
 	}
 }
@@ -545,9 +597,22 @@ int ci_config__parse(struct ci_config *c, const char *name, const char *text, ch
 		perr(&p, nlast, "no [workload NAME] section: nothing to run");
 	if (c->until_ci && c->min_reps > c->max_reps)
 		perr(&p, nlast, "min-reps %d > max-reps %d", c->min_reps, c->max_reps);
-	if (c->kernel[0] && c->place == CI_PLACE_HOST)
-		perr(&p, nlast, "kernel = is for place = vm, but place = host");
-	if (c->kernel[0])
+	if ((c->kernel[0] || c->kernels[0] || c->topologies[0]) && c->place == CI_PLACE_HOST)
+		perr(&p, nlast, "kernel =, kernels = and topologies = are for place = vm, but place = host");
+	if (c->kernel[0] && c->kernels[0])
+		perr(&p, nlast, "kernel = and kernels = exclude each other");
+	{
+		int nk = 1, nt = 1;
+
+		for (const char *q = c->kernels; *q; q++)
+			nk += *q == ',';
+		for (const char *q = c->topologies; *q; q++)
+			nt += *q == ',';
+		if (nk * nt > CI_MAX_CELLS)
+			perr(&p, nlast, "kernels x topologies is %d cells, at most %d", nk * nt,
+			     CI_MAX_CELLS);
+	}
+	if (c->kernel[0] || c->kernels[0] || c->topologies[0])
 		c->place = CI_PLACE_VM;
 	if (p.nerr)
 		return -EINVAL;

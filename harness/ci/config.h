@@ -9,7 +9,11 @@
  *   out = ci-out             output folder (default ci-out)
  *   label = required | time  --label required, or default to UTC time
  *   place = auto | host | vm
- *   kernel = PATH            guest kernel (implies place = vm)
+ *   kernel = K               guest kernel: cached release or image path (implies place = vm)
+ *   kernels = K, K           the whole matrix on each kernel, one guest boot
+ *                            per kernel x topology (implies place = vm)
+ *   topologies = 2s2c2t, 1s4c1t   ... and on each CPU topology
+ *                            (harness/lib/topology.h; implies place = vm)
  *   vm-cpus = N, vm-mem = MB
  *   reps = N | until-ci      rounds per workload (default 5)
  *   min-reps = N, max-reps = N, ci-target = 5%     (until-ci)
@@ -53,6 +57,8 @@
 #define CI_MAX_WL 16
 #define CI_MAX_METRIC 64
 #define CI_MAX_ARGS 32
+#define CI_MAX_CELLS 16  /* kernels x topologies of one night */
+#define CI_CELL_NAME 128 /* "WORKLOAD [KERNEL TOPOLOGY]", as cells are named */
 
 enum ci_place { CI_PLACE_AUTO = 0, CI_PLACE_HOST, CI_PLACE_VM };
 enum ci_label_policy { CI_LABEL_REQUIRED = 0, CI_LABEL_TIME };
@@ -89,6 +95,8 @@ struct ci_config {
 	char name[PATH_MAX];         /* file name, for messages */
 	char *text;                  /* the whole file, handed to a VM guest */
 	char db[PATH_MAX], out[PATH_MAX], kernel[PATH_MAX];
+	char kernels[1024];          /* "K,K" (blanks removed), "" none */
+	char topologies[512];        /* "S,S" canonical specs, "" none */
 	enum ci_label_policy label_policy;
 	enum ci_place place;
 	int vm_cpus, vm_mem_mb;

@@ -38,6 +38,17 @@ struct ci_ctx {
 	/* --shard I/N: this night runs and gates only the workloads w with
 	 * w % shard_n == shard_i - 1 (0/0: all of them) */
 	int shard_i, shard_n;
+	/*
+	 * Tonight's comparisons as the gate found them: one per workload x
+	 * (kernel, topology) cell of the night (one per workload without a
+	 * kernels =/topologies = matrix), named as its cells are: the
+	 * workload, and "WORKLOAD [KERNEL TOPOLOGY]" in a matrix.
+	 */
+	struct {
+		int64_t cid;
+		char name[CI_CELL_NAME];
+	} cell_cmp[CI_MAX_WL * CI_MAX_CELLS];
+	int ncell_cmp;
 };
 
 /*

@@ -31,6 +31,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "harness/ci/config.h"
 #include "harness/lib/sched_spec.h"
 
 enum ci_state {
@@ -53,7 +54,7 @@ struct ci_hist_point {
 };
 
 struct ci_cell {
-	char scheduler[SCHED_NAME_MAX], workload[64], metric[64], unit[16];
+	char scheduler[SCHED_NAME_MAX], workload[CI_CELL_NAME], metric[64], unit[16];
 	int better;                /* +1 higher is better, -1 lower, 0 info */
 	bool gated;
 	bool survival;             /* the per scheduler x workload status cell */

@@ -167,7 +167,7 @@ static int history(struct ci_cell *cell, const struct q_metrics *m, const char *
 }
 
 /* The cells of one scheduler x workload. */
-static int gate_sched(struct ci_ctx *x, struct store *st, const struct ci_workload *w,
+static int gate_sched(struct ci_ctx *x, struct store *st, const char *wname,
 		      const char *sched, const struct q_runs *runs, const struct ci_run_ref *refs,
 		      const bool *tonight, const struct q_run *ident, struct cell_buf *cells,
 		      struct ci_night *night)
@@ -187,7 +187,7 @@ static int gate_sched(struct ci_ctx *x, struct store *st, const struct ci_worklo
 		goto cleanup;
 	}
 	snprintf(sc->scheduler, sizeof(sc->scheduler), "%s", sched);
-	snprintf(sc->workload, sizeof(sc->workload), "%s", w->name);
+	snprintf(sc->workload, sizeof(sc->workload), "%s", wname);
 	snprintf(sc->metric, sizeof(sc->metric), "survival");
 	sc->survival = true;
 	sc->gated = true;
@@ -233,7 +233,7 @@ static int gate_sched(struct ci_ctx *x, struct store *st, const struct ci_worklo
 			goto cleanup;
 		}
 		snprintf(cell->scheduler, sizeof(cell->scheduler), "%s", sched);
-		snprintf(cell->workload, sizeof(cell->workload), "%s", w->name);
+		snprintf(cell->workload, sizeof(cell->workload), "%s", wname);
 		snprintf(cell->metric, sizeof(cell->metric), "%s", m.v[i].name);
 		snprintf(cell->unit, sizeof(cell->unit), "%s", m.v[i].unit);
 		cell->better = m.v[i].better;
@@ -254,6 +254,70 @@ cleanup:
 	return err;
 }
 
+/* The cells of one [workload] on one of tonight's machines (ident). */
+static int gate_machine(struct ci_ctx *x, struct store *st, const struct ci_workload *w,
+			const char *wname, const struct q_runs *runsp, const struct ci_run_ref *refs,
+			const bool *tonight, const struct q_run *ident, struct cell_buf *cells,
+			struct ci_night *night)
+{
+	char names[CI_MAX_SCHED * 2][SCHED_NAME_MAX];
+	const struct q_runs runs = *runsp;
+	int64_t cid = 0;
+	int nnames = 0, err = 0;
+
+	{
+		const char *k = !strcmp(ident->place, "vm") && ident->guest_kernel[0] ?
+					ident->guest_kernel : ident->kernel_release;
+		size_t l = strlen(night->kernel);
+
+		if (!night->hostname[0]) {
+			snprintf(night->hostname, sizeof(night->hostname), "%s", ident->hostname);
+			snprintf(night->place, sizeof(night->place), "%s", ident->place);
+			snprintf(night->accel, sizeof(night->accel), "%s", ident->accel);
+		}
+		/* a kernels = matrix: every kernel of the night */
+		if (!strstr(night->kernel, k))
+			snprintf(night->kernel + l, sizeof(night->kernel) - l, "%s%s", l ? ", " : "", k);
+	}
+	for (int i = 0; i < runs.n; i++) {
+		const struct q_run *r = &runs.v[i];
+		int k;
+
+		if (!tonight[i] || !ci_baseline__same_machine(r, ident))
+			continue;
+		night->runs++;
+		night->runs_ok += r->status == RUN_OK;
+		night->runs_sched_failed += r->status == RUN_SCHED_FAILED;
+		night->runs_failed += r->status == RUN_FAILED;
+		night->runs_aborted += r->status == RUN_ABORTED || r->status == RUN_RUNNING;
+		if (!x->compare_id[w - x->cfg.wl])
+			x->compare_id[w - x->cfg.wl] = r->compare_id;
+		if (!cid)
+			cid = r->compare_id;
+		for (k = 0; k < nnames && strcmp(names[k], r->scheduler); k++)
+			;
+		if (k == nnames && nnames < CI_MAX_SCHED * 2)
+			snprintf(names[nnames++], sizeof(names[0]), "%s", r->scheduler);
+	}
+	/* configured schedulers first (even those with no run), then others */
+	for (int s = 0; s < x->cfg.nsched && !err; s++)
+		err = gate_sched(x, st, wname, x->stored_name[s], &runs, refs, tonight, ident, cells,
+				 night);
+	for (int k = 0; k < nnames && !err; k++) {
+		bool known = false;
+
+		for (int s = 0; s < x->cfg.nsched; s++)
+			known |= !strcmp(x->stored_name[s], names[k]);
+		if (!known)
+			err = gate_sched(x, st, wname, names[k], &runs, refs, tonight, ident, cells, night);
+	}
+	if (cid && x->ncell_cmp < (int)(sizeof(x->cell_cmp) / sizeof(x->cell_cmp[0]))) {
+		x->cell_cmp[x->ncell_cmp].cid = cid;
+		snprintf(x->cell_cmp[x->ncell_cmp++].name, sizeof(x->cell_cmp[0].name), "%s", wname);
+	}
+	return err;
+}
+
 /* Cells of one [workload]: tonight = the newest machine that stored the
  * label; the baseline only from that same machine. */
 static int gate_workload(struct ci_ctx *x, struct store *st, const struct ci_workload *w,
@@ -262,10 +326,9 @@ static int gate_workload(struct ci_ctx *x, struct store *st, const struct ci_wor
 	struct ci_run_ref *refs = NULL;
 	struct q_runs runs = { 0 };
 	int64_t *ids = NULL, missing;
-	const struct q_run *ident;
+	const struct q_run *ident, *mach[CI_MAX_CELLS];
 	bool *tonight = NULL;
-	char names[CI_MAX_SCHED * 2][SCHED_NAME_MAX];
-	int nref = 0, nnames = 0, err;
+	int nref = 0, nmach = 0, err;
 
 	err = store__ci_runs(st, w->sig, &refs, &nref);
 	if (err)
@@ -307,43 +370,35 @@ static int gate_workload(struct ci_ctx *x, struct store *st, const struct ci_wor
 				     w->name);
 		goto cleanup;
 	}
-	if (!night->hostname[0]) {
-		snprintf(night->hostname, sizeof(night->hostname), "%s", ident->hostname);
-		snprintf(night->place, sizeof(night->place), "%s", ident->place);
-		snprintf(night->accel, sizeof(night->accel), "%s", ident->accel);
-		snprintf(night->kernel, sizeof(night->kernel), "%s",
-			 !strcmp(ident->place, "vm") && ident->guest_kernel[0] ? ident->guest_kernel :
-										 ident->kernel_release);
-	}
+	/*
+	 * Tonight's machines: the newest run's host and place, one per
+	 * (kernel, topology) cell of a kernels =/topologies = matrix. Each is
+	 * gated on its own, its baseline only from itself (ident), and its
+	 * cells named after it when there are several or a matrix is set.
+	 */
 	for (int i = 0; i < runs.n; i++) {
 		const struct q_run *r = &runs.v[i];
 		int k;
 
-		if (!tonight[i] || !ci_baseline__same_machine(r, ident))
+		if (!tonight[i] || strcmp(r->hostname, ident->hostname) || strcmp(r->place, ident->place))
 			continue;
-		night->runs++;
-		night->runs_ok += r->status == RUN_OK;
-		night->runs_sched_failed += r->status == RUN_SCHED_FAILED;
-		night->runs_failed += r->status == RUN_FAILED;
-		night->runs_aborted += r->status == RUN_ABORTED || r->status == RUN_RUNNING;
-		if (!x->compare_id[w - x->cfg.wl])
-			x->compare_id[w - x->cfg.wl] = r->compare_id;
-		for (k = 0; k < nnames && strcmp(names[k], r->scheduler); k++)
+		for (k = 0; k < nmach && !ci_baseline__same_machine(r, mach[k]); k++)
 			;
-		if (k == nnames && nnames < CI_MAX_SCHED * 2)
-			snprintf(names[nnames++], sizeof(names[0]), "%s", r->scheduler);
+		if (k == nmach && nmach < CI_MAX_CELLS)
+			mach[nmach++] = r;
 	}
-	/* configured schedulers first (even those with no run), then others */
-	for (int s = 0; s < x->cfg.nsched && !err; s++)
-		err = gate_sched(x, st, w, x->stored_name[s], &runs, refs, tonight, ident, cells,
-				 night);
-	for (int k = 0; k < nnames && !err; k++) {
-		bool known = false;
+	for (int k = 0; k < nmach && !err; k++) {
+		char wname[CI_CELL_NAME];
 
-		for (int s = 0; s < x->cfg.nsched; s++)
-			known |= !strcmp(x->stored_name[s], names[k]);
-		if (!known)
-			err = gate_sched(x, st, w, names[k], &runs, refs, tonight, ident, cells, night);
+		/* named after the machine in a matrix (also a night that ran only
+		 * one of its cells), so that a cell keeps its name night after night */
+		if (nmach > 1 || x->cfg.kernels[0] || x->cfg.topologies[0])
+			snprintf(wname, sizeof(wname), "%s [%s %s]", w->name,
+				 mach[k]->guest_kernel[0] ? mach[k]->guest_kernel : mach[k]->kernel_release,
+				 mach[k]->topology[0] ? mach[k]->topology : "-");
+		else
+			snprintf(wname, sizeof(wname), "%s", w->name);
+		err = gate_machine(x, st, w, wname, &runs, refs, tonight, mach[k], cells, night);
 	}
 cleanup:
 	q_runs__free(&runs);
@@ -354,27 +409,25 @@ cleanup:
 }
 
 /* -errno with why set when the folder could not be written */
-static int write_report(struct ci_ctx *x, struct store *st, int wi, struct ci_night *night,
-			char *why, size_t len)
+static int write_report(struct ci_ctx *x, struct store *st, int64_t cid, const char *name,
+			struct ci_night *night, char *why, size_t len)
 {
 	struct q_compare cmp = { 0 };
 	struct q_runs runs = { 0 };
 	struct cmp_table t = { 0 };
 	struct report_ctx rc = { 0 };
-	char dir[4200], stem[96];
+	char dir[4200], stem[160];
 	int err, terr;
 
-	if (!x->compare_id[wi])
-		return 0;
-	err = store__q_compare(st, x->compare_id[wi], &cmp);
+	err = store__q_compare(st, cid, &cmp);
 	if (!err)
-		err = store__q_runs_of_compare(st, x->compare_id[wi], &runs);
+		err = store__q_runs_of_compare(st, cid, &runs);
 	if (err) {
-		snprintf(why, len, "reading comparison %lld: %s", (long long)x->compare_id[wi],
+		snprintf(why, len, "reading comparison %lld: %s", (long long)cid,
 			 store__corrupt(st) ? store__corrupt(st) : strerror(-err));
 		goto cleanup;
 	}
-	report__stem(stem, sizeof(stem), "report-", x->cfg.wl[wi].name);
+	report__stem(stem, sizeof(stem), "report-", name);
 	snprintf(dir, sizeof(dir), "%s/%s", x->out, stem);
 	terr = compare__eval(st, cmp.schedulers, &runs, cmp.seed, &t);
 	rc.st = st;
@@ -389,7 +442,7 @@ static int write_report(struct ci_ctx *x, struct store *st, int wi, struct ci_ni
 	/* written aside and renamed: never half a report under its name */
 	err = report__write_folder(&rc, dir, why, len);
 	report__free(&rc);
-	if (!err && night->nreports < 16)
+	if (!err && night->nreports < (int)(sizeof(night->reports) / sizeof(night->reports[0])))
 		snprintf(night->reports[night->nreports++], sizeof(night->reports[0]),
 			 "%s/report.html", stem);
 	if (!terr)
@@ -442,11 +495,14 @@ int ci_night__gate(struct ci_ctx *x, struct store *st, double started)
 		ci_ctx__fail(x, "cannot create %s: %s", x->out, strerror(errno));
 		goto cleanup;
 	}
-	for (int wi = 0; wi < x->cfg.nwl; wi++) {
-		int e = !ci_ctx__in_shard(x, wi) ? 0 : write_report(x, st, wi, &night, err, sizeof(err));
+	/* one report per comparison of tonight: per workload, and per
+	 * (kernel, topology) cell in a matrix */
+	for (int i = 0; i < x->ncell_cmp; i++) {
+		int e = write_report(x, st, x->cell_cmp[i].cid, x->cell_cmp[i].name, &night, err,
+				     sizeof(err));
 
 		if (e)
-			ci_ctx__fail(x, "HTML report of %s: %s", x->cfg.wl[wi].name, err);
+			ci_ctx__fail(x, "HTML report of %s: %s", x->cell_cmp[i].name, err);
 	}
 	night.cells = cells.v;
 	night.ncells = cells.n;

@@ -33,7 +33,7 @@ struct ci_night {
 	double started_at, ended_at;
 	const struct ci_cell *cells;
 	int ncells;
-	char reports[16][160];     /* relative paths of the HTML reports */
+	char reports[64][200];     /* relative paths of the HTML reports */
 	int nreports;
 };
 

@@ -32,6 +32,7 @@
 #include "harness/cli/cli_opts.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/run_opts.h"
+#include "harness/cli/vm_matrix.h"
 #include "harness/core/place.h"
 #include "harness/core/runner.h"
 #include "harness/lib/log.h"
@@ -271,6 +272,13 @@ int cmd_ci(int argc, char **argv)
 		po.force_vm = true;
 	if (x.cfg.kernel[0] && !po.kernel && !po.force_host)
 		po.kernel = x.cfg.kernel;
+	if (!po.force_host && x.cfg.kernels[0] && !po.kernels && !po.kernel)
+		po.kernels = x.cfg.kernels;
+	/* (a guest gets its cell's --topology with --host: not the config's list) */
+	if (!po.force_host && x.cfg.topologies[0] && !po.topologies &&
+	    place__parse_opt(&po, OPT_PLACE_TOPOLOGY, x.cfg.topologies, err, sizeof(err)) < 0)
+		goto bad;
+	po.matrix_ok = true;
 	if (!po.vm_cpus)
 		po.vm_cpus = x.cfg.vm_cpus;
 	if (!po.vm_mem_mb)
@@ -305,8 +313,9 @@ int cmd_ci(int argc, char **argv)
 
 		for (int s = 0; s < x.cfg.nsched; s++)
 			scheds[s] = x.cfg.sched[s].spec;
-		place = run_only ? PLACE_HOST : place__decide(&po, scheds, x.cfg.nsched, err,
-							      sizeof(err));
+		/* a guest's night (--run-only --host) checks its --topology */
+		place = run_only && !po.ntopo ? PLACE_HOST :
+			place__decide(&po, scheds, x.cfg.nsched, err, sizeof(err));
 		if (place < 0) {
 			pr_err("ci: %s\n", err);
 			rc = EXIT_USAGE;
@@ -321,10 +330,10 @@ int cmd_ci(int argc, char **argv)
 		}
 	}
 	if (!gate_only && place == PLACE_VM) {
-		struct place_result pr;
+		struct place_cell *cells = NULL;
 		char *gargv[16];
-		int gargc = 0, grc;
-		double expected = ci_matrix__expected_s(&x.cfg);
+		int gargc = 0, ncells = 0, runs = 0;
+		double run_s = x.cfg.duration_s;
 
 		store__close(st); /* the import opens it again */
 		st = NULL;
@@ -345,15 +354,42 @@ int cmd_ci(int argc, char **argv)
 		for (int v = 0; v < co.verbose && v < 2; v++)
 			gargv[gargc++] = "-v";
 		gargv[gargc] = NULL;
+		/* one guest per (kernel, topology) of kernels =/topologies = */
+		if (place__cells(&po, &cells, &ncells, err, sizeof(err))) {
+			pr_err("ci: %s\n", err);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		for (int w = 0; w < x.cfg.nwl; w++) {
+			runs += x.cfg.nsched * (x.cfg.until_ci ? x.cfg.max_reps : x.cfg.reps);
+			if (x.cfg.wl[w].duration_s > run_s)
+				run_s = x.cfg.wl[w].duration_s;
+		}
+		if (ncells > 1 && !co.quiet)
+			vm_matrix__announce("ci", cells, ncells, po.vm_cpus, runs, run_s);
 		runner__install_signals();
-		grc = place__run_in_vm(&po, gargc, gargv, x.db, expected, cmdline, &pr, err,
-				       sizeof(err));
-		place_result__free(&pr);
-		if (grc < 0)
-			ci_ctx__fail(&x, "VM run failed: %s", err);
-		else if (grc)
-			ci_ctx__fail(&x, "the run inside the VM exited %s",
-				     grc == 2 ? "2 (harness failure)" : "non-zero");
+		for (int i = 0; i < ncells && !runner_stop; i++) {
+			struct place_result pr;
+			struct place_opts cpo;
+			char name[300];
+			int grc;
+
+			vm_matrix__cell_name(&cells[i], name, sizeof(name));
+			if (ncells > 1 && !co.quiet)
+				vm_matrix__progress("ci", cells, i, ncells, po.vm_cpus, runs, run_s);
+			place__for_cell(&po, &cells[i], &cpo);
+			grc = place__run_in_vm(&cpo, gargc, gargv, x.db, ci_matrix__expected_s(&x.cfg),
+					       cmdline, &pr, err, sizeof(err));
+			place_result__free(&pr);
+			if (grc < 0)
+				ci_ctx__fail(&x, "VM run failed%s%s: %s", ncells > 1 ? " for " : "",
+					     ncells > 1 ? name : "", err);
+			else if (grc)
+				ci_ctx__fail(&x, "the run inside the VM%s%s exited %s",
+					     ncells > 1 ? " for " : "", ncells > 1 ? name : "",
+					     grc == 2 ? "2 (harness failure)" : "non-zero");
+		}
+		free(cells);
 		st = store__open(x.db, 0, err, sizeof(err));
 		if (!st) {
 			pr_err("ci: history database %s: %s\n", x.db, err);

@@ -20,6 +20,7 @@
 #include "harness/core/plan.h"
 #include "reports/report.h"
 #include "harness/cli/run_opts.h"
+#include "harness/cli/vm_matrix.h"
 #include "harness/core/runner.h"
 #include "harness/store/query.h"
 #include "harness/lib/util.h"
@@ -330,6 +331,7 @@ int cmd_compare(int argc, char **argv)
 	 * imported comparison: the guest has no gnuplot to rely on, and its
 	 * folder would be lost anyway.
 	 */
+	po.matrix_ok = true; /* --kernels, --topology A,B: a comparison per cell */
 	place = place__decide(&po, (const char *const *)names, nsched, err, sizeof(err));
 	if (place < 0) {
 		pr_err("compare: %s\n", err);
@@ -359,82 +361,36 @@ int cmd_compare(int argc, char **argv)
 		goto out;
 	}
 	if (place == PLACE_VM) {
-		struct place_result pr;
-		char **vargv = calloc(argc + 2, sizeof(char *));
-		int vargc = 0, rrc;
+		/* one guest per (kernel, topology) cell; the tables and
+		 * reports are made here, from the imported comparisons */
+		struct vm_matrix_report rep = {
+			.do_report = do_report, .out_dir = out_dir, .formats = formats,
+			.nformats = nformats, .print_flags = print_flags,
+		};
+		char **vargv = calloc(argc + 4, sizeof(char *)), seedbuf[32];
+		int vargc = 0;
+		bool added = false;
 
 		if (!vargv)
 			goto out;
-		for (int i = 0; i < argc; i++) {
-			if (!strcmp(orig_argv[i], "--") && vargc == i)
+		/* every cell shuffles its rounds with the same seed */
+		snprintf(seedbuf, sizeof(seedbuf), "%llu", (unsigned long long)random_seed());
+		for (int i = 0; i <= argc; i++) {
+			if (!added && (i == argc || !strcmp(orig_argv[i], "--"))) {
 				vargv[vargc++] = "--no-report";
-			vargv[vargc++] = orig_argv[i];
-		}
-		if (vargc == argc)
-			vargv[vargc++] = "--no-report";
-		rc = place__run_in_vm(&po, vargc, vargv, db_path,
-				      (until_ci > 0 ? max_reps : reps) * nsched * (rq.duration_s + 15),
-				      cmdline, &pr, err, sizeof(err));
-		free(vargv);
-		if (rc == -EBADMSG) { /* the host's database (before the boot, or at the import) */
-			rc = command__corrupt("compare", db_path, err, "nothing was stored in it");
-			goto out;
-		}
-		if (rc < 0) {
-			pr_err("compare: %s\n", err);
-			rc = runner_stop ? runner__signal_exit_code() : EXIT_USAGE;
-			goto out;
-		}
-		if (pr.stopped)
-			rc = runner__signal_exit_code();
-		if (!pr.ncmp) {
-			if (rc != EXIT_USAGE)
-				pr_err("compare: the guest stored no comparison\n");
-			rc = rc ? rc : EXIT_USAGE;
-			place_result__free(&pr);
-			goto out;
-		}
-		cid = pr.cmp_ids[pr.ncmp - 1];
-		place_result__free(&pr);
-		st = store__open(db_path, STORE_READONLY, err, sizeof(err));
-		if (!st) {
-			pr_err("compare: %s\n", err);
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		if (!do_report) {
-			rrc = command__print_table(st, cid, NULL, 0, print_flags, stdout, err,
-						   sizeof(err));
-			if (rrc < 0 && store__corrupt(st)) {
-				rc = command__store_corrupt("compare", st, "no table was printed");
-			} else if (rrc < 0) {
-				pr_err("compare: %s\n", err);
-				rc = rc ? rc : 1;
+				if (!have_seed) {
+					vargv[vargc++] = "--seed";
+					vargv[vargc++] = seedbuf;
+				}
+				added = true;
 			}
-			goto out;
+			if (i < argc)
+				vargv[vargc++] = orig_argv[i];
 		}
-		if (!out_dir) {
-			snprintf(outbuf, sizeof(outbuf), "scxbench-report-%lld", (long long)cid);
-			out_dir = outbuf;
-		}
-		/* report__run prints the default table; --all prints its own */
-		rrc = report__run(st, cid, NULL, 0, out_dir, formats, nformats,
-				  print_flags ? NULL : stdout, err, sizeof(err));
-		if (rrc >= 0 && print_flags &&
-		    command__print_table(st, cid, NULL, 0, print_flags, stdout, err, sizeof(err)) < 0)
-			pr_err("compare: %s\n", err);
-		fflush(stdout);
-		if (rrc < 0 && store__corrupt(st)) {
-			rc = command__store_corrupt("compare", st, "no report was written");
-		} else if (rrc < 0) {
-			pr_err("compare: report: %s\n", err);
-			rc = rc ? rc : 1;
-		} else {
-			printf("comparison %lld stored in %s; report: %s/report.html%s\n", (long long)cid,
-			       db_path, out_dir, rrc ? " (partial)" : "");
-			if (rrc && !rc)
-				rc = 1;
-		}
+		rc = vm_matrix__compare(&po, vargc, vargv, db_path,
+					(int)(until_ci > 0 ? max_reps : reps) * nsched, rq.duration_s,
+					cmdline, &rep, quiet);
+		free(vargv);
 		goto out;
 	}
 

@@ -43,7 +43,7 @@ static void csv_num(FILE *f, double v)
 static void csv_run_head(FILE *f)
 {
 	fputs("run_id,scheduler,workload,status,place,accel,kernel,compare_id,rep,round,"
-	      "started_at,lost_events", f);
+	      "started_at,lost_events,topology", f);
 }
 
 static void csv_run(FILE *f, const struct q_run *r)
@@ -63,7 +63,8 @@ static void csv_run(FILE *f, const struct q_run *r)
 	fputc(',', f);
 	if (r->compare_id)
 		fprintf(f, "%lld", (long long)r->compare_id);
-	fprintf(f, ",%d,%d,%.3f,%lld", r->rep, r->round, r->started_at, (long long)r->lost_events);
+	fprintf(f, ",%d,%d,%.3f,%lld,", r->rep, r->round, r->started_at, (long long)r->lost_events);
+	esc_csv(f, r->topology);
 }
 
 static void json_result(FILE *f, const struct q_result *r)
@@ -167,7 +168,14 @@ static int export_json(struct store *st, const struct q_runs *runs, const int64_
 		json_str(f, r->hostname);
 		fputs(",\"cpu_model\":", f);
 		json_str(f, r->cpu_model);
-		fprintf(f, ",\"ncpus\":%d,\"version\":", r->ncpus);
+		fprintf(f, ",\"ncpus\":%d,\"topology\":", r->ncpus);
+		json_str(f, r->topology[0] ? r->topology : NULL);
+		fprintf(f, ",\"vm_host_cpus\":");
+		if (r->vm_host_cpus > 0)
+			fprintf(f, "%d", r->vm_host_cpus);
+		else
+			fputs("null", f);
+		fputs(",\"version\":", f);
 		json_str(f, r->version);
 		fputs(",\"git_sha\":", f);
 		json_str(f, r->git_sha);

@@ -110,6 +110,7 @@ static int load_in_vm(const struct place_opts *po, const char *spec, const struc
 	char self[PATH_MAX], fa[32], tmo[32], etmo[32], err[512];
 	struct vm_opts vo = {
 		.kernel = po->kernel, .cpus = po->vm_cpus, .mem_mb = po->vm_mem_mb,
+		.topo = po->has_topo ? &po->topo : NULL,
 		.quiet = quiet, .forward_stdout = true, .stop = &runner_stop,
 	};
 	struct vm_cmd c = { 0 };

@@ -16,6 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <bpf/btf.h>
+
 #include "harness/cli/cli_opts.h"
 #include "harness/cli/commands.h"
 #include "harness/lib/log.h"
@@ -29,16 +31,18 @@
 static void vm_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: scxbench vm fetch [--suite sid|trixie-backports] [--update]\n"
+		"usage: scxbench vm fetch [--dist sid|trixie-backports|...] [--update]\n"
 		"       scxbench vm list\n"
 		"       scxbench vm boot-test [VM OPTIONS]\n"
 		"       scxbench vm run [VM OPTIONS] [--db FILE] -- SCXBENCH-ARGS...\n"
 		"       scxbench vm exec [VM OPTIONS] -- PROGRAM [ARGS...]\n"
 		"       scxbench vm shell [VM OPTIONS]\n"
 		"\n"
-		"  fetch      get a Debian kernel with sched_ext into the cache\n"
+		"  fetch      get a Debian kernel with sched_ext into the cache, resolved\n"
+		"             now in --dist (default sid); several live side by side\n"
 		"             (runs scripts/fetch-kernel.sh; apt with a private config)\n"
-		"  list       cached kernels: version, size, sched_ext, which is current\n"
+		"  list       cached kernels: release, source, sched_ext, BTF, SCX event\n"
+		"             counters, size, which is current (the default --kernel)\n"
 		"  boot-test  boot the guest, print its kernel release and sched_ext state\n"
 		"  run        run `scxbench SCXBENCH-ARGS... --host --db F` in the guest and\n"
 		"             copy its database to --db FILE (default: not kept)\n"
@@ -51,6 +55,7 @@ static void vm_usage(FILE *f)
 		"  --kernel PATH    bzImage to boot (default: the cached current kernel)\n"
 		"  --vm-cpus N      guest CPUs (default: host CPUs)\n"
 		"  --vm-mem MB      guest memory in MiB (default: 2048)\n"
+		"  --topology SPEC  guest CPU topology, e.g. 2s2c2t (scxbench help run)\n"
 		"  --timeout DUR    hard limit for the whole boot (default: 120s for\n"
 		"                   boot-test, 1800s for run)\n"
 		"  --no-wait        fail at once when another benchmark runs on this machine\n"
@@ -127,39 +132,80 @@ static int du_add(const char *path, const struct stat *st, int flag, struct FTW 
 	return 0;
 }
 
-static const char *scx_config(const char *dir)
+static char config_of(const char *dir, const char *sym)
 {
 	char cfg[PATH_MAX], line[256];
-	const char *v = "no";
+	size_t sl = strlen(sym);
+	char v = '?';
 	FILE *f;
 
 	if (xsnprintf(cfg, sizeof(cfg), "%s/config", dir))
-		return "?";
+		return '?';
 	f = fopen(cfg, "re");
 	if (!f)
-		return "unknown";
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, "CONFIG_SCHED_CLASS_EXT=y", 24)) {
-			v = "yes";
+		return '?';
+	v = 'n';
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, sym, sl) && line[sl] == '=') {
+			v = line[sl + 1];
 			break;
 		}
-	}
 	fclose(f);
 	return v;
 }
 
-static int name_cmp(const void *a, const void *b)
+/* dist and package version from the fetch's source record; "-" for a kernel
+ * that has none (a user's image, or fetched before the record existed) */
+static void source_of(const char *dir, char *buf, size_t len)
 {
-	return -strverscmp(*(char *const *)a, *(char *const *)b);
+	char path[PATH_MAX], line[256], dist[64] = "", ver[96] = "";
+	FILE *f;
+
+	snprintf(buf, len, "-");
+	if (xsnprintf(path, sizeof(path), "%s/source", dir) || !(f = fopen(path, "re")))
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (!strncmp(line, "dist=", 5))
+			snprintf(dist, sizeof(dist), "%s", line + 5);
+		else if (!strncmp(line, "version=", 8))
+			snprintf(ver, sizeof(ver), "%s", line + 8);
+	}
+	fclose(f);
+	if (dist[0])
+		snprintf(buf, len, "%s%s%s", dist, ver[0] ? " " : "", ver);
+}
+
+/*
+ * What the kernel's BTF says (btf.vmlinux, the ELF fetch-kernel.sh took
+ * out of vmlinuz): "no BTF" without it; else whether struct
+ * scx_event_stats exists (the SCX event counters of root/events).
+ */
+static void btf_of(const char *dir, char *btf_col, size_t blen, char *ev_col, size_t elen)
+{
+	char path[PATH_MAX];
+	struct btf *b;
+
+	snprintf(btf_col, blen, "no");
+	snprintf(ev_col, elen, "?");
+	if (xsnprintf(path, sizeof(path), "%s/btf.vmlinux", dir) || access(path, R_OK))
+		return;
+	b = btf__parse_elf(path, NULL);
+	if (!b) {
+		snprintf(btf_col, blen, "bad");
+		return;
+	}
+	snprintf(btf_col, blen, "yes");
+	snprintf(ev_col, elen, "%s",
+		 btf__find_by_name_kind(b, "scx_event_stats", BTF_KIND_STRUCT) > 0 ? "yes" : "no");
+	btf__free(b);
 }
 
 static int vm_list(void)
 {
 	char cache[PATH_MAX], kdir[PATH_MAX], cur[PATH_MAX] = "", p[PATH_MAX];
-	char *names[256];
-	struct dirent *de;
+	char **names = NULL;
 	int n = 0, i;
-	DIR *d;
 
 	if (vm__cache_dir(cache, sizeof(cache)) ||
 	    xsnprintf(kdir, sizeof(kdir), "%s/kernels", cache)) {
@@ -168,44 +214,40 @@ static int vm_list(void)
 	}
 	if (!xsnprintf(p, sizeof(p), "%s/current", kdir) && !realpath(p, cur))
 		cur[0] = 0;
-	d = opendir(kdir);
-	while (d && (de = readdir(d)) && n < (int)ARRAY_SIZE(names)) {
-		struct stat st;
-
-		if (de->d_name[0] == '.' || !strcmp(de->d_name, "current"))
-			continue;
-		if (xsnprintf(p, sizeof(p), "%s/%s", kdir, de->d_name) || stat(p, &st) ||
-		    !S_ISDIR(st.st_mode))
-			continue;
-		names[n] = strdup(de->d_name);
-		if (names[n])
-			n++;
+	if (vm__cached_releases(&names, &n)) {
+		pr_err("cannot list %s\n", kdir);
+		return EXIT_USAGE;
 	}
-	if (d)
-		closedir(d);
 	if (!n) {
 		fprintf(stderr, "no kernels cached in %s: run `scxbench vm fetch`\n", kdir);
 		return 0;
 	}
-	qsort(names, n, sizeof(*names), name_cmp);
-	printf("%-28s %10s %10s  %-9s %-7s %s\n", "KERNEL", "IMAGE", "ON DISK", "SCHED_EXT",
-	       "CURRENT", "PATH");
+	printf("%-24s %-32s %-9s %-4s %-10s %9s %8s  %-7s %s\n", "RELEASE", "SOURCE", "SCHED_EXT",
+	       "BTF", "SCX_EVENTS", "IMAGE", "ON DISK", "CURRENT", "PATH");
 	for (i = 0; i < n; i++) {
 		char dir[PATH_MAX], img[PATH_MAX], real[PATH_MAX], isz[32] = "missing";
+		char src[128], btf[8], ev[8], scx;
 		struct stat st;
 
 		if (xsnprintf(dir, sizeof(dir), "%s/%s", kdir, names[i]) ||
-		    xsnprintf(img, sizeof(img), "%s/vmlinuz", dir))
+		    xsnprintf(img, sizeof(img), "%s/vmlinuz", dir)) {
+			free(names[i]);
 			continue;
+		}
 		if (!stat(img, &st))
 			snprintf(isz, sizeof(isz), "%.1f MiB", st.st_size / 1048576.0);
 		du_total = 0;
 		nftw(dir, du_add, 16, FTW_PHYS);
-		printf("%-28s %10s %6.0f MiB  %-9s %-7s %s\n", names[i], isz, du_total / 1048576.0,
-		       scx_config(dir), cur[0] && realpath(dir, real) && !strcmp(real, cur) ? "*" : "",
-		       dir);
+		source_of(dir, src, sizeof(src));
+		btf_of(dir, btf, sizeof(btf), ev, sizeof(ev));
+		scx = config_of(dir, "CONFIG_SCHED_CLASS_EXT");
+		printf("%-24s %-32s %-9s %-4s %-10s %9s %4.0f MiB  %-7s %s\n", names[i], src,
+		       scx == 'y' ? "yes" : scx == '?' ? "unknown" : "no", btf, ev, isz,
+		       du_total / 1048576.0,
+		       cur[0] && realpath(dir, real) && !strcmp(real, cur) ? "*" : "", dir);
 		free(names[i]);
 	}
+	free(names);
 	return 0;
 }
 
@@ -217,6 +259,7 @@ static int vm_boot_or_run(int argc, char **argv, enum vm_sub sub)
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "vm-cpus", required_argument, NULL, 'c' },
 		{ "vm-mem", required_argument, NULL, 'm' },
+		{ "topology", required_argument, NULL, 'T' },
 		{ "timeout", required_argument, NULL, 't' },
 		CLI_COMMON_LONG_OPTIONS,
 		{ "no-wait", no_argument, NULL, 'W' },
@@ -228,6 +271,7 @@ static int vm_boot_or_run(int argc, char **argv, enum vm_sub sub)
 	struct vm_opts o = { .timeout_s = sub == VM_SUB_BOOT_TEST ? 120 : 1800 };
 	struct vm_cmd cmd = { 0 };
 	struct vm_info info;
+	struct topo_spec topo;
 	const char *db, *shell_argv[2];
 	char err[512];
 	char **gargv = NULL;
@@ -257,6 +301,13 @@ static int vm_boot_or_run(int argc, char **argv, enum vm_sub sub)
 				return 2;
 			}
 			o.mem_mb = v;
+			break;
+		case 'T':
+			if (topo_spec__parse(optarg, &topo, err, sizeof(err))) {
+				pr_err("--%s\n", err);
+				return 2;
+			}
+			o.topo = &topo;
 			break;
 		case 't':
 			if (parse_duration(optarg, 1, 86400 * 7, &o.timeout_s)) {

@@ -200,10 +200,15 @@ int compare__eval(struct store *st, const char *schedulers, const struct q_runs 
 	 * then nothing is primary and every verdict is exploratory */
 	const char *wl = runs->n ? runs->v[0].workload : "";
 
+	memset(t, 0, sizeof(*t));
+	/* nor different machines (place, kernel, topology): their numbers
+	 * are not samples of one thing (reports say which runs differ) */
+	for (int i = 1; i < runs->n; i++)
+		if (!q_run__same_place(&runs->v[0], &runs->v[i], NULL, 0))
+			return -EXDEV;
 	for (int i = 1; i < runs->n; i++)
 		if (strcmp(runs->v[i].workload, wl))
 			wl = "";
-	memset(t, 0, sizeof(*t));
 	snprintf(t->workload, sizeof(t->workload), "%s", wl);
 	err = verdict_settings(st, runs, t);
 	if (err)

@@ -67,7 +67,8 @@ struct cmp_table {
  * order of first appearance in runs. seed makes every bootstrap CI
  * reproducible. When every run belongs to one stored comparison its
  * settings give alpha and the min-effects (else CMP_ALPHA and
- * CMP_MIN_EFFECT). -ENODATA when no run has any metric.
+ * CMP_MIN_EFFECT). -ENODATA when no run has any metric; -EXDEV when the
+ * runs come from different machines (q_run__same_place).
  */
 int compare__eval(struct store *st, const char *schedulers, const struct q_runs *runs,
 		  uint64_t seed, struct cmp_table *t);

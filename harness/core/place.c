@@ -34,6 +34,35 @@ int place__parse_opt(struct place_opts *o, int opt, const char *arg, char *err, 
 	case OPT_PLACE_NO_WAIT:
 		o->no_wait = true;
 		return 1;
+	case OPT_PLACE_KERNELS:
+		if (!*arg || arg[strlen(arg) - 1] == ',' || strstr(arg, ",,") || *arg == ',') {
+			snprintf(err, len, "--kernels '%s': expected K,K... (cached releases or image"
+				 " paths) or all", arg);
+			return -EINVAL;
+		}
+		o->kernels = arg;
+		return 1;
+	case OPT_PLACE_TOPOLOGY: {
+		/* every spec now: a bad one is refused before anything runs */
+		const char *p = arg;
+
+		o->ntopo = 0;
+		do {
+			char one[64], why[256];
+			size_t l = strcspn(p, ",");
+
+			snprintf(one, sizeof(one), "%.*s", (int)(l < 63 ? l : 63), p);
+			if (topo_spec__parse(one, &o->topo, why, sizeof(why))) {
+				snprintf(err, len, "--%s", why);
+				return -EINVAL;
+			}
+			o->ntopo++;
+			p += l;
+		} while (*p++ == ',');
+		o->topologies = arg;
+		o->has_topo = o->ntopo == 1;
+		return 1;
+	}
 	case OPT_PLACE_VM_CPUS:
 		if (parse_i64(arg, 1, 64, &v)) {
 			snprintf(err, len, "--vm-cpus %s: not a CPU count from 1 to 64", arg);
@@ -64,8 +93,17 @@ int place__decide(const struct place_opts *o, const char *const *scheds, int nsc
 	char kernel[512];
 	bool need_scx = false;
 
-	if (o->force_host && o->force_vm) {
-		snprintf(err, len, "--host and --vm (or --kernel) exclude each other");
+	if (o->force_host && (o->force_vm || o->kernels)) {
+		snprintf(err, len, "--host and --vm (or --kernel, --kernels) exclude each other");
+		return -EINVAL;
+	}
+	if (!o->matrix_ok && (o->kernels || o->ntopo > 1)) {
+		snprintf(err, len, "one kernel and one topology here: --kernels and --topology A,B"
+			 " are for compare and ci");
+		return -EINVAL;
+	}
+	if (o->kernels && o->kernel) {
+		snprintf(err, len, "--kernel and --kernels exclude each other");
 		return -EINVAL;
 	}
 	for (int i = 0; i < nscheds; i++)
@@ -79,10 +117,36 @@ int place__decide(const struct place_opts *o, const char *const *scheds, int nsc
 				 " missing): only eevdf runs here; drop --host to use the VM");
 			return -ENOTSUP;
 		}
+		if (o->ntopo > 1) {
+			snprintf(err, len, "--host --topology: this host has one topology (%s names %d)",
+				 o->topologies, o->ntopo);
+			return -EINVAL;
+		}
+		if (o->has_topo) {
+			const struct topo_view *v = topo_view__current();
+
+			if (!v) {
+				snprintf(err, len, "--topology: cannot read this system's CPU topology"
+					 " from /sys/devices/system/cpu");
+				return -EIO;
+			}
+			if (topo_view__check(v, &o->topo, err, len))
+				return -EMEDIUMTYPE;
+		}
 		return PLACE_HOST;
 	}
-	if (o->force_vm)
+	/* a synthetic topology or a kernel matrix is the guest's business */
+	if (o->force_vm || o->kernels || o->ntopo) {
+		struct place_cell *cells;
+		int n, rc;
+
+		/* every kernel and topology named, before the lock and a boot */
+		rc = place__cells(o, &cells, &n, err, len);
+		if (rc)
+			return rc;
+		free(cells);
 		return PLACE_VM;
+	}
 	if (!need_scx || scx_kernel_supported())
 		return PLACE_HOST;
 	if (vm__cached_kernel(kernel, sizeof(kernel)) == 0) {
@@ -107,7 +171,8 @@ void place_result__free(struct place_result *r)
 /* options that only make sense on the host side of the VM boundary */
 static int host_only_opt(const char *a)
 {
-	static const char *const with_arg[] = { "--db", "--kernel", "--vm-cpus", "--vm-mem", "--out" };
+	static const char *const with_arg[] = { "--db", "--kernel", "--vm-cpus", "--vm-mem", "--out",
+						"--kernels", "--topology" };
 	static const char *const flags[] = { "--vm", "--host", "--no-wait" };
 
 	for (size_t i = 0; i < ARRAY_SIZE(flags); i++)
@@ -124,9 +189,10 @@ static int host_only_opt(const char *a)
 	return 0;
 }
 
-char **place__guest_argv(int argc, char **argv, int *gargc)
+/* place__guest_argv(), with --topology topo (NULL: none) given to the guest */
+static char **guest_argv(int argc, char **argv, const char *topo, int *gargc)
 {
-	char **g = calloc(argc + 6, sizeof(char *));
+	char **g = calloc(argc + 8, sizeof(char *));
 	char self[PATH_MAX];
 	bool passthrough = false, added = false;
 	int n = 0;
@@ -143,6 +209,10 @@ char **place__guest_argv(int argc, char **argv, int *gargc)
 			g[n++] = "--host";
 			g[n++] = "--db";
 			g[n++] = VM_GUEST_DB;
+			if (topo) {
+				g[n++] = "--topology";
+				g[n++] = (char *)topo;
+			}
 			added = true;
 		}
 		if (skip) {
@@ -155,9 +225,130 @@ char **place__guest_argv(int argc, char **argv, int *gargc)
 		g[n++] = "--host";
 		g[n++] = "--db";
 		g[n++] = VM_GUEST_DB;
+		if (topo) {
+			g[n++] = "--topology";
+			g[n++] = (char *)topo;
+		}
 	}
 	*gargc = n;
 	return g;
+}
+
+char **place__guest_argv(int argc, char **argv, int *gargc)
+{
+	return guest_argv(argc, argv, NULL, gargc);
+}
+
+/* <cache>/kernels/RELEASE/vmlinuz is called RELEASE, any other image by its file name */
+static void kernel_name(const char *img, char *buf, size_t len)
+{
+	const char *slash = strrchr(img, '/'), *prev = slash;
+
+	if (slash && !strcmp(slash, "/vmlinuz")) {
+		while (prev > img && prev[-1] != '/')
+			prev--;
+		if (prev > img) {
+			snprintf(buf, len, "%.*s", (int)(slash - prev), prev);
+			return;
+		}
+	}
+	snprintf(buf, len, "%s", slash ? slash + 1 : img);
+}
+
+int place__cells(const struct place_opts *o, struct place_cell **cells, int *n, char *err,
+		 size_t len)
+{
+	char **names = NULL, **kern = NULL, *klist = NULL, *save = NULL;
+	int nk = 0, nt = o->ntopo ? o->ntopo : 1, nnames = 0, rc = 0;
+	struct place_cell *c = NULL;
+
+	*cells = NULL;
+	*n = 0;
+	if (o->kernels && !strcmp(o->kernels, "all")) {
+		rc = vm__cached_releases(&names, &nnames);
+		if (!rc && !nnames) {
+			snprintf(err, len, "--kernels all: no kernel is cached (scxbench vm fetch)");
+			rc = -ENOENT;
+		}
+		kern = names;
+		nk = nnames;
+	} else if (o->kernels) {
+		klist = strdup(o->kernels);
+		kern = calloc(strlen(o->kernels) / 2 + 2, sizeof(*kern));
+		if (!klist || !kern)
+			rc = -ENOMEM;
+		for (char *t = klist ? strtok_r(klist, ",", &save) : NULL; t && !rc;
+		     t = strtok_r(NULL, ",", &save))
+			kern[nk++] = t;
+	} else {
+		nk = 1;
+	}
+	if (!rc && !(c = calloc((size_t)nk * nt, sizeof(*c))))
+		rc = -ENOMEM;
+	if (rc == -ENOMEM)
+		snprintf(err, len, "out of memory");
+	for (int k = 0; !rc && k < nk; k++) {
+		const char *spec = kern ? kern[k] : o->kernel;
+		char img[PATH_MAX], name[128] = "";
+
+		if (kern || spec) {
+			rc = vm__resolve_kernel(spec, img, sizeof(img), err, len);
+			if (rc)
+				break;
+			kernel_name(img, name, sizeof(name));
+		} else {
+			img[0] = 0;
+		}
+		for (int t = 0; t < nt; t++) {
+			struct place_cell *cell = &c[k * nt + t];
+			const char *p = o->topologies;
+
+			snprintf(cell->kernel, sizeof(cell->kernel), "%s", img);
+			snprintf(cell->kernel_name, sizeof(cell->kernel_name), "%s", name);
+			if (!o->ntopo)
+				continue;
+			/* the t-th spec of the list (parsed once already) */
+			for (int i = 0; i < t; i++)
+				p += strcspn(p, ",") + 1;
+			{
+				char one[64];
+				size_t l = strcspn(p, ",");
+
+				snprintf(one, sizeof(one), "%.*s", (int)(l < 63 ? l : 63), p);
+				rc = topo_spec__parse(one, &cell->topo, err, len);
+			}
+			if (!rc)
+				rc = vm__check_topology(&cell->topo, err, len);
+			if (rc)
+				break;
+			cell->has_topo = true;
+			topo_spec__format(&cell->topo, cell->topo_name, sizeof(cell->topo_name));
+		}
+	}
+	for (int i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
+	if (kern != names)
+		free(kern);
+	free(klist);
+	if (rc) {
+		free(c);
+		return rc;
+	}
+	*cells = c;
+	*n = nk * nt;
+	return 0;
+}
+
+void place__for_cell(const struct place_opts *o, const struct place_cell *c,
+		     struct place_opts *out)
+{
+	*out = *o;
+	out->kernels = NULL;
+	out->kernel = c->kernel[0] ? c->kernel : o->kernel;
+	out->has_topo = c->has_topo;
+	out->topo = c->topo;
+	out->ntopo = c->has_topo;
 }
 
 void place__free_guest_argv(char **g)
@@ -173,6 +364,7 @@ int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const ch
 {
 	struct vm_opts vo = {
 		.kernel = o->kernel,
+		.topo = o->has_topo ? &o->topo : NULL,
 		.cpus = o->vm_cpus,
 		.mem_mb = o->vm_mem_mb,
 		/* boot + per-run set-up dominate short runs under TCG */
@@ -184,7 +376,7 @@ int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const ch
 	struct import_opts io = { .place = "vm", .cmdline = cmdline };
 	struct import_result ir = { 0 };
 	char tmpdir[PATH_MAX], guest_db[PATH_MAX + 16], why[512], host[256];
-	char idbase[96], dbname[PATH_MAX + 16];
+	char idbase[96], dbname[PATH_MAX + 16], topo[TOPO_SPEC_MAX];
 	const char *env[3];
 	struct store *st = NULL;
 	struct vm_info info = { 0 };
@@ -193,7 +385,9 @@ int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const ch
 	int rc, nenv = 0;
 
 	memset(res, 0, sizeof(*res));
-	cmd.argv = place__guest_argv(argc, argv, &cmd.argc);
+	if (o->has_topo)
+		topo_spec__format(&o->topo, topo, sizeof(topo));
+	cmd.argv = guest_argv(argc, argv, o->has_topo ? topo : NULL, &cmd.argc);
 	rc = cmd.argv ? vm__make_tmp_dir(tmpdir, sizeof(tmpdir)) : -ENOMEM;
 	if (rc) {
 		place__free_guest_argv(cmd.argv);
@@ -253,6 +447,7 @@ int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const ch
 
 		io.accel = info.accel;
 		io.guest_kernel = info.guest_kernel;
+		io.host_cpus = host_ncpus();
 		if (gethostname(host, sizeof(host)) == 0)
 			io.hostname = host;
 		fault__at("import");

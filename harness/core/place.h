@@ -5,7 +5,11 @@
  * ci) share these options and this decision:
  *   --host        force this host (and it must have sched_ext for BPF scheds)
  *   --vm          force the VM
- *   --kernel P    guest kernel image (implies --vm)
+ *   --kernel K    guest kernel: a cached release or an image path (implies --vm)
+ *   --kernels K,K the same command on each kernel, one boot each (compare, ci)
+ *   --topology S  the guest's CPU topology (harness/lib/topology.h; implies
+ *                 --vm); with --host, a check that this host has it;
+ *                 S,S... for compare and ci: one boot per topology
  *   --vm-cpus N, --vm-mem MB
  * Without --host/--vm: eevdf-only commands and hosts with sched_ext run
  * here; otherwise a cached guest kernel is used (said in one line); with
@@ -17,7 +21,10 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <limits.h>
 #include <stdint.h>
+
+#include "harness/lib/topology.h"
 
 enum place { PLACE_HOST = 0, PLACE_VM = 1 };
 
@@ -26,6 +33,15 @@ struct place_opts {
 	bool no_wait;         /* fail instead of waiting for the benchmark lock */
 	const char *kernel;
 	int vm_cpus, vm_mem_mb;
+	const char *kernels;    /* --kernels as given (or "all"), NULL: none */
+	const char *topologies; /* --topology as given: SPEC or SPEC,SPEC... */
+	int ntopo;              /* how many it names */
+	/* the one topology of this place: a single --topology, or a cell's */
+	bool has_topo;
+	struct topo_spec topo;
+	/* set by commands that run one comparison per (kernel, topology):
+	 * without it, lists are refused */
+	bool matrix_ok;
 };
 
 /* getopt_long values of the shared options; pass unknown ones here. */
@@ -36,6 +52,8 @@ enum {
 	OPT_PLACE_VM_CPUS,
 	OPT_PLACE_VM_MEM,
 	OPT_PLACE_NO_WAIT,
+	OPT_PLACE_KERNELS,
+	OPT_PLACE_TOPOLOGY,
 };
 #define PLACE_LONG_OPTIONS                                            \
 	{ "host", no_argument, NULL, OPT_PLACE_HOST },                \
@@ -43,14 +61,25 @@ enum {
 	{ "kernel", required_argument, NULL, OPT_PLACE_KERNEL },      \
 	{ "vm-cpus", required_argument, NULL, OPT_PLACE_VM_CPUS },    \
 	{ "vm-mem", required_argument, NULL, OPT_PLACE_VM_MEM },      \
-	{ "no-wait", no_argument, NULL, OPT_PLACE_NO_WAIT }
+	{ "no-wait", no_argument, NULL, OPT_PLACE_NO_WAIT },          \
+	{ "kernels", required_argument, NULL, OPT_PLACE_KERNELS },    \
+	{ "topology", required_argument, NULL, OPT_PLACE_TOPOLOGY }
 
 #define PLACE_USAGE                                                                   \
 	"  --host              run on this host (its kernel must have sched_ext for\n"   \
 	"                      BPF schedulers)\n"                                        \
 	"  --vm                run inside a QEMU guest with a sched_ext kernel; default\n" \
 	"                      when this kernel lacks sched_ext and a kernel is cached\n" \
-	"  --kernel PATH       guest kernel image (bzImage); implies --vm\n"             \
+	"  --kernel K          guest kernel: a cached release (or its unique prefix,\n" \
+	"                      see scxbench vm list) or a bzImage path; implies --vm\n" \
+	"  --kernels K,K...    (compare, ci) the same comparison on each kernel, one\n" \
+	"                      guest boot each; 'all': every cached kernel\n"           \
+	"  --topology SPEC     guest CPU topology [Nn]Ss[Ll]Cc Tt: N NUMA nodes (memory\n" \
+	"                      split evenly, distance 20), S sockets, L LLCs per\n"   \
+	"                      socket, C cores per LLC, T threads per core; e.g.\n"     \
+	"                      2s4c2t, 2n2s2c1t; checked in the guest before any run;\n" \
+	"                      implies --vm (with --host: check this host has it);\n"   \
+	"                      SPEC,SPEC... (compare, ci): one boot per topology\n"     \
 	"  --vm-cpus N         guest CPUs (default: this host's CPUs)\n"                 \
 	"  --vm-mem MB         guest memory (default: 2048)\n"                         \
 	"  --no-wait           fail at once when another benchmark runs on this\n"     \
@@ -64,9 +93,35 @@ int place__parse_opt(struct place_opts *o, int opt, const char *arg, char *err, 
  */
 int place__take_bench_lock(const struct place_opts *o, const char *cmdline, char *err,
 			   size_t len);
-/* PLACE_HOST, PLACE_VM, or -errno with a one-line reason. */
+/*
+ * PLACE_HOST, PLACE_VM, or -errno with a one-line reason. With --host
+ * and --topology, this machine's view is checked against it here
+ * (-EMEDIUMTYPE: it has another shape); a VM guest's scxbench gets
+ * --host --topology, so this is where a guest that QEMU or its kernel
+ * did not build as asked is refused, before any run.
+ */
 int place__decide(const struct place_opts *o, const char *const *scheds, int nscheds,
 		  char *err, size_t len);
+
+/* One guest of a matrix: a kernel and a topology. */
+struct place_cell {
+	char kernel[PATH_MAX];  /* the image; "" when no kernel was named */
+	char kernel_name[128];  /* its release (cache folder) or file name */
+	bool has_topo;
+	struct topo_spec topo;
+	char topo_name[TOPO_SPEC_MAX]; /* canonical, "" without a topology */
+};
+/*
+ * The cells of o (kernels x topologies, kernel-major; one cell when
+ * neither list is given), every kernel resolved and every topology
+ * checked for a guest, so that a bad name fails before any boot.
+ * *cells is malloc'ed. 0 or -errno with err.
+ */
+int place__cells(const struct place_opts *o, struct place_cell **cells, int *n, char *err,
+		 size_t len);
+/* o with the cell's kernel and topology, for place__run_in_vm(). */
+void place__for_cell(const struct place_opts *o, const struct place_cell *c,
+		     struct place_opts *out);
 
 /* What a VM run brought home: ids in the host database, in time order. */
 struct place_result {

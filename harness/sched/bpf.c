@@ -19,6 +19,7 @@
 
 #include "bpf/scxb_shared.h"
 #include "harness/lib/log.h"
+#include "harness/lib/topology.h"
 #include "harness/sched/impl.h"
 #include "harness/lib/util.h"
 
@@ -33,6 +34,7 @@ struct bpf_handles {
 	__u64 *fail_after_enqueues;
 	bool *stall_one;
 	__u32 *loader_tgid;
+	__u32 *nr_llcs, *cpu_llc;   /* rodata: the machine's LLC groups */
 	unsigned int *timeout_ms;
 	struct scxb_exit_info *uei;  /* valid after load */
 	__u64 *counters;             /* valid after load */
@@ -63,6 +65,8 @@ static int NAME##_open(struct bpf_handles *h)					\
 	h->fail_after_enqueues = &skel->rodata->fail_after_enqueues;		\
 	h->stall_one = &skel->rodata->stall_one;				\
 	h->loader_tgid = &skel->rodata->loader_tgid;				\
+	h->nr_llcs = (__u32 *)&skel->rodata->nr_llcs;				\
+	h->cpu_llc = (__u32 *)skel->rodata->cpu_llc;				\
 	h->timeout_ms = &skel->struct_ops.NAME##_ops->timeout_ms;		\
 	return 0;								\
 }										\
@@ -149,6 +153,28 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, ap);
 }
 
+/*
+ * Every built-in learns the machine's LLC groups before load (a CPU with
+ * no cache shown counts by its package); topology-blind ones ignore them.
+ */
+static void set_llcs(struct bpf_handles *h)
+{
+	const struct topo_view *v = topo_view__current();
+	int n = 1;
+
+	for (int i = 0; v && i < v->ncpus; i++) {
+		int cpu = v->cpu[i].cpu, g = v->nllcs ? v->cpu[i].llc : v->cpu[i].package;
+
+		if (g < 0 || g >= SCXB_MAX_LLCS)
+			g = 0;
+		if (cpu < SCXB_MAX_CPUS)
+			h->cpu_llc[cpu] = (__u32)g;
+		if (g + 1 > n)
+			n = g + 1;
+	}
+	*h->nr_llcs = (__u32)n;
+}
+
 static int bpf_start(struct sched *s, char *err, size_t errlen)
 {
 	struct bpf_sched *b = s->priv;
@@ -168,6 +194,7 @@ static int bpf_start(struct sched *s, char *err, size_t errlen)
 	*b->h.fail_after_enqueues = s->opts.fail_after_enqueues;
 	*b->h.stall_one = s->opts.stall_one;
 	*b->h.loader_tgid = getpid();
+	set_llcs(&b->h);
 	if (s->opts.timeout_ms)
 		*b->h.timeout_ms = s->opts.timeout_ms;
 

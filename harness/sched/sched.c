@@ -135,8 +135,16 @@ struct sched *sched__new(const char *spec, const struct sched_opts *opts,
 				goto fail;
 			return s;
 		}
-		xsnprintf(err, errlen, "unknown scheduler '%s' (known: eevdf, simple, vtime, exec:BINARY)",
-			  w[0]);
+		{
+			/* the built-ins of bpf/schedulers.def, by name */
+			char known[256] = "eevdf";
+
+			for (int i = 0; i < sched_nr_builtins; i++)
+				snprintf(known + strlen(known), sizeof(known) - strlen(known), ", %s",
+					 sched_builtins[i].name);
+			xsnprintf(err, errlen, "unknown scheduler '%s' (known: %s, exec:BINARY)", w[0],
+				  known);
+		}
 		goto fail;
 	}
 	/* exec: the spec's own arguments first, then those after "--" */

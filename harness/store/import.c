@@ -225,7 +225,8 @@ int store__import(struct store *st, const char *src_path, const struct import_op
 		      " compare_id = (SELECT new FROM temp.cmpmap WHERE old = runs.compare_id),"
 		      " place = COALESCE(?1, place), accel = COALESCE(?2, accel),"
 		      " guest_kernel = COALESCE(?3, guest_kernel),"
-		      " hostname = COALESCE(?4, hostname), cmdline = COALESCE(?5, cmdline)"
+		      " hostname = COALESCE(?4, hostname), cmdline = COALESCE(?5, cmdline),"
+		      " vm_host_cpus = COALESCE(?6, vm_host_cpus)"
 		      " WHERE id IN (SELECT new FROM temp.runmap)"))
 		goto rollback;
 	if (o && o->place)
@@ -238,6 +239,8 @@ int store__import(struct store *st, const char *src_path, const struct import_op
 		sqlite3_bind_text(s, 4, o->hostname, -1, SQLITE_TRANSIENT);
 	if (o && o->cmdline)
 		sqlite3_bind_text(s, 5, o->cmdline, -1, SQLITE_TRANSIENT);
+	if (o && o->host_cpus > 0)
+		sqlite3_bind_int(s, 6, o->host_cpus);
 	if (sql__run(st, s))
 		goto rollback;
 	sqlite3_finalize(s);

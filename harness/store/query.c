@@ -57,7 +57,7 @@ void q_runs__free(struct q_runs *r)
 	"SELECT id, scheduler, sched_kind, workload, status, place, accel, guest_kernel," \
 	" kernel_release, hostname, cpu_model, version, git_sha, ncpus, rep, round, trace," \
 	" compare_id, lost_events, exit_kind, started_at, ended_at, status_detail,"       \
-	" exit_reason, exit_msg, fail_stage FROM runs"
+	" exit_reason, exit_msg, fail_stage, topology, vm_host_cpus FROM runs"
 
 static void fill_run(sqlite3_stmt *s, struct q_run *r)
 {
@@ -98,6 +98,33 @@ static void fill_run(sqlite3_stmt *s, struct q_run *r)
 	col_text(s, 22, r->status_detail, sizeof(r->status_detail));
 	col_text(s, 23, r->exit_reason, sizeof(r->exit_reason));
 	r->exit_msg = col_strdup(s, 24);
+	col_text(s, 26, r->topology, sizeof(r->topology));
+	r->vm_host_cpus = sqlite3_column_int(s, 27);
+}
+
+void q_run__place_name(const struct q_run *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s %s%s%s on %s", r->place, r->accel[0] ? " " : "", r->accel,
+		 r->guest_kernel[0] ? r->guest_kernel : r->kernel_release, r->topology[0] ? " " : "",
+		 r->topology, r->hostname);
+}
+
+bool q_run__same_place(const struct q_run *a, const struct q_run *b, char *why, size_t len)
+{
+	char pa[400], pb[400];
+
+	if (!strcmp(a->place, b->place) && !strcmp(a->accel, b->accel) &&
+	    !strcmp(a->guest_kernel, b->guest_kernel) && !strcmp(a->hostname, b->hostname) &&
+	    !strcmp(a->kernel_release, b->kernel_release) && !strcmp(a->topology, b->topology))
+		return true;
+	if (why) {
+		q_run__place_name(a, pa, sizeof(pa));
+		q_run__place_name(b, pb, sizeof(pb));
+		snprintf(why, len, "runs %lld and %lld ran in different places (%s vs %s): compare"
+			 " runs of one place, kernel and topology only", (long long)a->id,
+			 (long long)b->id, pa, pb);
+	}
+	return false;
 }
 
 static int collect_runs(struct store *st, sqlite3_stmt *s, struct q_runs *out, int *cap)

@@ -25,7 +25,9 @@ struct q_run {
 	enum fail_stage stage;  /* FAIL_NONE when none is stored */
 	char place[8], accel[8], guest_kernel[128], kernel_release[128];
 	char hostname[128], cpu_model[128], version[32], git_sha[40];
+	char topology[48];  /* canonical spec, "irregular", "" before its migration (5) */
 	int ncpus, rep, round, trace;
+	int vm_host_cpus;   /* 0: not a VM run (or not recorded) */
 	int64_t compare_id, lost_events, exit_kind; /* exit_kind -1: none */
 	double started_at, ended_at;
 	char status_detail[256], exit_reason[128];
@@ -37,6 +39,16 @@ struct q_runs {
 	int n;
 };
 void q_runs__free(struct q_runs *r);
+
+/*
+ * Do two runs measure the same machine: place, accelerator, host, kernel
+ * (the guest's for VM runs) and CPU topology? Results of different ones
+ * never go into one comparison, report or CI baseline. false with one
+ * line in why (may be NULL) saying how they differ.
+ */
+bool q_run__same_place(const struct q_run *a, const struct q_run *b, char *why, size_t len);
+/* "vm tcg 7.2.13+deb14-amd64 2s2c2t on HOST" */
+void q_run__place_name(const struct q_run *r, char *buf, size_t len);
 
 /* Runs of a comparison in (round, id) order. */
 int store__q_runs_of_compare(struct store *st, int64_t compare_id, struct q_runs *out);

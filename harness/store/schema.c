@@ -187,6 +187,14 @@ static const char *const migrations[] = {
 	 * practical number) */
 	"ALTER TABLE comparison_results ADD COLUMN min_effect_pct REAL;"
 	"ALTER TABLE comparison_results ADD COLUMN more_rounds INTEGER;",
+	/* 5: the CPU topology the run saw (its canonical spec, or
+	 * 'irregular', and the whole view as JSON: packages, cores, SMT
+	 * groups, LLC groups, nodes, memory, distances), and for a VM run
+	 * the host's CPU count (guest vCPUs / host CPUs is the
+	 * oversubscription). */
+	"ALTER TABLE runs ADD COLUMN topology TEXT;"
+	"ALTER TABLE runs ADD COLUMN topology_detail TEXT;"     /* JSON */
+	"ALTER TABLE runs ADD COLUMN vm_host_cpus INTEGER;",
 };
 
 int store_schema__version(void)

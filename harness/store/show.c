@@ -55,7 +55,7 @@ static int print_run_summary(struct store *st, int64_t run_id, FILE *f)
 	int err;
 
 	err = sql__prep(st, &s, "SELECT scheduler, workload, status, COALESCE(status_detail,''),"
-			  " lost_events, place FROM runs WHERE id = ?");
+			  " lost_events, place, COALESCE(topology, '') FROM runs WHERE id = ?");
 	if (!err)
 		err = sql__prep(st, &m, "SELECT value, unit FROM metrics WHERE run_id = ? AND name = ?");
 	if (err)
@@ -66,8 +66,8 @@ static int print_run_summary(struct store *st, int64_t run_id, FILE *f)
 		err = err ? err : -ENOENT;
 		goto out;
 	}
-	fprintf(f, "run %lld  %s/%s  %s  %s", (long long)run_id, col_term(s, 0), col_term(s, 1),
-		col_term(s, 5), col_term(s, 2));
+	fprintf(f, "run %lld  %s/%s  %s%s%s  %s", (long long)run_id, col_term(s, 0), col_term(s, 1),
+		col_term(s, 5), *col_text(s, 6) ? " " : "", col_term(s, 6), col_term(s, 2));
 	for (size_t i = 0; i < sizeof(headline) / sizeof(headline[0]); i++) {
 		sqlite3_bind_int64(m, 1, run_id);
 		sqlite3_bind_text(m, 2, headline[i], -1, SQLITE_STATIC);
@@ -107,10 +107,10 @@ static int print_run_json(struct store *st, int64_t run_id, FILE *f)
 		"ncpus", "version", "git_sha", "started_at", "ended_at", "compare_id", "rep",
 		"label", "sched_ops", "sched_path", "sched_sha256", "sched_build_id", "exit_kind",
 		"exit_reason", "exit_msg", "sched_exit_status", "sched_exit_signal", "fail_stage",
-		"cmdline", "trace", "lost_events",
+		"cmdline", "trace", "lost_events", "topology", "vm_host_cpus",
 	};
 	sqlite3_stmt *s = NULL;
-	char sql[1024];
+	char sql[1200];
 	size_t off;
 	int err, first;
 
@@ -144,6 +144,25 @@ static int print_run_json(struct store *st, int64_t run_id, FILE *f)
 			json_str(f, col_text(s, (int)i));
 		}
 	}
+	sqlite3_finalize(s);
+	s = NULL;
+
+	/* the topology as the machine showed it: stored JSON, written as is
+	 * (topology.c wrote it; a run stored before schema.c's migration 5
+	 * has null) */
+	fputs(",\"topology_detail\":", f);
+	err = sql__prep(st, &s, "SELECT json(topology_detail) FROM runs WHERE id = ?"
+			  " AND json_valid(topology_detail)");
+	if (err)
+		goto out;
+	sqlite3_bind_int64(s, 1, run_id);
+	err = sql__step(st, s);
+	if (err < 0)
+		goto out;
+	if (err && sqlite3_column_type(s, 0) != SQLITE_NULL)
+		fputs(col_text(s, 0), f);
+	else
+		fputs("null", f);
 	sqlite3_finalize(s);
 	s = NULL;
 
@@ -281,6 +300,34 @@ static int print_runs(struct store *st, int limit, FILE *f)
 	return err ? err : n ? 0 : -ENOENT;
 }
 
+/* The stored view, for people: its groups as CPU lists. */
+static int print_topology(struct store *st, int64_t run_id, FILE *f)
+{
+	static const char *const keys[][2] = {
+		{ "$.smt_groups", "smt groups" }, { "$.llc_groups", "llc groups" },
+		{ "$.node_cpus", "node cpus" }, { "$.node_mem_mb", "node mem (MiB)" },
+		{ "$.distance", "node distances" },
+	};
+	sqlite3_stmt *s;
+	int err;
+
+	err = sql__prep(st, &s, "SELECT json_extract(topology_detail, ?) FROM runs WHERE id = ?"
+			  " AND json_valid(topology_detail)");
+	if (err)
+		return err;
+	for (size_t i = 0; !err && i < sizeof(keys) / sizeof(keys[0]); i++) {
+		sqlite3_bind_text(s, 1, keys[i][0], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, run_id);
+		err = sql__step(st, s);
+		if (err > 0 && sqlite3_column_type(s, 0) != SQLITE_NULL)
+			fprintf(f, "  %-16s %s\n", keys[i][1], col_term(s, 0));
+		err = err < 0 ? err : 0;
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	return err;
+}
+
 int store__print_runs(struct store *st, int limit, FILE *f)
 {
 	struct out o;
@@ -324,7 +371,8 @@ static int print_run(struct store *st, int64_t run_id, bool dump, bool tasks, FI
 		"started", "ended", "compare", "rep", "label", "ops", "sched path",
 		"sched sha256", "sched build id", "sched args", "sched version", "exit kind",
 		"exit reason", "exit message", "time to exit (s)", "sched exit status",
-		"sched killed by", "failed at", "traced", "lost events",
+		"sched killed by", "failed at", "traced", "lost events", "topology",
+		"vm host cpus",
 	};
 	sqlite3_stmt *s = NULL;
 	int err;
@@ -335,8 +383,8 @@ static int print_run(struct store *st, int64_t run_id, bool dump, bool tasks, FI
 			" cmdline, datetime(started_at, 'unixepoch'), datetime(ended_at, 'unixepoch'),"
 			" compare_id, rep, label, sched_ops, sched_path, sched_sha256, sched_build_id,"
 			" sched_args, sched_version, exit_kind, exit_reason, exit_msg, time_to_exit_s,"
-			" sched_exit_status, sched_exit_signal, fail_stage, trace, lost_events"
-			" FROM runs WHERE id = ?");
+			" sched_exit_status, sched_exit_signal, fail_stage, trace, lost_events,"
+			" topology, vm_host_cpus FROM runs WHERE id = ?");
 	if (err)
 		return err;
 	sqlite3_bind_int64(s, 1, run_id);
@@ -349,7 +397,14 @@ static int print_run(struct store *st, int64_t run_id, bool dump, bool tasks, FI
 	for (int i = 0; i < (int)(sizeof(labels) / sizeof(labels[0])); i++)
 		if (sqlite3_column_type(s, i) != SQLITE_NULL)
 			fprintf(f, "  %-16s %s\n", labels[i], col_term(s, i));
+	/* a guest with more vCPUs than its host had CPUs: they took turns */
+	if (sqlite3_column_type(s, 36) != SQLITE_NULL && sqlite3_column_int(s, 36) > 0)
+		fprintf(f, "  %-16s %.2f (guest CPUs / host CPUs)\n", "vcpu ratio",
+			(double)sqlite3_column_int(s, 11) / sqlite3_column_int(s, 36));
 	sqlite3_finalize(s);
+	err = print_topology(st, run_id, f);
+	if (err)
+		return err;
 
 	fprintf(f, "parameters\n");
 	err = print_rows(st, run_id, "SELECT name, value FROM params WHERE run_id = ? ORDER BY name",

@@ -22,6 +22,7 @@
 #include "harness/store/sql.h"
 #include "harness/lib/json.h"
 #include "harness/lib/owner.h"
+#include "harness/lib/topology.h"
 #include "harness/lib/util.h"
 
 struct store {
@@ -553,6 +554,26 @@ int store__begin_run(struct store *st, const struct run_meta *m, int64_t *run_id
 	if (err)
 		return err;
 	*run_id = sqlite3_last_insert_rowid(st->db);
+
+	/* the CPUs as this machine's kernel shows them, like its CPU model */
+	{
+		const struct topo_view *v = topo_view__current();
+		char *json = v ? topo_view__json_str(v) : NULL;
+
+		err = sql__prep(st, &s, "UPDATE runs SET topology = ?, topology_detail = ? WHERE id = ?");
+		if (err) {
+			free(json);
+			return err;
+		}
+		sql__bind_text(s, 1, v ? v->spec_str : NULL);
+		sql__bind_text(s, 2, json);
+		sqlite3_bind_int64(s, 3, *run_id);
+		err = sql__run(st, s);
+		sqlite3_finalize(s);
+		free(json);
+		if (err)
+			return err;
+	}
 
 	/* parameters belong to the run from its start: what was asked for
 	 * is known even when the run never finishes */

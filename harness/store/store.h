@@ -22,7 +22,9 @@
  *        ncpus, version, git_sha, cmdline, started_at, ended_at, pid,
  *        compare_id, rep, round, label, sched_ops, sched_path,
  *        sched_version, exit_kind, exit_reason, exit_msg, time_to_exit_s,
- *        trace, lost_events)
+ *        trace, lost_events, sched_args, sched_sha256, sched_build_id,
+ *        fail_stage, sched_exit_status, sched_exit_signal, pid_start,
+ *        topology, topology_detail, vm_host_cpus)
  *   params(run_id, name, value)
  *   metrics(run_id, name, value, unit, better)
  *   histograms(run_id, name, unit, scheme, count, sum, min, max, buckets)
@@ -138,6 +140,8 @@ struct import_opts {
 	/* hostname: the machine that ran the VM (the guest's own name says
 	 * nothing about where a run happened, and baselines match on it) */
 	const char *place, *accel, *guest_kernel, *hostname;
+	/* the CPUs of the machine that ran the VM (vm_host_cpus); 0: keep */
+	int host_cpus;
 	/* the command as the user typed it, stored on the imported runs */
 	const char *cmdline;
 	int64_t compare_id; /* 0 = keep none */

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "harness/lib/topology.h"
 #include "harness/vm/vm.h"
 
 void vm__set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -58,6 +59,7 @@ struct vm_qemu_cfg {
 	const char *accel;       /* "kvm", "tcg" */
 	const char *kernel, *initrd, *append;
 	int cpus, mem_mb;
+	const struct topo_spec *topo; /* NULL: cpus flat */
 	const char *run_dir;     /* shared writable as tag scxb-out */
 	const char *ctl_path;    /* the "scxb-ctl" port's pipe (PATH.in/.out) */
 	bool interactive;        /* the serial console on our own terminal */

@@ -160,3 +160,145 @@ int vm_kernel__dir(const char *image, char *buf, size_t len)
 		return xsnprintf(buf, len, ".");
 	return xsnprintf(buf, len, "%.*s", (int)(slash - image), image);
 }
+
+static int rel_cmp(const void *a, const void *b)
+{
+	return -strverscmp(*(char *const *)a, *(char *const *)b);
+}
+
+int vm__cached_releases(char ***names, int *n)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+	struct dirent *de;
+	char **v = NULL;
+	int k = 0, cap = 0, err;
+	DIR *d;
+
+	*names = NULL;
+	*n = 0;
+	err = vm__cache_dir(dir, sizeof(dir));
+	if (err || xsnprintf(path, sizeof(path), "%s/kernels", dir))
+		return err ? err : -ENAMETOOLONG;
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		char k_img[PATH_MAX];
+		struct stat st;
+
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, "current"))
+			continue;
+		if (xsnprintf(k_img, sizeof(k_img), "%s/%s", path, de->d_name) || lstat(k_img, &st) ||
+		    !S_ISDIR(st.st_mode))
+			continue;
+		if (k == cap) {
+			char **nv = realloc(v, sizeof(*v) * (cap = cap * 2 + 8));
+
+			if (!nv) {
+				err = -ENOMEM;
+				break;
+			}
+			v = nv;
+		}
+		v[k] = strdup(de->d_name);
+		if (!v[k]) {
+			err = -ENOMEM;
+			break;
+		}
+		k++;
+	}
+	closedir(d);
+	if (err) {
+		while (k--)
+			free(v[k]);
+		free(v);
+		return err;
+	}
+	qsort(v, k, sizeof(*v), rel_cmp);
+	*names = v;
+	*n = k;
+	return 0;
+}
+
+int vm__resolve_kernel(const char *spec, char *buf, size_t len, char *err, size_t errlen)
+{
+	char cache[PATH_MAX] = "~/.cache/scxbench", list[512] = "", real[PATH_MAX];
+	char **names = NULL;
+	int n = 0, hit = -1, nhit = 0, rc;
+	size_t sl;
+
+	if (!spec || !*spec) {
+		rc = vm__cached_kernel(buf, len);
+		if (rc) {
+			vm__cache_dir(cache, sizeof(cache));
+			vm__set_err(err, errlen, "no sched_ext kernel cached in %s/kernels: run `scxbench"
+				    " vm fetch` (or pass --kernel PATH)", cache);
+		}
+		return rc;
+	}
+	if (strchr(spec, '/') || is_file(spec)) {
+		if (!realpath(spec, real)) {
+			rc = -errno;
+			vm__set_err(err, errlen, "kernel image %s: %s", spec, strerror(errno));
+			return rc;
+		}
+		return xsnprintf(buf, len, "%s", real);
+	}
+	rc = vm__cached_releases(&names, &n);
+	if (rc) {
+		vm__set_err(err, errlen, "cannot list the cached kernels: %s", strerror(-rc));
+		return rc;
+	}
+	sl = strlen(spec);
+	for (int i = 0; i < n; i++) {
+		size_t l = strlen(list);
+
+		snprintf(list + l, sizeof(list) - l, "%s%s", i ? ", " : "", names[i]);
+		if (!strcmp(names[i], spec)) {
+			hit = i;
+			nhit = 1;
+			break;
+		}
+		if (!strncmp(names[i], spec, sl) && nhit++ == 0)
+			hit = i;
+	}
+	vm__cache_dir(cache, sizeof(cache));
+	if (nhit == 1) {
+		rc = xsnprintf(buf, len, "%s/kernels/%s/vmlinuz", cache, names[hit]);
+		if (!rc && !is_file(buf)) {
+			vm__set_err(err, errlen, "cached kernel %s has no vmlinuz (re-run `scxbench vm"
+				    " fetch --update`)", names[hit]);
+			rc = -ENOENT;
+		}
+	} else if (nhit) {
+		vm__set_err(err, errlen, "--kernel %s: %d cached kernels start so (cached: %s): say which",
+			    spec, nhit, list);
+		rc = -EINVAL;
+	} else {
+		vm__set_err(err, errlen, "--kernel %s: neither a file nor a cached kernel (cached: %s;"
+			    " `scxbench vm fetch --dist DIST` adds one)", spec, n ? list : "none");
+		rc = -ENOENT;
+	}
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+int vm__check_topology(const struct topo_spec *t, char *err, size_t errlen)
+{
+	char s[TOPO_SPEC_MAX], want[TOPO_SPEC_MAX];
+	struct topo_spec ok = *t;
+
+	if (t->sockets % t->nodes == 0)
+		ok.llcs = 1;
+	else if (t->nodes % t->sockets == 0)
+		ok.llcs = t->nodes / t->sockets, ok.cores = t->llcs * t->cores / ok.llcs;
+	if (!memcmp(&ok, t, sizeof(ok)))
+		return 0;
+	topo_spec__format(t, s, sizeof(s));
+	topo_spec__format(&ok, want, sizeof(want));
+	vm__set_err(err, errlen, "--topology %s: a QEMU guest sees one LLC per socket, or one per node"
+		    " when nodes split a socket; the nearest shape it can have is %s", s, want);
+	return -EINVAL;
+}

@@ -109,20 +109,84 @@ static char *qemu_escape(const char *s)
 	return out;
 }
 
+/*
+ * -smp with the shape and, for several nodes, one RAM backend per node
+ * (the memory split evenly), each socket (or each core, when nodes split
+ * sockets) given its node, and the distances: 10 local, 20 remote.
+ * Strings go to strs (freed by the caller), pointers to argv.
+ */
+static int topo_args(const struct vm_qemu_cfg *c, char **argv, int *n, char **strs, int *ns,
+		     int *mem_mb)
+{
+	const struct topo_spec *t = c->topo;
+	int per = c->mem_mb / t->nodes;
+
+#define ADD(...) do {							\
+		if (asprintf(&strs[*ns], __VA_ARGS__) < 0)		\
+			return -ENOMEM;					\
+		argv[(*n)++] = strs[(*ns)++];				\
+	} while (0)
+	argv[(*n)++] = "-smp";
+	ADD("cpus=%d,sockets=%d,dies=%d,cores=%d,threads=%d", topo_spec__cpus(t), t->sockets,
+	    t->llcs, t->cores, t->threads);
+	*mem_mb = per * t->nodes;
+	if (t->nodes == 1)
+		return 0;
+	for (int i = 0; i < t->nodes; i++) {
+		argv[(*n)++] = "-object";
+		ADD("memory-backend-ram,id=scxbmem%d,size=%dM", i, per);
+		argv[(*n)++] = "-numa";
+		ADD("node,nodeid=%d,memdev=scxbmem%d", i, i);
+	}
+	if (t->sockets % t->nodes == 0) {
+		for (int s = 0; s < t->sockets; s++) {
+			argv[(*n)++] = "-numa";
+			ADD("cpu,node-id=%d,socket-id=%d", s / (t->sockets / t->nodes), s);
+		}
+	} else {
+		for (int cpu = 0; cpu < topo_spec__cpus(t); cpu += t->threads) {
+			int s, l, core, node;
+
+			topo_spec__place(t, cpu, &s, &l, &core, &node);
+			argv[(*n)++] = "-numa";
+			/* QEMU knows a die-id only with dies > 1 */
+			if (t->llcs > 1)
+				ADD("cpu,node-id=%d,socket-id=%d,die-id=%d,core-id=%d", node, s, l, core);
+			else
+				ADD("cpu,node-id=%d,socket-id=%d,core-id=%d", node, s, core);
+		}
+	}
+	for (int a = 0; a < t->nodes; a++)
+		for (int b = 0; b < t->nodes; b++) {
+			if (a == b)
+				continue;
+			argv[(*n)++] = "-numa";
+			ADD("dist,src=%d,dst=%d,val=20", a, b);
+		}
+#undef ADD
+	return 0;
+}
+
+/* the fixed arguments, plus a topology's (2 + 4 per node + 2 per core + 2
+ * per node pair at most) */
+#define QEMU_MAX_ARGS (64 + 4 * TOPO_MAX_NODES + 2 * TOPO_MAX_CPUS + \
+		       2 * TOPO_MAX_NODES * TOPO_MAX_NODES)
+
 int vm_qemu__start(struct vm_qemu *q, const struct vm_qemu_cfg *c, char *err, size_t errlen)
 {
 	char bios_dir[PATH_MAX + 16], fw_dir[PATH_MAX + 16], smp[16], mem[16];
 	char *run_dir = NULL, *ctl = NULL, *virtfs_out = NULL, *chardev = NULL;
 	const char *tcg = getenv("SCXB_VM_TCG");
-	char *argv[64];
+	char **argv = calloc(QEMU_MAX_ARGS, sizeof(char *));
+	char **strs = calloc(QEMU_MAX_ARGS, sizeof(char *));
 	pid_t parent = getpid();
-	int p[2] = { -1, -1 }, n = 0, ret = 0;
+	int p[2] = { -1, -1 }, n = 0, ns = 0, ret = 0, mem_mb = c->mem_mb;
 
 	memset(q, 0, sizeof(*q));
 	q->outfd = -1;
 	run_dir = qemu_escape(c->run_dir);
 	ctl = qemu_escape(c->ctl_path);
-	if (!run_dir || !ctl ||
+	if (!argv || !strs || !run_dir || !ctl ||
 	    asprintf(&virtfs_out, "local,path=%s,mount_tag=scxb-out,security_model=none,id=scxbout",
 		     run_dir) < 0 ||
 	    asprintf(&chardev, "pipe,id=ctl,path=%s", ctl) < 0) {
@@ -132,7 +196,6 @@ int vm_qemu__start(struct vm_qemu *q, const struct vm_qemu_cfg *c, char *err, si
 		goto out;
 	}
 	snprintf(smp, sizeof(smp), "%d", c->cpus);
-	snprintf(mem, sizeof(mem), "%d", c->mem_mb);
 	argv[n++] = (char *)c->qemu;
 	if (c->datadir && c->datadir[0]) {
 		/* a private QEMU: its own BIOS and option ROMs (-nodefaults and
@@ -152,8 +215,17 @@ int vm_qemu__start(struct vm_qemu *q, const struct vm_qemu_cfg *c, char *err, si
 		    tcg && !strcmp(tcg, "single") ? "tcg,thread=single" : "tcg,thread=multi";
 	argv[n++] = "-cpu";
 	argv[n++] = !strcmp(c->accel, "kvm") ? "host" : "max";
-	argv[n++] = "-smp";
-	argv[n++] = smp;
+	if (c->topo) {
+		if (topo_args(c, argv, &n, strs, &ns, &mem_mb)) {
+			ret = -ENOMEM;
+			vm__set_err(err, errlen, "out of memory");
+			goto out;
+		}
+	} else {
+		argv[n++] = "-smp";
+		argv[n++] = smp;
+	}
+	snprintf(mem, sizeof(mem), "%d", mem_mb);
 	argv[n++] = "-m";
 	argv[n++] = mem;
 	/* No default NIC/VGA/floppy: fewer devices to probe under TCG. */
@@ -231,7 +303,16 @@ int vm_qemu__start(struct vm_qemu *q, const struct vm_qemu_cfg *c, char *err, si
 		p[0] = -1;
 		fcntl(q->outfd, F_SETFL, O_NONBLOCK);
 	}
-	pr_debug("vm: QEMU %d: %s ... -append '%s'\n", (int)q->pid, c->qemu, c->append);
+	if (log__level() >= LOG_DEBUG) {
+		char line[4096];
+		size_t off = 0;
+
+		/* the whole command line (a topology's part is worth seeing) */
+		for (int i = 0; argv[i] && off < sizeof(line); i++)
+			off += (size_t)snprintf(line + off, sizeof(line) - off, "%s%s", i ? " " : "",
+						argv[i]);
+		pr_debug("vm: QEMU %d: %s\n", (int)q->pid, line);
+	}
 out:
 	if (p[0] >= 0)
 		close(p[0]);
@@ -241,6 +322,10 @@ out:
 	free(ctl);
 	free(virtfs_out);
 	free(chardev);
+	for (int i = 0; strs && i < ns; i++)
+		free(strs[i]);
+	free(strs);
+	free(argv);
 	return ret;
 }
 

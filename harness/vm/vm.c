@@ -44,14 +44,14 @@ static int boot(const struct vm_opts *o, const struct vm_cmd *cmd, const char *k
 		char *err, size_t errlen)
 {
 	char qemu[PATH_MAX], qdata[PATH_MAX], initrd[PATH_MAX], ctl[PATH_MAX + 8];
-	char ctl_in[PATH_MAX + 16], ctl_out[PATH_MAX + 16], append[256];
+	char ctl_in[PATH_MAX + 16], ctl_out[PATH_MAX + 16], append[256], tspec[TOPO_SPEC_MAX];
 	const char *mode = !cmd ? "probe" : cmd->interactive ? "shell" : "run";
 	struct vm_guest g = { .out = { "stdout", -1, -1 }, .errs = { "stderr", -1, -1 } };
 	struct vm_qemu q = { .outfd = -1 };
 	struct vm_qemu_cfg qc = { 0 };
 	struct vm_status vs;
 	double deadline, stop_at = 0;
-	int cpus = o->cpus > 0 ? o->cpus : host_ncpus();
+	int cpus = o->topo ? topo_spec__cpus(o->topo) : o->cpus > 0 ? o->cpus : host_ncpus();
 	int ret, st = 0;
 	sig_atomic_t stop_seen = 0;
 	bool exited = false, found = false;
@@ -94,11 +94,21 @@ static int boot(const struct vm_opts *o, const struct vm_cmd *cmd, const char *k
 	qc.initrd = initrd;
 	qc.append = append;
 	qc.cpus = cpus < 1 ? 1 : cpus;
+	qc.topo = o->topo;
 	qc.mem_mb = o->mem_mb > 0 ? o->mem_mb : VM_DEFAULT_MEM;
 	qc.run_dir = g.dir;
 	qc.ctl_path = ctl;
 	qc.interactive = cmd && cmd->interactive;
-	pr_debug("vm: booting %s (%s, %d CPUs, %d MiB)\n", kernel, accel, qc.cpus, qc.mem_mb);
+	if (o->topo)
+		topo_spec__format(o->topo, tspec, sizeof(tspec));
+	pr_debug("vm: booting %s (%s, %d CPUs%s%s, %d MiB)\n", kernel, accel, qc.cpus,
+		 o->topo ? " as " : "", o->topo ? tspec : "", qc.mem_mb);
+	/* TCG runs every vCPU as a host thread: more vCPUs than host CPUs
+	 * take turns on them (timings stretch; results of one shape only
+	 * compare with the same shape, which the store keeps apart) */
+	if (mode[0] != 'p' && !o->quiet && !strcmp(accel, "tcg") && qc.cpus > host_ncpus())
+		pr_info("vm: %d vCPUs on %d host CPUs (%.1f per CPU) under TCG: they take turns\n",
+			qc.cpus, host_ncpus(), (double)qc.cpus / host_ncpus());
 	ret = vm_qemu__start(&q, &qc, err, errlen);
 	if (ret)
 		goto out;
@@ -259,24 +269,14 @@ int vm__run(const struct vm_opts *o, const struct vm_cmd *cmd, const char *out_d
 		vm__set_err(err, errlen, "an interactive guest shell needs a terminal on stdin and stdout");
 		return -ENOTTY;
 	}
-	if (o->kernel) {
-		if (!realpath(o->kernel, kernel)) {
-			ret = -errno;
-			vm__set_err(err, errlen, "kernel image %s: %s", o->kernel, strerror(errno));
+	if (o->topo) {
+		ret = vm__check_topology(o->topo, err, errlen);
+		if (ret)
 			return ret;
-		}
-	} else {
-		ret = vm__cached_kernel(kernel, sizeof(kernel));
-		if (ret) {
-			char dir[PATH_MAX] = "~/.cache/scxbench";
-
-			vm__cache_dir(dir, sizeof(dir));
-			vm__set_err(err, errlen,
-				    "no sched_ext kernel cached in %s/kernels: run `scxbench vm fetch` (or pass --kernel PATH)",
-				    dir);
-			return ret;
-		}
 	}
+	ret = vm__resolve_kernel(o->kernel, kernel, sizeof(kernel), err, errlen);
+	if (ret)
+		return ret;
 	ret = vm_kernel__check_image(kernel, err, errlen);
 	if (ret)
 		return ret;

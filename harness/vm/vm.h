@@ -23,12 +23,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "harness/lib/topology.h"
+
 /* Where a guest command writes a database that vm__run() brings home. */
 #define VM_GUEST_DB "/run/scxb/guest.db"
 
 struct vm_opts {
 	const char *kernel;   /* bzImage path; NULL = the current cached kernel */
-	int cpus;             /* 0 = host CPUs */
+	int cpus;             /* 0 = host CPUs (ignored with topo) */
+	/* sockets, LLCs, cores, threads and NUMA nodes of the guest (NULL:
+	 * cpus flat, QEMU's default shape) */
+	const struct topo_spec *topo;
 	int mem_mb;           /* 0 = default (2048) */
 	double timeout_s;     /* hard limit for the whole boot; 0 = 1800 s */
 	bool quiet;           /* no notices (errors still) */
@@ -72,6 +77,25 @@ struct vm_info {
 
 /* Path of the newest cached kernel image into buf; -ENOENT when none. */
 int vm__cached_kernel(char *buf, size_t len);
+/*
+ * The kernel image --kernel names: NULL for the current cached kernel; a
+ * path (it holds a '/', or names a file here); else a cached release,
+ * exactly or by a unique prefix ("7.3" for 7.3.1+bpo-amd64). The image
+ * path into buf; -ENOENT / -EINVAL with a one-line reason in err that
+ * names what is cached.
+ */
+int vm__resolve_kernel(const char *spec, char *buf, size_t len, char *err, size_t errlen);
+/* The cached releases (complete or not), newest first; *names malloc'ed
+ * (free each and the array). */
+int vm__cached_releases(char ***names, int *n);
+/*
+ * Can a guest have this shape? QEMU's TCG CPU (-cpu max, AMD-like) makes
+ * its guest kernel see one last-level cache per socket, or one per NUMA
+ * node when nodes split a socket: a spec that asks for another LLC count
+ * would be refused by the guest anyway, so it is refused here, before a
+ * boot, saying which spec to ask for. 0 or -EINVAL with err.
+ */
+int vm__check_topology(const struct topo_spec *t, char *err, size_t errlen);
 /* Cache folder: $XDG_CACHE_HOME/scxbench or ~/.cache/scxbench. */
 int vm__cache_dir(char *buf, size_t len);
 

@@ -155,3 +155,41 @@ nall=$(sql all.db 'SELECT count(*) FROM runs'); nother=$(sql all.db "SELECT coun
 gate n3 --db all.db
 grep -qF '(n1)' out/summary.md && ! grep -q 'n2' out/summary.md &&
 	pass "merged history: baseline only from the same host" || fail "baseline mixed hosts: rc $rc" "$(grep -i baseline out/summary.md)"
+
+# 8. a kernels x topologies night: tonight's cells are gated apart, each
+# against its own earlier nights (a made-up 2s1c1t machine through
+# SCXB_TOPO_SYSFS beside this host's own view, under one label)
+topo=$TMP/topo-2s1c1t
+mkdir -p "$topo/devices/system/cpu/cpu0/topology" "$topo/devices/system/cpu/cpu1/topology"
+echo 0-1 > "$topo/devices/system/cpu/online"
+echo 0 > "$topo/devices/system/cpu/cpu0/topology/physical_package_id"
+echo 1 > "$topo/devices/system/cpu/cpu1/topology/physical_package_id"
+echo 0 > "$topo/devices/system/cpu/cpu0/topology/core_id"
+echo 0 > "$topo/devices/system/cpu/cpu1/topology/core_id"
+rm -f cells.db*
+for i in 1 2 3; do
+	"$MK" ci.conf cells.db "c$i" 5 "$i" && SCXB_TOPO_SYSFS=$topo "$MK" ci.conf cells.db "c$i" 5 "$((i + 10))"
+done
+# tonight only the 2s1c1t cell's vtime is 10 % slower
+"$MK" ci.conf cells.db c4 5 40 && SCXB_TOPO_SYSFS=$topo "$MK" ci.conf cells.db c4 5 41 vtime:elapsed_s:1.10
+mine=$(sql cells.db "SELECT topology FROM runs WHERE topology != '2s1c1t' LIMIT 1")
+gate c4 --db cells.db
+n=$(printf '%s\n' "$out" | grep -c '^REGRESSION')
+if [ "$rc" = 1 ] && [ "$n" = 1 ] && printf '%s\n' "$out" | grep -q '^REGRESSION vtime / hackbench \[.* 2s1c1t\] / elapsed_s' &&
+	python3 - "$mine" <<'PY' 2>"$TMP/py"
+import json, sys
+d = json.load(open('out/ci.json'))
+mine = sys.argv[1]
+cells = [c for c in d['cells'] if c['metric'] == 'elapsed_s']
+names = sorted(c['workload'] for c in cells)
+# one cell per scheduler x topology, each with 3 nights x 5 runs of its own machine
+assert len(cells) == 4, names
+assert sum(1 for c in cells if c['workload'].endswith(' 2s1c1t]')) == 2, names
+assert sum(1 for c in cells if c['workload'].endswith(' ' + mine + ']')) == 2, names
+assert all(c['n_base'] == 15 and c['n'] == 5 and c['base_nights'] == 3 for c in cells), [(c['workload'], c['n_base'], c['n']) for c in cells]
+PY
+then
+	pass "a topologies night: cells gated apart, baselines only from their own topology ($(ls -d out/report-* | wc -l) reports)"
+else
+	fail "topology cells: rc $rc, $n regressions" "$(printf '%s\n' "$out" | tail -5; cat "$TMP/py")"
+fi

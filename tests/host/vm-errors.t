@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 [ -x "$SCXB" ] || skip_all "no $SCXB (run make)"
 "$SCXB" vm --help >/dev/null 2>&1 || skip_all "this build has no 'vm' command"
-plan 13
+plan 18
 export TMPDIR=$TMP/tmpd
 mkdir -p "$TMPDIR"
 
@@ -81,10 +81,11 @@ out=$(XDG_CACHE_HOME=$TMP/scx PATH=/nonexistent SCXB_QEMU= "$TMP/lone/scxbench" 
 if [ $rc -ne 0 ] && grep -q 'qemu-system-x86_64 not found' <<<"$out"; then pass "QEMU missing from PATH: named"
 else fail "QEMU missing from PATH: named" "rc=$rc: $out"; fi
 
-# 9: vm list marks sched_ext and the current kernel
+# 9: vm list marks sched_ext and the current kernel (no source record,
+# no BTF: '-', no, and the event counters unknown)
 out=$(XDG_CACHE_HOME=$TMP/scx "$SCXB" vm list 2>&1)
-if grep -Eq '^9\.9\.9-test +2\.0 MiB +[0-9]+ MiB +yes +\*' <<<"$out"; then pass "vm list: version, size, sched_ext yes, current"
-else fail "vm list: version, size, sched_ext yes, current" "$out"; fi
+if grep -Eq '^9\.9\.9-test +- +yes +no +\? +2\.0 MiB +[0-9]+ MiB +\*' <<<"$out"; then pass "vm list: release, source, sched_ext yes, BTF, size, current"
+else fail "vm list: release, source, sched_ext yes, BTF, size, current" "$out"; fi
 
 # 10-12: bad usage exits 2
 "$SCXB" vm boot-test --vm-cpus 0 >/dev/null 2>&1; rc=$?
@@ -94,6 +95,31 @@ else fail "vm list: version, size, sched_ext yes, current" "$out"; fi
 "$SCXB" vm frobnicate >/dev/null 2>&1; rc=$?
 [ $rc -eq 2 ] && pass "unknown vm subcommand is bad usage (2)" || fail "unknown vm subcommand is bad usage (2)" "rc=$rc"
 
-# 13: nothing left behind by any of the above (vm.c makes its temp dirs in $TMPDIR)
+# 13-17: kernels and topologies named wrong are refused before the
+# benchmark lock, a boot or a database (exit 2, one line)
+printf 'dist=sid\nversion=9.9.9-1\n' > "$TMP/scx/scxbench/kernels/9.9.9-test/source"
+mkdir -p "$TMP/scx/scxbench/kernels/9.9.10-test"
+out=$(XDG_CACHE_HOME=$TMP/scx "$SCXB" vm list 2>&1)
+grep -Eq '^9\.9\.9-test +sid 9\.9\.9-1 +yes' <<<"$out" && grep -Eq '^9\.9\.10-test +- +unknown' <<<"$out" &&
+	[ "$(grep -n 9.9.10 <<<"$out" | cut -d: -f1)" -lt "$(grep -n 9.9.9-test <<<"$out" | cut -d: -f1)" ] &&
+	pass "vm list: the source record shown, newest release first" || fail "vm list with a source record" "$out"
+out=$(cd "$TMP" && XDG_CACHE_HOME=$TMP/scx "$SCXB" run eevdf --workload cpu --duration 1 --kernel 9.9 --db "$TMP/k.db" --no-wait 2>&1); rc=$?
+[ $rc = 2 ] && grep -q '2 cached kernels start so' <<<"$out" && [ ! -e "$TMP/k.db" ] &&
+	pass "--kernel 9.9: ambiguous prefix refused, nothing stored" || fail "--kernel ambiguous" "rc=$rc: $out"
+out=$(cd "$TMP" && XDG_CACHE_HOME=$TMP/scx "$SCXB" compare eevdf eevdf --workload cpu --duration 1 --kernels 9.9.9-test,nope --db "$TMP/k.db" --no-wait 2>&1); rc=$?
+[ $rc = 2 ] && grep -q 'nope: neither a file nor a cached kernel (cached: 9.9.10-test, 9.9.9-test' <<<"$out" && [ ! -e "$TMP/k.db" ] &&
+	pass "--kernels with an unknown name: refused naming what is cached" || fail "--kernels unknown" "rc=$rc: $out"
+bad=0
+for spec in 2s2c 2x2c2t 3n2s1c1t 1s2l2c1t 65s1c1t 1s2c1t,2s; do
+	out=$(cd "$TMP" && "$SCXB" run eevdf --workload cpu --duration 1 --topology "$spec" --db "$TMP/t.db" --no-wait 2>&1); rc=$?
+	{ [ $rc = 2 ] && [ "$(wc -l <<<"$out")" = 1 ] && grep -q -- "--topology" <<<"$out"; } || { bad=1; echo "# $spec: rc=$rc $out"; }
+done
+[ $bad = 0 ] && [ ! -e "$TMP/t.db" ] && [ -z "$(pgrep -f "qemu-system-x86_64.*$TMPDIR" || true)" ] &&
+	pass "bad topologies refused before any boot, one line each" || fail "bad topologies"
+out=$(cd "$TMP" && "$SCXB" run eevdf --workload cpu --duration 1 --host --topology 4s4c2t --db "$TMP/t.db" --no-wait 2>&1); rc=$?
+[ $rc = 2 ] && grep -q 'this system has .* not the 32 CPUs of 4s4c2t' <<<"$out" && [ ! -e "$TMP/t.db" ] &&
+	pass "--host --topology: this host's shape is checked, another refused" || fail "--host --topology" "rc=$rc: $out"
+
+# 18: nothing left behind by any of the above (vm.c makes its temp dirs in $TMPDIR)
 left=$(ls -A "$TMPDIR")
 [ -z "$left" ] && pass "no temp dir left behind" || fail "no temp dir left behind" "$left"

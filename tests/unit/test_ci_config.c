@@ -65,6 +65,13 @@ UNIT_TEST(ci_config_good)
 	CHECK(fabs(ci_config__min_effect(&c, "other", &gate) - 4) < 1e-12 && gate, "default");
 	ci_config__free(&c);
 
+	rc = ci_config__parse(&c, "m.conf", "[ci]\nkernels = 7.2 , /boot/vmlinuz\ntopologies = 1n2s2c2t,"
+			      " 2n2s1c1t\n[scheduler vtime]\n[workload cpu]\n", err, sizeof(err));
+	CHECK(!rc && !strcmp(c.kernels, "7.2,/boot/vmlinuz") &&
+	      !strcmp(c.topologies, "2s2c2t,2n2s1c1t") && c.place == CI_PLACE_VM,
+	      "kernels/topologies: %s | %s | %s", err, c.kernels, c.topologies);
+	ci_config__free(&c);
+
 	rc = ci_config__parse(&c, "min.conf", "[ci]\n[scheduler vtime]\n[workload cpu]\n", err,
 			      sizeof(err));
 	CHECK(!rc && c.reps == 5 && c.baseline == CI_BASE_LAST && c.last_k == 5 &&
@@ -102,6 +109,12 @@ UNIT_TEST(ci_config_errors)
 		{ "[scheduler simple]\n[workload cpu]\n", "x.conf:1: no [ci] section" },
 		{ "[ci]\n[metric m]\nmin-effect = -3%\n[scheduler simple]\n[workload cpu]\n", "x.conf:3: min-effect" },
 		{ "[ci]\n[scheduler exec:x]\nargs = \"open\n[workload cpu]\n", "x.conf:3: args: unmatched" },
+		{ "[ci]\ntopologies = 2s2c2t, 2s2c\n[scheduler simple]\n[workload cpu]\n", "x.conf:2: topologies: topology '2s2c'" },
+		{ "[ci]\ntopologies = 2s2c2t,,1s2c1t\n[scheduler simple]\n[workload cpu]\n", "x.conf:2: topologies = " },
+		{ "[ci]\nkernels = a, b c\n[scheduler simple]\n[workload cpu]\n", "x.conf:2: kernels: 'b c'" },
+		{ "[ci]\nplace = host\nkernels = a\n[scheduler simple]\n[workload cpu]\n", "x.conf:5: kernel =, kernels = and topologies = are for place = vm" },
+		{ "[ci]\nkernel = /k\nkernels = a\n[scheduler simple]\n[workload cpu]\n", "exclude each other" },
+		{ "[ci]\nkernels = a,b,c,d,e\ntopologies = 1s1c1t,1s2c1t,1s3c1t,1s4c1t\n[scheduler simple]\n[workload cpu]\n", "20 cells, at most 16" },
 	};
 	char err[2048];
 

@@ -89,6 +89,11 @@ UNIT_TEST(store_round_trip)
 	CHECK(q_int(path, "PRAGMA user_version") == store_schema__version(), "schema version set");
 	CHECK(q_int(path, "SELECT count(*) FROM runs WHERE status = 'ok'") == 1, "run ok");
 	CHECK(q_int(path, "SELECT value FROM params WHERE name = 'groups'") == 4, "param stored");
+	/* the machine's CPU topology, as this one's kernel shows it (its migration, 5) */
+	CHECK(q_int(path, "SELECT count(*) FROM runs WHERE topology IS NOT NULL AND"
+			  " json_valid(topology_detail) AND json_extract(topology_detail, '$.cpus') = ncpus"
+			  " AND json_extract(topology_detail, '$.spec') = topology") == 1,
+	      "topology and its view stored with the run");
 	CHECK(q_int(path, "SELECT better FROM metrics WHERE name = 'hackbench_elapsed'") == -1,
 	      "direction stored");
 	CHECK(q_int(path, "SELECT count FROM histograms WHERE name = 'wakeup_lat'") == (int64_t)h.count,

@@ -12,8 +12,7 @@ ls "$kdir"/*/vmlinuz >/dev/null 2>&1 || skip_all "no cached sched_ext kernel in 
 command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not installed"
 # hold the VM lock for the whole test (fd 9, released at exit); a VM
 # that another test keeps for 15 minutes is a reason to skip, not to hang
-exec 9>/tmp/scxb-vm.lock
-flock -w 900 9 || skip_all "the VM lock /tmp/scxb-vm.lock stayed busy for 15 min"
+vm_lock || skip_all "the VM lock /tmp/scxb-vm.lock stayed busy for 15 min"
 plan 9
 
 cd "$TMP"

@@ -15,8 +15,7 @@ ls "$kdir"/*/vmlinuz >/dev/null 2>&1 || skip_all "no cached sched_ext kernel in 
 [ -d /sys/kernel/sched_ext ] && skip_all "this kernel has sched_ext: the VM path is not taken here"
 command -v clang >/dev/null || skip_all "clang not installed (make deps)"
 [ -f /usr/lib/x86_64-linux-gnu/libbpf.so.1 ] || skip_all "Debian's shared libbpf (libbpf1) missing"
-exec 9>/tmp/scxb-vm.lock
-flock -w 900 9 || skip_all "the VM lock /tmp/scxb-vm.lock stayed busy for 15 min"
+vm_lock || skip_all "the VM lock /tmp/scxb-vm.lock stayed busy for 15 min"
 plan 26
 export TMPDIR=$TMP/tmpd
 mkdir -p "$TMPDIR"

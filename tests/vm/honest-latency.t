@@ -25,8 +25,7 @@ if [ ! -d /sys/kernel/sched_ext ]; then
 	ls "$kdir"/*/vmlinuz >/dev/null 2>&1 || skip_all "no cached sched_ext kernel in $kdir (run: scxbench vm fetch)"
 	command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not installed"
 fi
-exec 9>/tmp/scxb-vm.lock
-flock -w 900 9 || skip_all "the VM lock /tmp/scxb-vm.lock stayed busy for 15 min"
+vm_lock || skip_all "the VM lock /tmp/scxb-vm.lock stayed busy for 15 min"
 plan 12
 
 cd "$TMP"

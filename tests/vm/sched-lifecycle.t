@@ -54,8 +54,7 @@ if [ -x "$ROOT/build/tools/qemu/usr/bin/qemu-system-x86_64" ]; then
 	qemu=$ROOT/build/tools/qemu/usr/bin/qemu-system-x86_64
 	qemu_l=(-L "$ROOT/build/tools/qemu/usr/share/seabios" -L "$ROOT/build/tools/qemu/usr/share/qemu")
 fi
-exec 9>/tmp/scxb-vm.lock
-flock -w 900 9 || skip_all "the VM lock /tmp/scxb-vm.lock stayed busy for 15 min"
+vm_lock || skip_all "the VM lock /tmp/scxb-vm.lock stayed busy for 15 min"
 start=$(date +%s)
 # Under TCG a kernel now and then oopses in early boot (seen: int3 in
 # sched_clock_cpu while text is being patched, 7.3.4): one more boot then,

@@ -13,8 +13,7 @@
 "$SCXB" vm list 2>/dev/null | awk 'NR > 1 && $0 ~ /yes/' | grep -q . ||
 	skip_all "no cached sched_ext kernel (scxbench vm list shows none; run: scxbench vm fetch)"
 command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not installed"
-exec 9>/tmp/scxb-vm.lock
-flock -w 900 9 || skip_all "the VM lock /tmp/scxb-vm.lock stayed busy for 15 min"
+vm_lock || skip_all "the VM lock /tmp/scxb-vm.lock stayed busy for 15 min"
 plan 12
 DB=$TMP/v.db
 

@@ -10,8 +10,7 @@
 kdir=${XDG_CACHE_HOME:-$HOME/.cache}/scxbench/kernels
 ls "$kdir"/*/vmlinuz >/dev/null 2>&1 || skip_all "no cached sched_ext kernel in $kdir (run: scxbench vm fetch)"
 command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not installed"
-exec 9>/tmp/scxb-vm.lock
-flock -w 900 9 || skip_all "the VM lock /tmp/scxb-vm.lock stayed busy for 15 min"
+vm_lock || skip_all "the VM lock /tmp/scxb-vm.lock stayed busy for 15 min"
 plan 14
 export TMPDIR=$TMP/tmpd
 mkdir -p "$TMPDIR"
