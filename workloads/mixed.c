@@ -72,6 +72,7 @@ static int mixed_run(const struct wl_params *p, const struct wl_run_ctx *ctx,
 		err = hogs__new(nhogs, wl_param_int(p, "hog-unit"), &hogs);
 	if (err)
 		goto cleanup;
+	probe__set_outliers(pr, ctx->outliers);
 	pg.hb = hb;
 	pg.hogs = hogs;
 
@@ -159,4 +160,5 @@ const struct workload wl_mixed = {
 	.nr_params = ARRAY_SIZE(mixed_params),
 	.run = mixed_run,
 	.primary = mixed_primary,
+	.probe = true,
 };

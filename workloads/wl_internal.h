@@ -153,8 +153,11 @@ struct probe_cfg {
 	  H "samples discarded at the start (at most a quarter of the run)" }
 
 struct probe;
+struct outlier_ring;
 int probe__cfg(const struct wl_params *p, const char *prefix, struct probe_cfg *cfg);
 int probe__new(const struct probe_cfg *cfg, struct probe **out);
+/* Post latencies above ring->threshold_ns to ring (NULL: none); before start. */
+void probe__set_outliers(struct probe *pr, struct outlier_ring *ring);
 int probe__start(struct probe *pr, double duration_s, struct wl_proc *proc);
 void probe__stop(struct probe *pr);
 int probe__error(const struct probe *pr);

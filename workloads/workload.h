@@ -62,11 +62,16 @@ struct wl_params {
 	struct wl_value *v; /* wl->nr_params entries */
 };
 
+struct outlier_ring;
+
 struct wl_run_ctx {
 	double duration_s;           /* upper bound for the whole workload */
 	volatile sig_atomic_t *stop; /* becomes non-zero on SIGINT/SIGTERM */
 	bool progress;               /* stderr is a terminal: show progress */
 	int ncpus;
+	/* --dump-on-outlier: where the probe posts latencies above the
+	 * ring's threshold (harness/lib/outlier_ring.h); NULL when off */
+	struct outlier_ring *outliers;
 };
 
 struct workload {
@@ -81,6 +86,8 @@ struct workload {
 	 * Mann-Whitney p is 0.0079); the rest are reported as exploratory.
 	 */
 	const char *const *primary;
+	/* It runs the latency probe (so --dump-on-outlier applies). */
+	bool probe;
 	/*
 	 * Run to completion (or until ctx->duration_s / *ctx->stop), add the
 	 * metrics and histograms to res. Returns 0, -EINTR when stopped by a
