@@ -94,6 +94,16 @@ const char *sched__output_tail(const struct sched *s);
  * own exit info (built-ins: kept without tracing); NULL when none. */
 const char *sched__exit_dump(struct sched *s);
 
+/*
+ * The scheduler's debug dump on demand, as SysRq-D: the lines arrive as
+ * sched_ext_dump trace events (recorded only while tracing). open: an fd
+ * for trigger (the caller closes it), -ENOTSUP when there is no sched_ext
+ * scheduler to dump (eevdf), else -errno. trigger: 0 once the kernel has
+ * written the whole dump, -errno. Async-signal-safe: no allocation.
+ */
+int sched__dump_open(const struct sched *s);
+int sched__dump_trigger(int fd);
+
 /* Names of the built-in schedulers, for `scxbench list schedulers`. */
 int sched__nr_builtin(void);
 const char *sched__builtin_name(int i);

@@ -2,9 +2,10 @@
 /*
  * The only place that reads /sys/kernel/sched_ext. state is one of
  * "enabling", "enabled", "disabling", "disabled"; root/ops exists only
- * while a scheduler is loaded.
+ * while a scheduler is loaded. Also the on-demand dump (SysRq-D).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
 #include <string.h>
@@ -55,4 +56,27 @@ int scx_wait_state(const char *want, double timeout_s)
 			return -ETIMEDOUT;
 		nanosleep(&nap, NULL);
 	}
+}
+
+/*
+ * SysRq-D: the kernel's sysrq handler dumps the sched_ext state in the
+ * writer's context (scx_dump_state() with no dump buffer), so every line
+ * reaches the sched_ext_dump tracepoint before write() returns, and only
+ * there. /proc/sysrq-trigger ignores the kernel.sysrq mask; it needs root.
+ */
+int sched__dump_open(const struct sched *s)
+{
+	int fd;
+
+	if (!strcmp(sched__kind(s), "eevdf") || !scx_kernel_supported())
+		return -ENOTSUP;
+	fd = open("/proc/sysrq-trigger", O_WRONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int sched__dump_trigger(int fd)
+{
+	ssize_t n = write(fd, "D", 1);
+
+	return n == 1 ? 0 : n < 0 ? -errno : -EIO;
 }
