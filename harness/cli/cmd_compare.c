@@ -266,6 +266,8 @@ int cmd_compare(int argc, char **argv)
 			goto bad;
 		}
 	}
+	if (run_opts__finish(&rq, wl, err, sizeof(err)))
+		goto bad;
 	command__verbosity(verbose, quiet);
 	/* getopt moved the non-options to the end: the schedulers, then what
 	 * followed "--" (arguments for the one exec: scheduler) */

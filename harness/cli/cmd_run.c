@@ -131,6 +131,8 @@ int cmd_run(int argc, char **argv)
 			goto bad;
 		}
 	}
+	if (run_opts__finish(&rq, wl, err, sizeof(err)))
+		goto bad;
 	command__verbosity(verbose, quiet);
 	/* getopt moved the non-options to the end: SCHED, then what followed
 	 * "--" (the exec: arguments) */
