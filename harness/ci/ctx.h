@@ -35,6 +35,10 @@ struct ci_ctx {
 	/* the comparison of each cfg.wl[]: stored by the matrix, or found in
 	 * the history by the gate (--gate-only, a VM night); 0: none */
 	int64_t compare_id[CI_MAX_WL];
+	/* --dump-on-outlier US (0: off), --outlier-dumps, --outlier-window-ms:
+	 * for the workloads that run the latency probe */
+	double outlier_us, outlier_window_ms;
+	int outlier_dumps;
 };
 
 /*

@@ -56,6 +56,7 @@ static const char usage[] =
 	"      --init          create the history database if it does not exist (never\n"
 	"                      without: a lost history must not pass silently)\n"
 	"      --gate-only     run nothing: gate the runs already stored under --label\n"
+	RUN_OUTLIER_USAGE
 	PLACE_USAGE
 	"  -q, --quiet         errors only;  -v, --verbose  more\n"
 	"\n"
@@ -82,6 +83,7 @@ static const struct option options[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, OPT_HELP },
+	RUN_OUTLIER_OPTIONS,
 	PLACE_LONG_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
@@ -115,6 +117,9 @@ int cmd_ci(int argc, char **argv)
 	const char *label = NULL, *db = NULL, *out = NULL, *text = NULL, *name = NULL;
 	char err[4096] = "", tlabel[64];
 	bool init = false, gate_only = false, run_only = false, quiet = false;
+	/* the outlier options, parsed as run and compare parse them */
+	struct run_request orq = { 0 };
+	const char *outlier_arg[3] = { NULL, NULL, NULL };
 	int verbose = 0, opt, rc = EXIT_USAGE, place = PLACE_HOST;
 	double started = now_wall();
 	struct stat sb;
@@ -133,6 +138,13 @@ int cmd_ci(int argc, char **argv)
 			goto bad;
 		if (prc > 0)
 			continue;
+		if (opt == RUN_OPT_DUMP_ON_OUTLIER || opt == RUN_OPT_OUTLIER_DUMPS ||
+		    opt == RUN_OPT_OUTLIER_WINDOW) {
+			if (run_opts__parse(opt, optarg, &orq, NULL, &po, err, sizeof(err)) < 0)
+				goto bad;
+			outlier_arg[opt - RUN_OPT_DUMP_ON_OUTLIER] = optarg;
+			continue;
+		}
 		switch (opt) {
 		case 'l':
 			label = optarg;
@@ -193,6 +205,19 @@ int cmd_ci(int argc, char **argv)
 		pr_err("ci: the config has errors: nothing was run\n");
 		rc = EXIT_USAGE;
 		goto out;
+	}
+	if (orq.outlier_us > 0 || orq.outlier_dumps || orq.outlier_window_set) {
+		const struct workload *pw = NULL;
+
+		for (int w = 0; w < x.cfg.nwl && !pw; w++)
+			if (x.cfg.wl[w].wl->probe)
+				pw = x.cfg.wl[w].wl;
+		/* the rules of run and compare, against a workload with the probe */
+		if (x.cfg.nwl && run_opts__finish(&orq, pw ? pw : x.cfg.wl[0].wl, err, sizeof(err)))
+			goto bad;
+		x.outlier_us = orq.outlier_us;
+		x.outlier_dumps = orq.outlier_dumps;
+		x.outlier_window_ms = orq.outlier_window_ms;
 	}
 	for (int s = 0; s < x.cfg.nsched; s++) {
 		struct sched_opts so = { .exec_argv = x.cfg.sched[s].argc ? x.cfg.sched[s].argv : NULL };
@@ -282,7 +307,9 @@ int cmd_ci(int argc, char **argv)
 	}
 	if (!gate_only && place == PLACE_VM) {
 		struct place_result pr;
-		char *gargv[16];
+		static const char *const oname[] = { "--dump-on-outlier", "--outlier-dumps",
+						     "--outlier-window-ms" };
+		char *gargv[24];
 		int gargc = 0, grc;
 		double expected = ci_matrix__expected_s(&x.cfg);
 
@@ -296,6 +323,11 @@ int cmd_ci(int argc, char **argv)
 		gargv[gargc++] = x.cfg.name;
 		gargv[gargc++] = "--label";
 		gargv[gargc++] = (char *)x.label;
+		for (int i = 0; i < 3; i++)
+			if (outlier_arg[i]) {
+				gargv[gargc++] = (char *)oname[i];
+				gargv[gargc++] = (char *)outlier_arg[i];
+			}
 		if (quiet)
 			gargv[gargc++] = "-q";
 		for (int v = 0; v < verbose && v < 2; v++)

@@ -54,7 +54,7 @@ int run_opts__parse(int opt, const char *arg, struct run_request *rq, struct wl_
 	rc = place__parse_opt(po, opt, arg, err, len);
 	if (rc)
 		return rc < 0 ? -EINVAL : 1;
-	if (opt >= RUN_OPT_WL_PARAM && opt < RUN_OPT_WL_PARAM + params->wl->nr_params)
+	if (params && opt >= RUN_OPT_WL_PARAM && opt < RUN_OPT_WL_PARAM + params->wl->nr_params)
 		return wl_params__set(params, params->wl->params[opt - RUN_OPT_WL_PARAM].name, arg,
 				      err, len) ? -EINVAL : 1;
 	switch (opt) {
