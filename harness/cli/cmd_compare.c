@@ -13,6 +13,7 @@
 
 #include "harness/cli/commands.h"
 #include "harness/core/compare.h"
+#include "harness/core/overhead.h"
 #include "harness/lib/json.h"
 #include "harness/lib/log.h"
 #include "harness/core/place.h"
@@ -42,6 +43,9 @@ const char cmd_compare_usage[] =
 	"  -f, --format LIST   report figure formats png,svg,pdf (default png)\n"
 	"      --no-report     table only, no report folder\n"
 	"      --label L       label stored with the comparison and its runs\n"
+	"      --overhead-check  also run every scheduler untraced in each round\n"
+	"                      (interleaved; left out of the verdicts) and report per\n"
+	"                      primary metric what tracing costs: traced vs untraced\n"
 	RUN_OPTS_USAGE
 	"  -q, --quiet         no progress, errors only;  -v, --verbose\n"
 	"\n"
@@ -50,6 +54,26 @@ const char cmd_compare_usage[] =
 	"Example: scxbench compare eevdf simple vtime --workload mixed --reps 5\n";
 
 int report_parse_formats(const char *s, const char **formats, int *n, char *err, size_t len);
+
+/*
+ * --overhead-check: the tracing-overhead table, printed after the main
+ * table (nothing when the runs hold no untraced rounds).
+ */
+static void print_overhead(struct store *st, const char *schedulers, const struct q_runs *runs,
+			   uint64_t seed, const struct cmp_table *t, FILE *f)
+{
+	struct ovh_table o;
+	int e = overhead__eval(st, schedulers, runs, seed, t, &o);
+
+	if (e == -ENODATA)
+		return;
+	if (e) {
+		pr_warn("compare: the tracing-overhead table could not be made: %s\n", strerror(-e));
+		return;
+	}
+	overhead__print(&o, t, f);
+	overhead__free(&o);
+}
 
 /* The table of stored comparison cid, evaluated again (seeded: the same). */
 static int print_stored_table(struct store *st, int64_t cid, FILE *f, char *err, size_t len)
@@ -67,12 +91,13 @@ static int print_stored_table(struct store *st, int64_t cid, FILE *f, char *err,
 	e = store__q_runs_of_compare(st, cid, &runs);
 	if (!e) {
 		e = compare__eval(st, c.schedulers, &runs, c.seed, &t);
-		q_runs__free(&runs);
 		if (!e) {
 			compare__print(&t, f);
+			print_overhead(st, c.schedulers, &runs, c.seed, &t, f);
 			fflush(f);
 			compare__free(&t);
 		}
+		q_runs__free(&runs);
 	}
 	q_compare__free(&c);
 	if (e)
@@ -83,6 +108,7 @@ static int print_stored_table(struct store *st, int64_t cid, FILE *f, char *err,
 
 enum {
 	OPT_DB = 0x100, OPT_SEED, OPT_UNTIL_CI, OPT_MAX_REPS, OPT_NO_REPORT, OPT_LABEL, OPT_HELP,
+	OPT_OVERHEAD,
 };
 
 static const struct option base_options[] = {
@@ -95,6 +121,7 @@ static const struct option base_options[] = {
 	{ "max-reps", required_argument, NULL, OPT_MAX_REPS },
 	{ "no-report", no_argument, NULL, OPT_NO_REPORT },
 	{ "label", required_argument, NULL, OPT_LABEL },
+	{ "overhead-check", no_argument, NULL, OPT_OVERHEAD },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -126,7 +153,8 @@ static uint64_t random_seed(void)
 }
 
 static char *settings_json(const struct wl_params *p, double duration_s, int reps,
-			   double until_ci, int max_reps, bool trace, bool keep_events)
+			   double until_ci, int max_reps, bool trace, bool keep_events,
+			   bool overhead)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -138,8 +166,9 @@ static char *settings_json(const struct wl_params *p, double duration_s, int rep
 	json_num(f, duration_s);
 	fprintf(f, ",\"reps\":%d,\"until_ci_pct\":", reps);
 	json_num(f, until_ci > 0 ? until_ci : NAN);
-	fprintf(f, ",\"max_reps\":%d,\"trace\":%s,\"keep_events\":%s,\"params\":{", max_reps,
-		trace ? "true" : "false", keep_events ? "true" : "false");
+	fprintf(f, ",\"max_reps\":%d,\"trace\":%s,\"keep_events\":%s,\"overhead_check\":%s,"
+		"\"params\":{", max_reps, trace ? "true" : "false", keep_events ? "true" : "false",
+		overhead ? "true" : "false");
 	for (int i = 0; i < p->wl->nr_params; i++) {
 		fputs(i ? "," : "", f);
 		json_str(f, p->wl->params[i].name);
@@ -173,8 +202,9 @@ int cmd_compare(int argc, char **argv)
 	double until_ci = 0, t_start, run_time_sum = 0;
 	uint64_t seed = 0;
 	bool have_seed = false, quiet = false, do_report = true, have_table = false;
+	bool overhead = false, traced;
 	int verbose = 0, opt, rc = EXIT_USAGE, nformats = 1;
-	int nsched, nruns_done = 0, nbad = 0, rounds_done = 0, place, knob_free = 0;
+	int nsched, nruns_done = 0, nbad = 0, rounds_done = 0, place, knob_free = 0, per_round;
 
 	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -251,6 +281,9 @@ int cmd_compare(int argc, char **argv)
 		case OPT_LABEL:
 			label = optarg;
 			break;
+		case OPT_OVERHEAD:
+			overhead = true;
+			break;
 		case 'q':
 			quiet = true;
 			break;
@@ -277,6 +310,11 @@ int cmd_compare(int argc, char **argv)
 		snprintf(err, sizeof(err), nsched ? "a comparison needs at least two schedulers (the"
 			 " first is the baseline); for one, use scxbench run" :
 			 "which schedulers? e.g. scxbench compare eevdf simple --workload mixed");
+		goto bad;
+	}
+	if (overhead && !rq.trace) {
+		snprintf(err, sizeof(err), "--overhead-check compares traced runs with untraced ones:"
+			 " not with --no-trace");
 		goto bad;
 	}
 	if (until_ci > 0 && max_reps < reps) {
@@ -366,7 +404,8 @@ int cmd_compare(int argc, char **argv)
 		if (vargc == argc)
 			vargv[vargc++] = "--no-report";
 		rc = place__run_in_vm(&po, vargc, vargv, db_path,
-				      (until_ci > 0 ? max_reps : reps) * nsched * (rq.duration_s + 15),
+				      (until_ci > 0 ? max_reps : reps) * nsched * (overhead ? 2 : 1) *
+				      (rq.duration_s + 15),
 				      cmdline, &pr, err, sizeof(err));
 		free(vargv);
 		if (rc == -EBADMSG) { /* the host's database (before the boot, or at the import) */
@@ -439,7 +478,7 @@ int cmd_compare(int argc, char **argv)
 	}
 	sched_list = run_opts__join(nsched, names, "", SCHED_LIST_SEP);
 	settings = settings_json(&params, rq.duration_s, (int)reps, until_ci, (int)max_reps,
-				 rq.trace, rq.keep_events);
+				 rq.trace, rq.keep_events, overhead);
 	if (!sched_list || !cmdline || !settings)
 		goto out;
 	{
@@ -463,7 +502,9 @@ int cmd_compare(int argc, char **argv)
 			(unsigned long long)seed);
 		free(shown);
 	}
-	plan = calloc((size_t)nsched * (until_ci > 0 ? max_reps : reps), sizeof(*plan));
+	per_round = nsched * (overhead ? 2 : 1);
+	traced = rq.trace;
+	plan = calloc((size_t)per_round * (until_ci > 0 ? max_reps : reps), sizeof(*plan));
 	if (!plan)
 		goto out;
 	rq.wl = wl;
@@ -477,14 +518,15 @@ int cmd_compare(int argc, char **argv)
 	for (int target = (int)reps; rounds_done < target && !runner_stop;) {
 		int r = rounds_done;
 
-		if (plan__rounds(nsched, r, r + 1, seed, plan + (size_t)r * nsched)) {
+		if (overhead ? plan__overhead_round(nsched, r, seed, plan + (size_t)r * per_round) :
+			       plan__rounds(nsched, r, r + 1, seed, plan + (size_t)r * per_round)) {
 			rc = EXIT_USAGE;
 			break;
 		}
-		for (int i = 0; i < nsched && !runner_stop; i++) {
-			struct plan_item *it = &plan[(size_t)r * nsched + i];
+		for (int i = 0; i < per_round && !runner_stop; i++) {
+			struct plan_item *it = &plan[(size_t)r * per_round + i];
 			struct run_outcome res;
-			int total = target * nsched;
+			int total = target * per_round;
 			double t0 = now_wall();
 
 			if (!quiet) {
@@ -492,10 +534,13 @@ int cmd_compare(int argc, char **argv)
 
 				fmt_eta(eta, sizeof(eta), nruns_done ?
 					run_time_sum / nruns_done * (total - nruns_done) : NAN);
-				fprintf(stderr, "[round %d/%d] %s (run %d/%d), ETA %s\n", r + 1, target,
-					names[it->sched], nruns_done + 1, total, eta);
+				fprintf(stderr, "[round %d/%d] %s%s (run %d/%d), ETA %s\n", r + 1, target,
+					names[it->sched], it->untraced ? " untraced" : "", nruns_done + 1,
+					total, eta);
 			}
 			rq.sched_spec = names[it->sched];
+			/* an untraced round has no trace to dump into either */
+			rq.trace = traced && !it->untraced;
 			rq.rep = it->rep;
 			rq.round = it->round;
 			err[0] = 0;
@@ -557,6 +602,11 @@ stopped:
 
 		if (!e) {
 			e = compare__eval(st, sched_list, &runs, seed, &table);
+			if (!e) {
+				compare__print(&table, stdout);
+				print_overhead(st, sched_list, &runs, seed, &table, stdout);
+				fflush(stdout);
+			}
 			q_runs__free(&runs);
 		}
 		if (e && store__corrupt(st)) {
@@ -571,8 +621,6 @@ stopped:
 			goto out;
 		} else {
 			have_table = true;
-			compare__print(&table, stdout);
-			fflush(stdout);
 			if (store__set_comparison_results(st, cid, table.rows,
 							  table.nmetrics * table.nsched))
 				pr_warn("compare: could not store the results table\n");
