@@ -81,6 +81,9 @@ int report__run_sched(const struct report_ctx *c, int i)
 
 		return s < 0 ? -1 : report__sched_index(c, c->table->sched[s].name);
 	}
+	/* no table: still never an --overhead-check run among the traced */
+	if (!compare__run_counts(c->runs, i, CMP_MAIN, compare__mixed_trace(c->runs)))
+		return -1;
 	return report__sched_index(c, c->runs->v[i].scheduler);
 }
 

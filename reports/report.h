@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "harness/core/compare.h"
 #include "reports/gnuplot.h"
@@ -66,6 +67,14 @@ int fig_scx_events(struct report_ctx *c);
 
 int report_md(struct report_ctx *c);
 int report_html(struct report_ctx *c);
+
+/* Self-contained sections (report_outliers.c), each one whole section or
+ * nothing: the runs' outliers (--dump-on-outlier) with their dumps and
+ * windows, and the tracing-overhead table (--overhead-check). */
+void report_outliers_md(struct report_ctx *c, FILE *f);
+void report_outliers_html(struct report_ctx *c, FILE *f);
+void report_overhead_md(struct report_ctx *c, FILE *f);
+void report_overhead_html(struct report_ctx *c, FILE *f);
 
 /* Everything: figures, report.md, report.html, into c->outdir as it is.
  * 0 when the reports were written (possibly partial: see nfailed_render /
