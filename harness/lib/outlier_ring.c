@@ -24,9 +24,10 @@ struct outlier_ring *outlier_ring__new(uint64_t threshold_ns, int cap)
 	r = mmap(NULL, ring_size(cap), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (r == MAP_FAILED)
 		return NULL;
-	/* the probe's children inherit it, but never read it: non-blocking
-	 * so that a full counter (it cannot fill: cap pokes) never blocks */
-	r->efd = eventfd(0, EFD_NONBLOCK);
+	/* the probe's forked children share it; an exec'd scheduler does not
+	 * get it. Non-blocking: a post never waits (the counter cannot fill
+	 * with cap pokes anyway) */
+	r->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (r->efd < 0) {
 		int e = errno;
 
