@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "harness/core/overhead.h"
 #include "harness/lib/log.h"
 #include "reports/report.h"
 
@@ -417,8 +418,17 @@ int report__run(struct store *st, int64_t compare_id, const int64_t *ids, int ni
 			snprintf(err, errlen, "out of memory");
 			goto cleanup;
 		}
-		if (tf)
+		if (tf) {
+			struct ovh_table o;
+
 			compare__print(&table, tf);
+			/* --overhead-check: after the main table, as compare prints it */
+			if (!overhead__eval(st, have_cmp ? cmp.schedulers : NULL, &runs,
+					    have_cmp ? cmp.seed : 1, &table, &o)) {
+				overhead__print(&o, &table, tf);
+				overhead__free(&o);
+			}
+		}
 		if (table.nsched < 2) {
 			snprintf(c.table_missing, sizeof(c.table_missing),
 				 "only one scheduler: no comparison, descriptive statistics only");

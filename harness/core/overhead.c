@@ -186,14 +186,20 @@ int overhead__warnings(const struct ovh_table *o, const struct cmp_table *main,
 				continue;
 			if (isnan(claim) || !(reach(w) >= claim))
 				continue;
-			if (n < max)
-				snprintf(lines[n], sizeof(lines[0]),
+			if (n < max) {
+				int l = snprintf(lines[n], sizeof(lines[0]),
 					 "warning: tracing moves %s of %s by %+.1f %% [%+.1f, %+.1f] (traced vs"
 					 " untraced), as much as the %+.1f %% that makes %s %s than %s: the"
-					 " verdict may be the tracer's; compare the untraced medians",
-					 w->metric, w->sched, w->pct, w->pct_lo, w->pct_hi, c->delta_pct,
-					 c->scheduler, !strcmp(c->verdict, "better") ? "better" : "worse",
+					 " verdict may be the tracer's", w->metric, w->sched, w->pct,
+					 w->pct_lo, w->pct_hi, c->delta_pct, c->scheduler,
+					 !strcmp(c->verdict, "better") ? "better" : "worse",
 					 main->sched[0].name);
+
+				/* what the untraced rounds say of the same pair */
+				if (l > 0 && l < (int)sizeof(lines[0]) && b->med_u && !isnan(x->med_u))
+					snprintf(lines[n] + l, sizeof(lines[0]) - l, "; untraced, the medians"
+						 " differ by %+.1f %%", (x->med_u / b->med_u - 1) * 100);
+			}
 			n++;
 		}
 	}

@@ -217,8 +217,10 @@ UNIT_TEST(overhead_warning_when_tracer_as_large_as_claim)
 	struct cmp_table t = { .workload = "latency", .nsched = 2, .sched = sch, .nmetrics = 1,
 			       .rows = rows };
 	struct ovh_row orows[2] = {
-		{ .metric = "wakeup_lat_p99", .sched = "a", .pct = 2, .pct_lo = -1, .pct_hi = 4 },
-		{ .metric = "wakeup_lat_p99", .sched = "b", .pct = 5, .pct_lo = 1, .pct_hi = 12 },
+		{ .metric = "wakeup_lat_p99", .sched = "a", .pct = 2, .pct_lo = -1, .pct_hi = 4,
+		  .med_u = 100 },
+		{ .metric = "wakeup_lat_p99", .sched = "b", .pct = 5, .pct_lo = 1, .pct_hi = 12,
+		  .med_u = 80 },
 	};
 	struct ovh_table o = { .nmetrics = 1, .nsched = 2, .rows = orows };
 	char lines[4][512];
@@ -226,7 +228,8 @@ UNIT_TEST(overhead_warning_when_tracer_as_large_as_claim)
 	CHECK(overhead__warnings(&o, &t, lines, 4) == 1, "no warning for a CI reaching +12 %% vs a"
 	      " claimed -10 %%");
 	CHECK(strstr(lines[0], "wakeup_lat_p99") && strstr(lines[0], " b ") &&
-	      strstr(lines[0], "+5.0 % [+1.0, +12.0]") && strstr(lines[0], "-10.0 %"),
+	      strstr(lines[0], "+5.0 % [+1.0, +12.0]") && strstr(lines[0], "-10.0 %") &&
+	      strstr(lines[0], "untraced, the medians differ by -20.0 %"),
 	      "warning: %s", lines[0]);
 	orows[1].pct_hi = 8;
 	CHECK(overhead__warnings(&o, &t, lines, 4) == 0, "a warning with the tracer (<= 8 %%) below"
