@@ -14,7 +14,7 @@ need_root
 if [ -d /sys/kernel/sched_ext ] && [ "$(cat /sys/kernel/sched_ext/state)" != disabled ]; then
 	skip_all "a sched_ext scheduler is active on this host"
 fi
-plan 27
+plan 28
 DB=$TMP/o.db
 K=3 WMS=2
 q() { sql "$DB" "$1"; }
@@ -142,5 +142,8 @@ printf '%s\n' "$out" | grep -q '^tracing overhead (--overhead-check)' &&
 	|| fail "overhead table" "$(printf '%s\n' "$out" | sed -n '/^tracing overhead/,$p')"
 grep -q '^## Tracing overhead' "$TMP/rep/report.md" && grep -q '<h2>Tracing overhead</h2>' "$TMP/rep/report.html" \
 	&& pass "the report has the tracing-overhead section" || fail "no overhead section" "$(grep '^## ' "$TMP/rep/report.md")"
+o=$("$SCXB" report --db "$C" --compare 1 --out "$TMP/rep2" 2>&1)
+[ "$(printf '%s\n' "$o" | sed -n '/^tracing overhead/,$p' | grep -cE ' 2/2 ')" = 4 ] \
+	&& pass "scxbench report prints it after the table too (compare's VM path)" || fail "report" "$o"
 o=$("$SCXB" compare eevdf eevdf --workload latency --db "$C" --no-trace --overhead-check 2>&1); rc=$?
 [ $rc = 2 ] && pass "--overhead-check with --no-trace refused" || fail "exit $rc" "$o"
