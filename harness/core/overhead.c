@@ -282,5 +282,5 @@ void overhead__print(const struct ovh_table *o, const struct cmp_table *main, FI
 	for (int i = 0; i < nw && i < 16; i++)
 		fprintf(f, "%s\n", lines[i]);
 	if (!nw)
-		fprintf(f, "no verdict claims a difference as small as the tracing overhead\n");
+		fprintf(f, "no better/worse verdict claims a difference within the tracing overhead's reach\n");
 }

@@ -14,7 +14,7 @@ need_root
 if [ -d /sys/kernel/sched_ext ] && [ "$(cat /sys/kernel/sched_ext/state)" != disabled ]; then
 	skip_all "a sched_ext scheduler is active on this host"
 fi
-plan 28
+plan 30
 DB=$TMP/o.db
 K=3 WMS=2
 q() { sql "$DB" "$1"; }
@@ -147,3 +147,28 @@ o=$("$SCXB" report --db "$C" --compare 1 --out "$TMP/rep2" 2>&1)
 	&& pass "scxbench report prints it after the table too (compare's VM path)" || fail "report" "$o"
 o=$("$SCXB" compare eevdf eevdf --workload latency --db "$C" --no-trace --overhead-check 2>&1); rc=$?
 [ $rc = 2 ] && pass "--overhead-check with --no-trace refused" || fail "exit $rc" "$o"
+
+# ci: for the workloads with the probe, the others untouched
+cat > "$TMP/n.conf" <<CONF
+[ci]
+db = $TMP/h.db
+out = $TMP/ci-out
+place = host
+reps = 1
+duration = 1s
+[scheduler eevdf]
+[workload latency]
+warmup-s = 0.2
+[workload hackbench]
+groups = 1
+loops = 100
+CONF
+o=$("$SCXB" ci "$TMP/n.conf" --label a --init -q --dump-on-outlier 1us --outlier-dumps 2 2>&1); rc=$?
+r=$(sql "$TMP/h.db" "SELECT group_concat(workload || ':' || ifnull(outlier_dumps, '-') || ':'
+	|| (SELECT count(*) FROM outliers o WHERE o.run_id = r.id), ' ') FROM runs r")
+[ $rc = 0 ] && [ "$r" = "latency:2:2 hackbench:-:0" ] && pass "ci --dump-on-outlier: the latency cell keeps 2, hackbench none" \
+	|| fail "ci exit $rc, runs '$r'" "$o"
+sed -i '/^\[workload latency\]/,/^warmup-s/d' "$TMP/n.conf"
+o=$("$SCXB" ci "$TMP/n.conf" --label b -q --dump-on-outlier 1us 2>&1); rc=$?
+[ $rc = 2 ] && printf '%s\n' "$o" | grep -q 'has none' && pass "ci --dump-on-outlier without a probe workload refused" \
+	|| fail "exit $rc" "$o"
