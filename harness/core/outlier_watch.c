@@ -37,9 +37,11 @@ static void handle_ready(struct outlier_watch *w)
 	while (w->handled < w->ring->cap && (r = outlier_ring__slot(w->ring, w->handled))) {
 		int err;
 
+		outlier_ring__quiet_until(w->ring, UINT64_MAX);
 		r->dump_start_ns = now_mono_ns();
 		err = sched__dump_trigger(w->dump_fd);
 		r->dump_end_ns = now_mono_ns();
+		outlier_ring__quiet_until(w->ring, r->dump_end_ns);
 		r->dump = err ? OUTLIER_DUMP_FAILED : OUTLIER_DUMP_TAKEN;
 		r->dump_err = err;
 		w->handled++;

@@ -64,9 +64,19 @@ uint32_t outlier_ring__seen(const struct outlier_ring *r)
 	return __atomic_load_n(&r->seen, __ATOMIC_RELAXED);
 }
 
+uint32_t outlier_ring__skipped(const struct outlier_ring *r)
+{
+	return __atomic_load_n(&r->skipped, __ATOMIC_RELAXED);
+}
+
+void outlier_ring__quiet_until(struct outlier_ring *r, uint64_t t)
+{
+	__atomic_store_n(&r->quiet_until, t, __ATOMIC_RELEASE);
+}
+
 int outlier_ring__nr(const struct outlier_ring *r)
 {
-	uint32_t n = outlier_ring__seen(r);
+	uint32_t n = __atomic_load_n(&r->nslot, __ATOMIC_RELAXED);
 
 	return n < (uint32_t)r->cap ? (int)n : r->cap;
 }

@@ -11,7 +11,11 @@
  * measurement path, and it is async-signal-safe: an atomic increment, a
  * few stores into a preallocated slot and one write(2) to an eventfd; no
  * lock, no allocation, no printing. Only the first `cap` outliers of a run
- * get a slot (the rate limit, K); later ones are only counted.
+ * get a slot (the rate limit, K); later ones are only counted. So are
+ * those due before the last dump ended (or while one is under way): a
+ * dump holds the runqueue locks for milliseconds, so their lateness may
+ * be the dump's own, and they must not take the slots of the outliers
+ * the scheduler made.
  *
  * Times are CLOCK_MONOTONIC nanoseconds: the clock of the tracefs
  * instance (trace_clock mono), so an outlier, its dump's trigger and the
@@ -62,6 +66,11 @@ struct outlier_ring {
 	int cap;       /* K: slots, the first K outliers of the run */
 	int efd;       /* eventfd: poked per slotted outlier */
 	uint32_t seen; /* outliers seen (atomic), slotted or not */
+	uint32_t nslot;   /* slots claimed (atomic; may pass cap) */
+	uint32_t skipped; /* seen, but due before a dump ended: no slot */
+	/* set by the watcher: UINT64_MAX while it dumps, then when the
+	 * dump ended; an outlier due before it gets no slot */
+	uint64_t quiet_until;
 	struct outlier_rec rec[];
 };
 
@@ -84,9 +93,15 @@ void outlier_ring__poke(struct outlier_ring *r);
 static inline void outlier_ring__post(struct outlier_ring *r, uint64_t ts_ns, uint64_t lat_ns,
 				      int32_t tid, const char *comm, enum outlier_kind kind)
 {
-	uint32_t i = __atomic_fetch_add(&r->seen, 1, __ATOMIC_RELAXED);
 	struct outlier_rec *rec;
+	uint32_t i;
 
+	__atomic_fetch_add(&r->seen, 1, __ATOMIC_RELAXED);
+	if (ts_ns - lat_ns < __atomic_load_n(&r->quiet_until, __ATOMIC_ACQUIRE)) {
+		__atomic_fetch_add(&r->skipped, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	i = __atomic_fetch_add(&r->nslot, 1, __ATOMIC_RELAXED);
 	if (i >= (uint32_t)r->cap)
 		return;
 	rec = &r->rec[i];
@@ -100,9 +115,13 @@ static inline void outlier_ring__post(struct outlier_ring *r, uint64_t ts_ns, ui
 	outlier_ring__poke(r);
 }
 
-/* Outliers seen, and how many of them have a slot (min(seen, cap)). */
+/* Outliers seen; how many were due before a dump ended (no slot); how
+ * many have a slot (at most cap). */
 uint32_t outlier_ring__seen(const struct outlier_ring *r);
+uint32_t outlier_ring__skipped(const struct outlier_ring *r);
 int outlier_ring__nr(const struct outlier_ring *r);
+/* The watcher: a dump begins (UINT64_MAX) / ended at t. */
+void outlier_ring__quiet_until(struct outlier_ring *r, uint64_t t);
 /* Slot i when the poster finished it, else NULL. */
 const struct outlier_rec *outlier_ring__get(const struct outlier_ring *r, int i);
 /* Writable slot for the watcher (NULL as above). */

@@ -36,14 +36,16 @@ int store__add_outliers(struct store *st, int64_t run_id, const struct outlier_r
 	int err;
 
 	err = sql__prep(st, &s, "UPDATE runs SET outlier_us = ?, outlier_dumps = ?,"
-			  " outlier_window_ms = ?, outliers_seen = ? WHERE id = ?");
+			  " outlier_window_ms = ?, outliers_seen = ?, outliers_during_dump = ?"
+			  " WHERE id = ?");
 	if (err)
 		return err;
 	sqlite3_bind_double(s, 1, ring->threshold_ns / 1e3);
 	sqlite3_bind_int(s, 2, ring->cap);
 	sqlite3_bind_double(s, 3, window_ms);
 	sqlite3_bind_int64(s, 4, outlier_ring__seen(ring));
-	sqlite3_bind_int64(s, 5, run_id);
+	sqlite3_bind_int64(s, 5, outlier_ring__skipped(ring));
+	sqlite3_bind_int64(s, 6, run_id);
 	err = run_once(st, s);
 	if (err)
 		return err;
@@ -161,8 +163,8 @@ int store__q_outliers(struct store *st, int64_t run_id, struct q_outlier_run *ou
 
 	memset(out, 0, sizeof(*out));
 	out->threshold_us = NAN;
-	err = sql__prep(st, &s, "SELECT outlier_us, outlier_dumps, outlier_window_ms, outliers_seen"
-			  " FROM runs WHERE id = ?");
+	err = sql__prep(st, &s, "SELECT outlier_us, outlier_dumps, outlier_window_ms, outliers_seen,"
+			  " outliers_during_dump FROM runs WHERE id = ?");
 	if (err)
 		return err;
 	sqlite3_bind_int64(s, 1, run_id);
@@ -172,6 +174,7 @@ int store__q_outliers(struct store *st, int64_t run_id, struct q_outlier_run *ou
 		out->dumps = sqlite3_column_int(s, 1);
 		out->window_ms = sqlite3_column_double(s, 2);
 		out->seen = sqlite3_column_int64(s, 3);
+		out->during_dump = sqlite3_column_int64(s, 4);
 	}
 	sqlite3_finalize(s);
 	if (err <= 0)
@@ -356,6 +359,9 @@ static int print_outliers(struct store *st, int64_t run_id, FILE *f)
 	fprintf(f, "outliers of run %lld: wakeup latency above %g us: %lld seen, the first %d kept"
 		   " with a dump (--outlier-dumps), windows from %g ms before the wakeup was due\n",
 		(long long)run_id, r.threshold_us, (long long)r.seen, r.dumps, r.window_ms);
+	if (r.during_dump)
+		fprintf(f, "(%lld of them were due before a dump ended: not kept, their lateness may"
+			" be the dump's)\n", (long long)r.during_dump);
 	for (int i = 0; !err && i < r.n; i++) {
 		const struct q_outlier *o = &r.v[i];
 		struct q_slice *sl = NULL;

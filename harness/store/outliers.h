@@ -2,7 +2,8 @@
 /*
  * The outliers of a run (--dump-on-outlier; DDL in harness/store/schema.c,
  * migration 4):
- *   runs.outlier_us, outlier_dumps (K), outlier_window_ms, outliers_seen
+ *   runs.outlier_us, outlier_dumps (K), outlier_window_ms, outliers_seen,
+ *        outliers_during_dump
  *   outliers(run_id, seq, ts, latency_ns, pid, comm, kind, dump, dump_error,
  *            dump_start, dump_end, dump_text, window_start, window_end,
  *            window_cut)
@@ -53,6 +54,7 @@ struct q_outlier_run {
 	int dumps;            /* K */
 	double window_ms;
 	int64_t seen;
+	int64_t during_dump;  /* of seen: due before a dump ended, no slot */
 	struct q_outlier *v;
 	int n;
 };

@@ -192,6 +192,9 @@ static const char *const migrations[] = {
 	"ALTER TABLE runs ADD COLUMN outlier_dumps INTEGER;"      /* K */
 	"ALTER TABLE runs ADD COLUMN outlier_window_ms REAL;"
 	"ALTER TABLE runs ADD COLUMN outliers_seen INTEGER;"      /* all, not only the first K */
+	/* of those, due before a dump ended: no dump of their own (their
+	 * lateness may be that dump's) */
+	"ALTER TABLE runs ADD COLUMN outliers_during_dump INTEGER;"
 	"CREATE TABLE outliers ("
 	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
 	"  seq INTEGER NOT NULL,"                /* 0-based, in the order they were seen */

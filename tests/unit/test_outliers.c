@@ -77,6 +77,25 @@ UNIT_TEST(outlier_ring_rate_limit)
 	      !strcmp(outlier_kind__name(OUTLIER_WAKEUP), "wakeup"), "names");
 }
 
+UNIT_TEST(outlier_ring_no_slot_for_a_dump_s_own)
+{
+	struct outlier_ring *r = outlier_ring__new(1000, 2);
+	const struct outlier_rec *x;
+
+	CHECK(r, "new");
+	DEFER(outlier_ring__free, r);
+	outlier_ring__quiet_until(r, UINT64_MAX); /* a dump under way */
+	outlier_ring__post(r, 9000, 2000, 1, "t", OUTLIER_TIMER);
+	outlier_ring__quiet_until(r, 5000);       /* it ended at 5000 */
+	outlier_ring__post(r, 9000, 5000, 2, "t", OUTLIER_TIMER); /* due at 4000 */
+	outlier_ring__post(r, 9000, 3000, 3, "t", OUTLIER_TIMER); /* due at 6000 */
+	CHECK(outlier_ring__seen(r) == 3 && outlier_ring__skipped(r) == 2 && outlier_ring__nr(r) == 1,
+	      "seen %u, skipped %u, slotted %d: want 3, 2, 1", outlier_ring__seen(r),
+	      outlier_ring__skipped(r), outlier_ring__nr(r));
+	x = outlier_ring__get(r, 0);
+	CHECK(x && x->tid == 3, "slot 0 is not the outlier due after the dump ended");
+}
+
 UNIT_TEST(plan_overhead_round)
 {
 	struct plan_item it[8], t[4], u[4];
