@@ -209,7 +209,9 @@ static int on_switch(struct parser *p, int cpu, uint64_t ts, const uint8_t *d)
 		if (c->since && c->cur == prev) {
 			c->ring[c->head % RING_SLICES] = (struct slice){ prev, c->since, ts };
 			c->head++;
-			trace_outliers__on_slice(p, cpu, prev, c->since, ts);
+			/* the comm this slice ran under, from the event itself */
+			trace_outliers__on_slice(p, cpu, prev, (const char *)d + p->sw_prev_comm.off,
+						 c->since, ts);
 		}
 	}
 	c->cur = next;

@@ -70,15 +70,21 @@ int trace_outliers__init(struct parser *p, const struct outlier_ring *ring, uint
 	return 0;
 }
 
-void trace_outliers__slice(struct parser *p, int cpu, int pid, uint64_t start, uint64_t end)
+void trace_outliers__slice(struct parser *p, int cpu, int pid, const char *comm, uint64_t start,
+			   uint64_t end)
 {
+	size_t n = p->sw_prev_comm.size < 15 ? (size_t)p->sw_prev_comm.size : 15;
+
 	for (int i = 0; i < p->now; i++) {
 		struct outlier_win *w = &p->ow[i];
+		struct win_slice *ws;
 
 		if (end <= w->ws || start >= w->we)
 			continue;
-		w->sl[(size_t)cpu * OW_SLICES + w->head[cpu] % OW_SLICES] =
-			(struct slice){ pid, start, end };
+		ws = &w->sl[(size_t)cpu * OW_SLICES + w->head[cpu] % OW_SLICES];
+		ws->s = (struct slice){ pid, start, end };
+		memset(ws->comm, 0, sizeof(ws->comm));
+		memcpy(ws->comm, comm, n);
 		w->head[cpu]++;
 	}
 }
@@ -117,10 +123,18 @@ int trace_outliers__store(struct parser *p)
 
 	if (!p->now)
 		return 0;
-	/* the slices still running when the trace ended */
-	for (int c = 0; c < p->ncpus; c++)
+	/* the slices still running when the trace ended, under the comm
+	 * they were switched in with (the task table's, set then) */
+	for (int c = 0; c < p->ncpus; c++) {
+		const struct task *t = trace_tasks__find(p, p->cpus[c].cur);
+		char comm[16] = "";
+
+		if (t)
+			memcpy(comm, t->comm, sizeof(comm));
 		if (p->cpus[c].cur && p->cpus[c].since && p->last_ts > p->cpus[c].since)
-			trace_outliers__on_slice(p, c, p->cpus[c].cur, p->cpus[c].since, p->last_ts);
+			trace_outliers__on_slice(p, c, p->cpus[c].cur, comm, p->cpus[c].since,
+						 p->last_ts);
+	}
 	sw = store__slices_begin(p->st, p->run_id);
 	if (!sw)
 		return -EIO;
@@ -133,11 +147,10 @@ int trace_outliers__store(struct parser *p)
 
 			cut += first;
 			for (uint64_t k = first; !err && k < h; k++) {
-				const struct slice *s = &w->sl[(size_t)c * OW_SLICES + k % OW_SLICES];
-				const struct task *t = trace_tasks__find(p, s->pid);
+				const struct win_slice *s = &w->sl[(size_t)c * OW_SLICES + k % OW_SLICES];
 
-				err = store__slices_add(sw, w->seq, c, s->start, s->end, s->pid,
-							t ? t->comm : "");
+				err = store__slices_add(sw, w->seq, c, s->s.start, s->s.end, s->s.pid,
+							s->comm);
 			}
 		}
 		if (!err) {

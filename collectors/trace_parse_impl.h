@@ -105,12 +105,19 @@ struct cursor {
 /* slices kept per CPU per outlier window: the latest (closest to it) */
 #define OW_SLICES 128
 
+/* A slice kept in a window, with the comm it ran under (pids are
+ * reused, so the task table's last comm may be another task's). */
+struct win_slice {
+	struct slice s;
+	char comm[16];
+};
+
 /* One outlier's window and dump (trace_outliers.c). */
 struct outlier_win {
 	int seq, tid;
 	uint64_t ws, we;       /* the window */
 	uint64_t ds, de;       /* its dump trigger's write, 0 when none */
-	struct slice *sl;      /* ncpus rings of OW_SLICES */
+	struct win_slice *sl;  /* ncpus rings of OW_SLICES */
 	uint64_t *head;        /* per CPU: slices seen */
 	char *dump;            /* its dump's lines, '\n'-joined */
 	size_t dlen, dcap;
@@ -192,13 +199,15 @@ size_t trace_tasks__sort_antagonists(struct parser *p);
 /* A window per outlier of ring that the trace can hold: from window_ns
  * before it was due until it ran. -ENOMEM. */
 int trace_outliers__init(struct parser *p, const struct outlier_ring *ring, uint64_t window_ns);
-/* Task pid ran on cpu in [start, end): kept by the windows it overlaps. */
-void trace_outliers__slice(struct parser *p, int cpu, int pid, uint64_t start, uint64_t end);
-static inline void trace_outliers__on_slice(struct parser *p, int cpu, int pid, uint64_t start,
-					    uint64_t end)
+/* Task pid, named comm (not NUL-terminated past 15), ran on cpu in
+ * [start, end): kept by the windows it overlaps. */
+void trace_outliers__slice(struct parser *p, int cpu, int pid, const char *comm, uint64_t start,
+			   uint64_t end);
+static inline void trace_outliers__on_slice(struct parser *p, int cpu, int pid, const char *comm,
+					    uint64_t start, uint64_t end)
 {
 	if (p->now && end > p->ow_lo && start < p->ow_hi)
-		trace_outliers__slice(p, cpu, pid, start, end);
+		trace_outliers__slice(p, cpu, pid, comm, start, end);
 }
 /* A sched_ext_dump line at ts: 1 when it is an outlier's dump (kept
  * there), 0 when not (the run's own dump), -ENOMEM. */
