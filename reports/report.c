@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Report orchestration: the scheduler order (and with it the colors),
- * the figure list, then report.md and report.html.
+ * Report orchestration: the scheduler order, their colours (by name:
+ * gp__sched_color), the figure list, the document (report_doc.c), then
+ * its two renderings, report.md and report.html.
  *
  * A report folder is written under a temporary name next to its target
  * and renamed into place once complete, so no half report (a failed
@@ -19,7 +20,9 @@
 
 #include "harness/core/overhead.h"
 #include "harness/lib/log.h"
+#include "harness/lib/metric_info.h"
 #include "reports/report.h"
+#include "reports/report_doc.h"
 
 struct report_fig *report__add_fig(struct report_ctx *c, const char *name, const char *title)
 {
@@ -32,7 +35,27 @@ struct report_fig *report__add_fig(struct report_ctx *c, const char *name, const
 	memset(nf, 0, sizeof(*nf));
 	snprintf(nf->name, sizeof(nf->name), "%s", name);
 	snprintf(nf->title, sizeof(nf->title), "%s", title);
+	nf->family = -1;
 	return nf;
+}
+
+void report__fig_about(struct report_fig *f, const char *subject)
+{
+	struct metric_info mi;
+
+	snprintf(f->subject, sizeof(f->subject), "%s", subject);
+	metric__info(subject, &mi);
+	f->family = mi.family;
+}
+
+const char *report__color(const struct report_ctx *c, int s)
+{
+	return c->color ? c->color[s] : gp__sched_color(c->sched[s]);
+}
+
+int report__variant(const struct report_ctx *c, int s)
+{
+	return c->variant ? c->variant[s] : 0;
 }
 
 void report__render(struct report_ctx *c, struct report_fig *f)
@@ -121,23 +144,50 @@ int report__write(struct report_ctx *c)
 
 	if (mkdir(c->outdir, 0755) && errno != EEXIST)
 		return -errno;
-	/* colors follow the comparison's order, so a scheduler keeps its
-	 * color in every figure (and across reports of one comparison) */
+	/* the comparison's order: baseline first in every figure and table */
 	for (int i = 0; c->table && i < c->table->nsched; i++)
 		if ((err = add_sched(c, c->table->sched[i].name)))
 			return err;
 	for (int i = 0; !c->table && i < c->runs->n; i++)
 		if ((err = add_sched(c, c->runs->v[i].scheduler)))
 			return err;
+	/* colours by name (the same in every report), variants for two
+	 * names of this report that share one */
+	c->color = calloc(c->nsched ? c->nsched : 1, sizeof(*c->color));
+	c->variant = calloc(c->nsched ? c->nsched : 1, sizeof(*c->variant));
+	if (!c->color || !c->variant)
+		return -ENOMEM;
+	{
+		const char **names = calloc(c->nsched ? c->nsched : 1, sizeof(*names));
+
+		if (!names)
+			return -ENOMEM;
+		for (int i = 0; i < c->nsched; i++) {
+			names[i] = c->sched[i];
+			c->color[i] = gp__sched_color(c->sched[i]);
+		}
+		err = gp__sched_variants(names, c->nsched, c->variant);
+		free(names);
+		if (err < 0)
+			return err;
+	}
 	c->have_gnuplot = gp__available(c->gnuplot, sizeof(c->gnuplot));
 	for (size_t i = 0; i < sizeof(builders) / sizeof(builders[0]); i++) {
 		err = builders[i](c);
 		if (err)
 			return err;
 	}
-	err = report_md(c);
-	if (!err)
-		err = report_html(c);
+	{
+		struct report_doc d;
+
+		err = report_doc__build(c, &d);
+		if (err)
+			return err;
+		err = report_md(c, &d);
+		if (!err)
+			err = report_html(c, &d);
+		report_doc__free(&d);
+	}
 	/* said once the report is written: a failed one has its own line */
 	if (!err && !c->have_gnuplot && !store__corrupt(c->st))
 		pr_warn("gnuplot not found: figure data and scripts written, no images (install"
@@ -325,8 +375,12 @@ void report__free(struct report_ctx *c)
 {
 	free(c->figs);
 	free(c->sched);
+	free(c->color);
+	free(c->variant);
 	c->figs = NULL;
 	c->sched = NULL;
+	c->color = NULL;
+	c->variant = NULL;
 	c->nfigs = c->nsched = 0;
 }
 

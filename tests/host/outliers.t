@@ -64,7 +64,11 @@ n=$(q "SELECT count(*) FROM outliers o WHERE NOT EXISTS (SELECT 1 FROM outlier_s
 	AND s.start_ts <= o.ts AND s.end_ts >= o.ts)")
 [ "$n" = 0 ] && pass "every window holds the late task on a CPU at the moment it ran" \
 	|| fail "$n outliers without their own slice" \
-	"$(q 'SELECT o.seq, o.pid, o.ts, s.cpu, s.pid, s.start_ts, s.end_ts FROM outliers o JOIN outlier_slices s USING (run_id, seq) LIMIT 20')"
+	"$(q "SELECT o.run_id, o.seq, o.pid, o.comm, o.ts, o.latency_ns, o.window_start, s.cpu,
+		s.start_ts, s.end_ts, s.comm FROM outliers o LEFT JOIN outlier_slices s ON s.run_id = o.run_id
+		AND s.seq = o.seq AND s.pid = o.pid WHERE NOT EXISTS (SELECT 1 FROM outlier_slices x
+		WHERE x.run_id = o.run_id AND x.seq = o.seq AND x.pid = o.pid AND x.comm = o.comm
+		AND x.start_ts <= o.ts AND x.end_ts >= o.ts) LIMIT 20")"
 ncpu=$(nproc)
 n=$(q "SELECT count(*) FROM outlier_slices s JOIN outliers o USING (run_id, seq)
 	WHERE s.end_ts <= o.window_start OR s.start_ts >= o.window_end OR s.end_ts < s.start_ts
