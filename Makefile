@@ -79,7 +79,7 @@ $(BIN): $(OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(OUT)/obj/%.o: %.c | $(BPF_SKELS) $(OUT)/bpf/skels.h $(OUT)/scx_exit_kinds.h $(OUT)/version.h
+$(OUT)/obj/%.o: %.c | $(BPF_SKELS) $(OUT)/bpf/skels.h $(OUT)/scx_exit_kinds.h $(OUT)/scx_ops_flags.h $(OUT)/version.h
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
@@ -119,6 +119,16 @@ $(OUT)/scx_exit_kinds.h: $(VMLINUX_H)
 		grep -q SCXB_SCX_EXIT_ERROR $@.tmp && mv $@.tmp $@ || \
 		{ rm -f $@.tmp; echo "$<: no enum scx_exit_kind" >&2; exit 1; }
 
+# The ops flags userspace sets before load (SCX_OPS_SWITCH_PARTIAL for
+# --partial), from the same BTF.
+$(OUT)/scx_ops_flags.h: $(VMLINUX_H)
+	$(call msg,GEN,$@)
+	$(Q)awk '/^enum scx_ops_flags \{/ { on = 1; next } on && /^\};/ { exit } \
+		on && /^\tSCX_OPS_/ { gsub(/[ \t,]/, ""); split($$0, kv, "="); \
+		     printf "#define SCXB_%s %s\n", kv[1], kv[2] }' $< > $@.tmp && \
+		grep -q SCXB_SCX_OPS_SWITCH_PARTIAL $@.tmp && mv $@.tmp $@ || \
+		{ rm -f $@.tmp; echo "$<: no SCX_OPS_SWITCH_PARTIAL in enum scx_ops_flags" >&2; exit 1; }
+
 # vmlinux.h from a sched_ext kernel's BTF: the running kernel's when it has
 # sched_ext, else the cached Debian kernel's (scripts/vmlinux-h.sh says which).
 $(VMLINUX_H):
@@ -138,7 +148,7 @@ $(OUT)/version.h: FORCE
 FORCE:
 
 # one object per test source, so that -MMD keeps every source's dependencies
-$(OUT)/obj/tests/%.o: tests/%.c | $(BPF_SKELS) $(OUT)/bpf/skels.h $(OUT)/scx_exit_kinds.h $(OUT)/version.h
+$(OUT)/obj/tests/%.o: tests/%.c | $(BPF_SKELS) $(OUT)/bpf/skels.h $(OUT)/scx_exit_kinds.h $(OUT)/scx_ops_flags.h $(OUT)/version.h
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Itests/unit -c -o $@ $<

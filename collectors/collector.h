@@ -42,6 +42,7 @@ struct collector_cfg {
 	bool keep_events;         /* store raw events (--keep-events) */
 	bool keep_raw;            /* keep recorded files after parsing */
 	bool sched_ext_active;    /* a sched_ext scheduler is under test */
+	bool partial;             /* --partial: only the workload is on sched_ext */
 };
 
 struct collector_ops {

@@ -30,6 +30,17 @@ const struct workload *workload__at(int i)
 	return i >= 0 && i < workload__count() ? workloads[i] : NULL;
 }
 
+int workload__run(const struct workload *wl, const struct wl_params *p,
+		  const struct wl_run_ctx *ctx, struct results *res)
+{
+	int err;
+
+	wl_spawn__set_ext(ctx->ext_policy);
+	err = wl->run(p, ctx, res);
+	wl_spawn__set_ext(false);
+	return err;
+}
+
 bool workload__is_primary(const char *wl, const char *metric)
 {
 	const struct workload *w = workload__find(wl);

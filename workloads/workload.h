@@ -67,6 +67,10 @@ struct wl_run_ctx {
 	volatile sig_atomic_t *stop; /* becomes non-zero on SIGINT/SIGTERM */
 	bool progress;               /* stderr is a terminal: show progress */
 	int ncpus;
+	/* --partial: every process the workload forks switches itself to
+	 * SCHED_EXT (policy 7) before it does anything else; its threads
+	 * inherit the policy. The harness process itself stays on fair. */
+	bool ext_policy;
 };
 
 struct workload {
@@ -95,6 +99,12 @@ struct workload {
 const struct workload *workload__find(const char *name);
 int workload__count(void);
 const struct workload *workload__at(int i);
+/* wl->run with ctx->ext_policy applied to every child it forks. */
+int workload__run(const struct workload *wl, const struct wl_params *p,
+		  const struct wl_run_ctx *ctx, struct results *res);
+/* SCHED_EXT, which glibc's headers may not name yet */
+#define WL_SCHED_EXT 7
+
 /* Is metric one of workload wl's primary metrics? */
 bool workload__is_primary(const char *wl, const char *metric);
 

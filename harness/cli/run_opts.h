@@ -25,6 +25,7 @@ enum {
 	RUN_OPT_STALL,
 	RUN_OPT_TIMEOUT_MS,
 	RUN_OPT_ENABLE_TIMEOUT,
+	RUN_OPT_PARTIAL,
 	RUN_OPT_WL_PARAM = 0x2000, /* + index into the workload's table */
 };
 
@@ -40,6 +41,7 @@ enum {
 	{ "stall", no_argument, NULL, RUN_OPT_STALL },                         \
 	{ "timeout-ms", required_argument, NULL, RUN_OPT_TIMEOUT_MS },         \
 	{ "enable-timeout", required_argument, NULL, RUN_OPT_ENABLE_TIMEOUT }, \
+	{ "partial", no_argument, NULL, RUN_OPT_PARTIAL },                     \
 	PLACE_LONG_OPTIONS
 
 #define RUN_OPTS_USAGE                                                                    \
@@ -52,6 +54,10 @@ enum {
 	"      --fail-after N  (simple/vtime, for tests) scx_bpf_error() after N enqueues\n" \
 	"      --stall         (simple/vtime, for tests) strand one task: watchdog fires\n"   \
 	"      --timeout-ms N  (simple/vtime) sched_ext watchdog timeout (default: kernel's)\n" \
+	"      --partial       only the workload's tasks on the scheduler (SCHED_EXT, policy 7;\n" \
+	"                      simple/vtime get SCX_OPS_SWITCH_PARTIAL, give an exec: scheduler\n" \
+	"                      its own partial flag); the rest stays on fair. A partial run is\n" \
+	"                      never compared with a full one\n"                                  \
 	PLACE_USAGE
 
 /*

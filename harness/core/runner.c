@@ -97,8 +97,8 @@ static int collect_params(const struct run_request *rq, const char ***names,
 {
 	int n = rq->wl->nr_params;
 
-	*names = calloc(n + 3, sizeof(char *));
-	*values = calloc(n + 3, sizeof(char *));
+	*names = calloc(n + 4, sizeof(char *));
+	*values = calloc(n + 4, sizeof(char *));
 	if (!*names || !*values)
 		return -ENOMEM;
 	for (int i = 0; i < n; i++) {
@@ -112,6 +112,12 @@ static int collect_params(const struct run_request *rq, const char ***names,
 		snprintf(etmo, etmolen, "%g", rq->sched_opts.start_timeout_s);
 		(*names)[n] = "enable_timeout";
 		(*values)[n++] = etmo;
+	}
+	/* the mode is part of what a run measures: partial and full runs are
+	 * different comparisons (store__q_runs reads it back as q_run.partial) */
+	if (rq->sched_opts.partial) {
+		(*names)[n] = "partial";
+		(*values)[n++] = "1";
 	}
 	return n;
 }
@@ -200,6 +206,7 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 			.keep_events = rq->keep_events,
 			.keep_raw = rq->keep_raw,
 			.sched_ext_active = strcmp(sched__kind(sched), "eevdf") != 0,
+			.partial = rq->sched_opts.partial,
 		};
 
 		rc = make_workdir(workdir, sizeof(workdir));
@@ -244,8 +251,9 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 	ctx.stop = &runner_stop;
 	ctx.progress = rq->progress;
 	ctx.ncpus = host_ncpus();
+	ctx.ext_policy = rq->sched_opts.partial;
 	if (!runner_stop)
-		wl_err = rq->wl->run(rq->params, &ctx, res);
+		wl_err = workload__run(rq->wl, rq->params, &ctx, res);
 
 	for (int i = 0; i < ncols; i++) {
 		int serr = cols[i].started ? cols[i].ops->stop(cols[i].state) : 0;
