@@ -51,6 +51,10 @@ VMLINUX_H  := $(OUT)/vmlinux.h
 BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.bpf.o,$(BPF_SRCS))
 BPF_SKELS  := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.skel.h,$(BPF_SRCS))
+# tracing programs the collectors load (not schedulers: no schedulers.def line)
+BPF_TRACE_SRCS  := $(wildcard bpf/trace/*.bpf.c)
+BPF_TRACE_OBJS  := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.bpf.o,$(BPF_TRACE_SRCS))
+BPF_TRACE_SKELS := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.skel.h,$(BPF_TRACE_SRCS))
 BPF_CFLAGS := -target bpf -O2 -g -D__TARGET_ARCH_x86 -mcpu=v3 \
               -fms-extensions -Wno-microsoft-anon-tag -Wall -Werror \
               -I$(OUT) -Ibpf $(LIBBPF_INC) -MMD -MP
@@ -79,13 +83,13 @@ $(BIN): $(OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(OUT)/obj/%.o: %.c | $(BPF_SKELS) $(OUT)/bpf/skels.h $(OUT)/scx_exit_kinds.h $(OUT)/scx_ops_flags.h $(OUT)/version.h
+$(OUT)/obj/%.o: %.c | $(BPF_SKELS) $(BPF_TRACE_SKELS) $(OUT)/bpf/skels.h $(OUT)/scx_exit_kinds.h $(OUT)/scx_ops_flags.h $(OUT)/version.h
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 # The objects are intermediates of the skeletons: keep them (no rebuild loop).
-.SECONDARY: $(BPF_OBJS) $(BPF_SKELS)
+.SECONDARY: $(BPF_OBJS) $(BPF_SKELS) $(BPF_TRACE_OBJS) $(BPF_TRACE_SKELS)
 
 # The private libbpf/bpftool pair (link-based struct_ops needs libbpf >= 1.2,
 # bookworm ships 1.1.2): say how to get it rather than fail in the skeleton.
@@ -148,7 +152,7 @@ $(OUT)/version.h: FORCE
 FORCE:
 
 # one object per test source, so that -MMD keeps every source's dependencies
-$(OUT)/obj/tests/%.o: tests/%.c | $(BPF_SKELS) $(OUT)/bpf/skels.h $(OUT)/scx_exit_kinds.h $(OUT)/scx_ops_flags.h $(OUT)/version.h
+$(OUT)/obj/tests/%.o: tests/%.c | $(BPF_SKELS) $(BPF_TRACE_SKELS) $(OUT)/bpf/skels.h $(OUT)/scx_exit_kinds.h $(OUT)/scx_ops_flags.h $(OUT)/version.h
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Itests/unit -c -o $@ $<
@@ -204,5 +208,5 @@ help:
 	@echo '  clean         remove build/'
 	@echo 'Variables: V=1 (show commands), OUT=dir (build dir), STATIC=0 (dynamic binary)'
 
--include $(OBJS:.o=.d) $(BPF_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) \
+-include $(OBJS:.o=.d) $(BPF_OBJS:.o=.d) $(BPF_TRACE_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) \
 	$(patsubst tests/host/%.c,$(OUT)/obj/tests/host/%.d,$(HELPER_SRCS))

@@ -102,6 +102,9 @@ const struct workload *workload__at(int i);
 /* wl->run with ctx->ext_policy applied to every child it forks. */
 int workload__run(const struct workload *wl, const struct wl_params *p,
 		  const struct wl_run_ctx *ctx, struct results *res);
+/* The role a task plays by its comm: "probe", "hackbench", "hog" (the
+ * ROLE_COMM_* prefixes above) or "other" (not the workload). */
+const char *workload__role(const char *comm);
 /* SCHED_EXT, which glibc's headers may not name yet */
 #define WL_SCHED_EXT 7
 

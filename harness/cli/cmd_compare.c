@@ -126,7 +126,7 @@ static uint64_t random_seed(void)
 }
 
 static char *settings_json(const struct wl_params *p, double duration_s, int reps,
-			   double until_ci, int max_reps, bool trace, bool keep_events)
+			   double until_ci, int max_reps, bool trace, bool keep_events, bool partial)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -138,8 +138,9 @@ static char *settings_json(const struct wl_params *p, double duration_s, int rep
 	json_num(f, duration_s);
 	fprintf(f, ",\"reps\":%d,\"until_ci_pct\":", reps);
 	json_num(f, until_ci > 0 ? until_ci : NAN);
-	fprintf(f, ",\"max_reps\":%d,\"trace\":%s,\"keep_events\":%s,\"params\":{", max_reps,
-		trace ? "true" : "false", keep_events ? "true" : "false");
+	fprintf(f, ",\"max_reps\":%d,\"trace\":%s,\"keep_events\":%s,\"partial\":%s,\"params\":{",
+		max_reps, trace ? "true" : "false", keep_events ? "true" : "false",
+		partial ? "true" : "false");
 	for (int i = 0; i < p->wl->nr_params; i++) {
 		fputs(i ? "," : "", f);
 		json_str(f, p->wl->params[i].name);
@@ -421,7 +422,7 @@ int cmd_compare(int argc, char **argv)
 	}
 	sched_list = run_opts__join(nsched, names, "", SCHED_LIST_SEP);
 	settings = settings_json(&params, rq.duration_s, (int)reps, until_ci, (int)max_reps,
-				 rq.trace, rq.keep_events);
+				 rq.trace, rq.keep_events, rq.sched_opts.partial);
 	if (!sched_list || !cmdline || !settings)
 		goto out;
 	{

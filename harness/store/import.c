@@ -20,7 +20,7 @@
 /* tables whose rows belong to a run (column run_id) */
 static const char *const run_tables[] = {
 	"params", "metrics", "histograms", "sched_output", "scx_dump", "trace_cpus",
-	"task_stats", "antagonists", "events", "collector_notes",
+	"task_stats", "antagonists", "events", "collector_notes", "task_classes",
 };
 
 static int exec(sqlite3 *db, const char *sql)

@@ -24,6 +24,7 @@ struct q_run {
 	char place[8], accel[8], guest_kernel[128], kernel_release[128];
 	char hostname[128], cpu_model[128], version[32], git_sha[40];
 	int ncpus, rep, round, trace;
+	int partial;  /* --partial: only the workload on sched_ext (param partial=1) */
 	int64_t compare_id, lost_events, exit_kind; /* exit_kind -1: none */
 	double started_at, ended_at;
 	char status_detail[256], exit_reason[128];

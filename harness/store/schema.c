@@ -176,6 +176,21 @@ static const char *const migrations[] = {
 	"ALTER TABLE runs ADD COLUMN sched_exit_status INTEGER;" /* exit code, process */
 	"ALTER TABLE runs ADD COLUMN sched_exit_signal INTEGER;"
 	"ALTER TABLE runs ADD COLUMN pid_start INTEGER;",       /* owner start time */
+	/* 3: --partial runs, which class every task ran under: switch-ins
+	 * picked by sched_ext, by fair, by any other class (rt, deadline,
+	 * stop, idle), counted in the kernel (collectors/classes.c) */
+	"CREATE TABLE task_classes ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  pid INTEGER NOT NULL,"
+	"  tgid INTEGER,"
+	"  comm TEXT NOT NULL,"
+	"  role TEXT NOT NULL,"                 /* probe | hackbench | hog | other */
+	"  policy INTEGER,"                     /* at its last switch-in; 7 SCHED_EXT */
+	"  ext_switches INTEGER NOT NULL DEFAULT 0,"
+	"  fair_switches INTEGER NOT NULL DEFAULT 0,"
+	"  other_switches INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (run_id, pid)"
+	");",
 };
 
 int store_schema__version(void)

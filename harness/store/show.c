@@ -272,7 +272,8 @@ int store__print_run(struct store *st, int64_t run_id, bool dump, bool tasks, FI
 	}
 	if (tasks) {
 		if (store__print_trace_cpus(st, run_id, f) || store__print_tasks(st, run_id, f) ||
-		    store__print_antagonists(st, run_id, f)) {
+		    store__print_antagonists(st, run_id, f) ||
+		    store__print_task_classes(st, run_id, f)) {
 			rc = -EIO;
 			goto out;
 		}
