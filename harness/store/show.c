@@ -27,7 +27,9 @@ int store__print_run_summary(struct store *st, int64_t run_id, FILE *f)
 	int rc = -ENOENT;
 
 	if (sqlite3_prepare_v2(db, "SELECT scheduler, workload, status, COALESCE(status_detail,''),"
-				   " lost_events, place FROM runs WHERE id = ?", -1, &s, NULL) != SQLITE_OK ||
+				   " lost_events, place, EXISTS (SELECT 1 FROM params p WHERE"
+				   " p.run_id = runs.id AND p.name = 'partial' AND p.value = '1')"
+				   " FROM runs WHERE id = ?", -1, &s, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "SELECT value, unit FROM metrics WHERE run_id = ? AND name = ?",
 			       -1, &m, NULL) != SQLITE_OK) {
 		rc = -EIO;
@@ -36,8 +38,8 @@ int store__print_run_summary(struct store *st, int64_t run_id, FILE *f)
 	sqlite3_bind_int64(s, 1, run_id);
 	if (sqlite3_step(s) != SQLITE_ROW)
 		goto out;
-	fprintf(f, "run %lld  %s/%s  %s  %s", (long long)run_id, col_text(s, 0), col_text(s, 1),
-		col_text(s, 5), col_text(s, 2));
+	fprintf(f, "run %lld  %s/%s  %s%s  %s", (long long)run_id, col_text(s, 0), col_text(s, 1),
+		col_text(s, 5), sqlite3_column_int(s, 6) ? " partial" : "", col_text(s, 2));
 	for (size_t i = 0; i < sizeof(headline) / sizeof(headline[0]); i++) {
 		sqlite3_bind_int64(m, 1, run_id);
 		sqlite3_bind_text(m, 2, headline[i], -1, SQLITE_STATIC);
