@@ -53,6 +53,13 @@ struct classes_col {
 	char why[160];
 };
 
+/* Always: whether it counts is the run's mode (create), and a --partial
+ * run needs sched_ext, which sched.c has checked by then. */
+static bool classes_available(char *reason, size_t len)
+{
+	return true;
+}
+
 static int classes_create(void **state, const struct collector_cfg *cfg)
 {
 	struct classes_col *c = calloc(1, sizeof(*c));
@@ -207,6 +214,7 @@ static void classes_destroy(void *state)
 
 const struct collector_ops classes_collector_ops = {
 	.name = "classes",
+	.available = classes_available,
 	.create = classes_create,
 	.start = classes_start,
 	.stop = classes_stop,
