@@ -50,7 +50,8 @@
 
 #define SEQ_ID 1
 #define BUNDLE_EVENTS 2048
-#define MAX_CPUS 4096
+/* trace_processor refuses a bundle of CPU 1024 or more as corrupt */
+#define MAX_CPUS 1024
 /* runs from different boots are laid out this far apart */
 #define RUN_GAP_NS 1000000000ll
 
@@ -120,7 +121,7 @@ struct pf {
 	int ntasks;
 	struct pf_cpu *cpu;
 	int ncpu;
-	int64_t skipped; /* events of CPUs past MAX_CPUS or of unknown types */
+	int64_t skipped; /* events of CPUs past MAX_CPUS or not exported (sched_ext:*) */
 };
 
 /* ---- framing ---- */

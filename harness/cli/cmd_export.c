@@ -174,7 +174,8 @@ static int export_json(struct store *st, const struct q_runs *runs, const int64_
 			fputs("null", f);
 		fprintf(f, ",\"rep\":%d,\"round\":%d,\"started_at\":", r->rep, r->round);
 		json_num(f, r->started_at);
-		fprintf(f, ",\"lost_events\":%lld,\"exit_reason\":", (long long)r->lost_events);
+		fprintf(f, ",\"lost_events\":%lld,\"partial\":%s,\"exit_reason\":",
+			(long long)r->lost_events, r->partial ? "true" : "false");
 		json_str(f, r->exit_reason[0] ? r->exit_reason : NULL);
 		fputs(",\"exit_msg\":", f);
 		json_str(f, r->exit_msg);
