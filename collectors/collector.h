@@ -47,6 +47,7 @@ struct collector_cfg {
 	 * and read at store() (NULL: none); the window kept before each */
 	const struct outlier_ring *outliers;
 	uint64_t outlier_window_ns;
+	bool partial;             /* --partial: only the workload is on sched_ext */
 };
 
 struct collector_ops {

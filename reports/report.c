@@ -452,6 +452,16 @@ int report__run(struct store *st, int64_t compare_id, const int64_t *ids, int ni
 			rc = -EXDEV;
 			goto cleanup;
 		}
+		/* --partial puts only the workload on the scheduler: another
+		 * experiment than a full run, never one table */
+		if (a->partial != b->partial) {
+			snprintf(err, errlen, "runs %lld and %lld ran in different modes (%s vs %s):"
+				 " partial and full runs are different comparisons",
+				 (long long)a->id, (long long)b->id, a->partial ? "partial" : "full",
+				 b->partial ? "partial" : "full");
+			rc = -EXDEV;
+			goto cleanup;
+		}
 	}
 	c.cmp = have_cmp ? &cmp : NULL;
 	c.runs = &runs;

@@ -10,13 +10,15 @@ cd "$(dirname "$0")/.."
 # clang-16 beside bookworm's default clang 14: 14 emits no BTF type tags,
 # so schedulers users build with __kptr fields (scx_flatcg, scx_nest) are
 # rejected by the verifier. libmd: sha256 of exec: scheduler binaries.
+# protobuf-compiler, python3-protobuf: the test that decodes a Perfetto
+# export with an independent protobuf implementation.
 PACKAGES=(
 	build-essential clang clang-16 llvm pkg-config make git libmd-dev
 	libbpf-dev bpftool libelf-dev zlib1g-dev libzstd-dev
 	libtracefs-dev libtraceevent-dev libsqlite3-dev sqlite3
 	gnuplot-nox qemu-system-x86 busybox-static cpio zstd xz-utils dpkg-dev
 	rt-tests trace-cmd linux-perf libxml2-utils poppler-utils file
-	chromium
+	chromium protobuf-compiler python3-protobuf
 )
 
 if [ "$(id -u)" != 0 ]; then

@@ -118,6 +118,7 @@ static const char *policy_name(int policy)
 	case SCHED_RR: return "rr";
 	case SCHED_BATCH: return "batch";
 	case SCHED_IDLE: return "idle";
+	case WL_SCHED_EXT: return "ext";
 	default: return "unknown";
 	}
 }
@@ -293,7 +294,7 @@ static int probe_master(void *arg)
 	pthread_t *tids = calloc(nthreads, sizeof(*tids));
 	struct sched_param sp = { 0 };
 	volatile char *page;
-	int n = 0, err = 0;
+	int n = 0, err = 0, policy;
 	uint64_t warmup_ns = sh->warm_end_ns; /* relative until start is known */
 
 	if (!targs || !tids) {
@@ -325,7 +326,18 @@ static int probe_master(void *arg)
 	}
 	if (cfg->policy == SCHED_FIFO || cfg->policy == SCHED_RR)
 		sp.sched_priority = cfg->priority;
-	if (sched_setscheduler(0, cfg->policy, &sp)) {
+	policy = cfg->policy;
+	/* --partial: the probe is the workload, so it is on sched_ext; a
+	 * real-time or batch probe would not be */
+	if (wl_spawn__ext()) {
+		if (policy != SCHED_OTHER) {
+			sh->err_what = "--partial runs the probe as SCHED_EXT: its policy must be 'other'";
+			err = -EINVAL;
+			goto out;
+		}
+		policy = WL_SCHED_EXT;
+	}
+	if (sched_setscheduler(0, policy, &sp)) {
 		sh->err_what = "setting the scheduling policy";
 		err = -errno;
 		goto out;

@@ -34,8 +34,12 @@ extern const struct workload wl_mixed;
 void *wl_shm_alloc(size_t size);
 void wl_shm_free(void *p, size_t size);
 
-/* In a freshly forked child: die with the parent, default signals, comm. */
+/* In a freshly forked child: die with the parent, default signals, comm;
+ * under --partial switch to SCHED_EXT (_exit(1) when that fails). */
 void wl_child_setup(const char *comm);
+/* Whether children switch to SCHED_EXT (workload__run sets it per run). */
+void wl_spawn__set_ext(bool on);
+bool wl_spawn__ext(void);
 /* Name the calling thread (truncated to 15 characters). */
 void wl_set_comm(const char *comm);
 

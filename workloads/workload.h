@@ -72,6 +72,10 @@ struct wl_run_ctx {
 	/* --dump-on-outlier: where the probe posts latencies above the
 	 * ring's threshold (harness/lib/outlier_ring.h); NULL when off */
 	struct outlier_ring *outliers;
+	/* --partial: every process the workload forks switches itself to
+	 * SCHED_EXT (policy 7) before it does anything else; its threads
+	 * inherit the policy. The harness process itself stays on fair. */
+	bool ext_policy;
 };
 
 struct workload {
@@ -102,6 +106,15 @@ struct workload {
 const struct workload *workload__find(const char *name);
 int workload__count(void);
 const struct workload *workload__at(int i);
+/* wl->run with ctx->ext_policy applied to every child it forks. */
+int workload__run(const struct workload *wl, const struct wl_params *p,
+		  const struct wl_run_ctx *ctx, struct results *res);
+/* The role a task plays by its comm: "probe", "hackbench", "hog" (the
+ * ROLE_COMM_* prefixes above) or "other" (not the workload). */
+const char *workload__role(const char *comm);
+/* SCHED_EXT, which glibc's headers may not name yet */
+#define WL_SCHED_EXT 7
+
 /* Is metric one of workload wl's primary metrics? */
 bool workload__is_primary(const char *wl, const char *metric);
 

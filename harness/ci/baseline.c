@@ -17,7 +17,9 @@ bool ci_baseline__same_machine(const struct q_run *a, const struct q_run *b)
 	return !strcmp(a->hostname, b->hostname) && !strcmp(a->place, b->place) &&
 	       !strcmp(a->kernel_release, b->kernel_release) &&
 	       !strcmp(a->guest_kernel, b->guest_kernel) && !strcmp(a->accel, b->accel) &&
-	       a->ncpus == b->ncpus;
+	       a->ncpus == b->ncpus &&
+	       /* not the machine, but as much a different measurement */
+	       a->partial == b->partial;
 }
 
 const struct q_run *ci_baseline__tonight(const struct q_runs *runs,

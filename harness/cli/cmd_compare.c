@@ -154,7 +154,7 @@ static uint64_t random_seed(void)
 
 static char *settings_json(const struct wl_params *p, double duration_s, int reps,
 			   double until_ci, int max_reps, bool trace, bool keep_events,
-			   bool overhead)
+			   bool overhead, bool partial)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -167,8 +167,8 @@ static char *settings_json(const struct wl_params *p, double duration_s, int rep
 	fprintf(f, ",\"reps\":%d,\"until_ci_pct\":", reps);
 	json_num(f, until_ci > 0 ? until_ci : NAN);
 	fprintf(f, ",\"max_reps\":%d,\"trace\":%s,\"keep_events\":%s,\"overhead_check\":%s,"
-		"\"params\":{", max_reps, trace ? "true" : "false", keep_events ? "true" : "false",
-		overhead ? "true" : "false");
+		"\"partial\":%s,\"params\":{", max_reps, trace ? "true" : "false",
+		keep_events ? "true" : "false", overhead ? "true" : "false", partial ? "true" : "false");
 	for (int i = 0; i < p->wl->nr_params; i++) {
 		fputs(i ? "," : "", f);
 		json_str(f, p->wl->params[i].name);
@@ -478,7 +478,7 @@ int cmd_compare(int argc, char **argv)
 	}
 	sched_list = run_opts__join(nsched, names, "", SCHED_LIST_SEP);
 	settings = settings_json(&params, rq.duration_s, (int)reps, until_ci, (int)max_reps,
-				 rq.trace, rq.keep_events, overhead);
+				 rq.trace, rq.keep_events, overhead, rq.sched_opts.partial);
 	if (!sched_list || !cmdline || !settings)
 		goto out;
 	{

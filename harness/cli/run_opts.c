@@ -120,6 +120,9 @@ int run_opts__parse(int opt, const char *arg, struct run_request *rq, struct wl_
 		}
 		rq->outlier_window_set = true;
 		return 1;
+	case RUN_OPT_PARTIAL:
+		rq->sched_opts.partial = true;
+		return 1;
 	case RUN_OPT_TIMEOUT_MS:
 		if (parse_i64(arg, 1, 3600000, &v)) {
 			snprintf(err, len, "--timeout-ms %s: not a time from 1 to 3600000 ms", arg);

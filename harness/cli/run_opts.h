@@ -28,6 +28,7 @@ enum {
 	RUN_OPT_DUMP_ON_OUTLIER,
 	RUN_OPT_OUTLIER_DUMPS,
 	RUN_OPT_OUTLIER_WINDOW,
+	RUN_OPT_PARTIAL,
 	RUN_OPT_WL_PARAM = 0x2000, /* + index into the workload's table */
 };
 
@@ -44,6 +45,7 @@ enum {
 	{ "timeout-ms", required_argument, NULL, RUN_OPT_TIMEOUT_MS },         \
 	{ "enable-timeout", required_argument, NULL, RUN_OPT_ENABLE_TIMEOUT }, \
 	RUN_OUTLIER_OPTIONS,                                                   \
+	{ "partial", no_argument, NULL, RUN_OPT_PARTIAL },                     \
 	PLACE_LONG_OPTIONS
 
 /* --dump-on-outlier and its companions (also taken by ci) */
@@ -63,6 +65,10 @@ enum {
 	"      --stall         (simple/vtime, for tests) strand one task: watchdog fires\n"   \
 	"      --timeout-ms N  (simple/vtime) sched_ext watchdog timeout (default: kernel's)\n" \
 	RUN_OUTLIER_USAGE \
+	"      --partial       only the workload's tasks on the scheduler (SCHED_EXT, policy 7;\n" \
+	"                      simple/vtime get SCX_OPS_SWITCH_PARTIAL, give an exec: scheduler\n" \
+	"                      its own partial flag); the rest stays on fair. A partial run is\n" \
+	"                      never compared with a full one\n"                                  \
 	PLACE_USAGE
 
 #define RUN_OUTLIER_USAGE                                                                  \

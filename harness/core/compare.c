@@ -178,10 +178,15 @@ int compare__eval_sel(struct store *st, const char *schedulers, const struct q_r
 	 * then nothing is primary and every verdict is exploratory */
 	const char *wl = runs->n ? runs->v[0].workload : "";
 
+	memset(t, 0, sizeof(*t));
+	/* --partial runs measure another experiment: never one table with
+	 * full runs (callers say which runs; report.c names them) */
+	for (int i = 1; i < runs->n; i++)
+		if (runs->v[i].partial != runs->v[0].partial)
+			return -EXDEV;
 	for (int i = 1; i < runs->n; i++)
 		if (strcmp(runs->v[i].workload, wl))
 			wl = "";
-	memset(t, 0, sizeof(*t));
 	snprintf(t->workload, sizeof(t->workload), "%s", wl);
 	if (schedulers) {
 		const char *cur = NULL, *name;

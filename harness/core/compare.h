@@ -49,7 +49,8 @@ struct cmp_table {
 /*
  * schedulers: comma-separated order (baseline first) or NULL for the
  * order of first appearance in runs. seed makes every bootstrap CI
- * reproducible. -ENODATA when no run has any metric.
+ * reproducible. -ENODATA when no run has any metric; -EXDEV when the runs
+ * mix --partial and full runs (different comparisons).
  */
 int compare__eval(struct store *st, const char *schedulers, const struct q_runs *runs,
 		  uint64_t seed, struct cmp_table *t);

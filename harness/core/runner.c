@@ -131,8 +131,8 @@ static int collect_params(const struct run_request *rq, const char ***names,
 {
 	int n = rq->wl->nr_params;
 
-	*names = calloc(n + 3, sizeof(char *));
-	*values = calloc(n + 3, sizeof(char *));
+	*names = calloc(n + 4, sizeof(char *));
+	*values = calloc(n + 4, sizeof(char *));
 	if (!*names || !*values)
 		return -ENOMEM;
 	for (int i = 0; i < n; i++) {
@@ -146,6 +146,12 @@ static int collect_params(const struct run_request *rq, const char ***names,
 		snprintf(etmo, etmolen, "%g", rq->sched_opts.start_timeout_s);
 		(*names)[n] = "enable_timeout";
 		(*values)[n++] = etmo;
+	}
+	/* the mode is part of what a run measures: partial and full runs are
+	 * different comparisons (store__q_runs reads it back as q_run.partial) */
+	if (rq->sched_opts.partial) {
+		(*names)[n] = "partial";
+		(*values)[n++] = "1";
 	}
 	return n;
 }
@@ -248,6 +254,7 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 			.sched_ext_active = strcmp(sched__kind(sched), "eevdf") != 0,
 			.outliers = ring,
 			.outlier_window_ns = (uint64_t)(rq->outlier_window_ms * 1e6),
+			.partial = rq->sched_opts.partial,
 		};
 
 		rc = make_workdir(workdir, sizeof(workdir));
@@ -308,8 +315,9 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 	ctx.progress = rq->progress;
 	ctx.ncpus = host_ncpus();
 	ctx.outliers = ring;
+	ctx.ext_policy = rq->sched_opts.partial;
 	if (!runner_stop)
-		wl_err = rq->wl->run(rq->params, &ctx, res);
+		wl_err = workload__run(rq->wl, rq->params, &ctx, res);
 	/* a dump under way ends before the trace stops: its lines are in it */
 	outlier_watch__stop(watch);
 

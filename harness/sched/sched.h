@@ -52,6 +52,13 @@ struct sched_opts {
 	uint32_t timeout_ms;          /* ops.timeout_ms, 0 = kernel default */
 	char **exec_argv;             /* exec: extra args (NULL-terminated) */
 	double start_timeout_s;       /* wait for "enabled", default 30 */
+	/*
+	 * --partial: only SCHED_EXT tasks run on the scheduler. Built-ins get
+	 * SCX_OPS_SWITCH_PARTIAL; an exec: scheduler must be given its own
+	 * partial flag. Either way sched__start checks the kernel's
+	 * switch_all against it and refuses a scheduler in the other mode.
+	 */
+	bool partial;
 };
 
 struct sched;
@@ -113,6 +120,9 @@ const char *sched__builtin_desc(int i);
 bool scx_kernel_supported(void);      /* /sys/kernel/sched_ext exists */
 int scx_state(char *buf, size_t len);  /* "disabled", "enabled", ... */
 int scx_ops_name(char *buf, size_t len); /* "" when none */
+/* /sys/kernel/sched_ext/switch_all: 1 every fair task is on the scheduler,
+ * 0 partial mode (only SCHED_EXT tasks); -errno when unreadable. */
+int scx_switch_all(void);
 /* Wait until state == want (or timeout). 0, -ETIMEDOUT. */
 int scx_wait_state(const char *want, double timeout_s);
 

@@ -39,6 +39,18 @@ int scx_ops_name(char *buf, size_t len)
 	return err;
 }
 
+int scx_switch_all(void)
+{
+	char buf[8];
+	int err = read_text_file(SCX_SYSFS "/switch_all", buf, sizeof(buf));
+
+	if (err)
+		return err;
+	if (strcmp(buf, "0") && strcmp(buf, "1"))
+		return -EPROTO;
+	return buf[0] - '0';
+}
+
 int scx_wait_state(const char *want, double timeout_s)
 {
 	uint64_t deadline = now_mono_ns() + (uint64_t)(timeout_s * 1e9);

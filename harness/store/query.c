@@ -57,7 +57,9 @@ void q_runs__free(struct q_runs *r)
 	"SELECT id, scheduler, sched_kind, workload, status, place, accel, guest_kernel," \
 	" kernel_release, hostname, cpu_model, version, git_sha, ncpus, rep, round, trace," \
 	" compare_id, lost_events, exit_kind, started_at, ended_at, status_detail,"       \
-	" exit_reason, exit_msg, fail_stage FROM runs"
+	" exit_reason, exit_msg, fail_stage,"                                            \
+	" EXISTS (SELECT 1 FROM params p WHERE p.run_id = runs.id AND p.name = 'partial'" \
+	"  AND p.value = '1') FROM runs"
 
 static void fill_run(sqlite3_stmt *s, struct q_run *r)
 {
@@ -98,6 +100,7 @@ static void fill_run(sqlite3_stmt *s, struct q_run *r)
 	col_text(s, 22, r->status_detail, sizeof(r->status_detail));
 	col_text(s, 23, r->exit_reason, sizeof(r->exit_reason));
 	r->exit_msg = col_strdup(s, 24);
+	r->partial = sqlite3_column_int(s, 26);
 }
 
 static int collect_runs(struct store *st, sqlite3_stmt *s, struct q_runs *out, int *cap)

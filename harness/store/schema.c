@@ -222,6 +222,21 @@ static const char *const migrations[] = {
 	"  comm TEXT NOT NULL"
 	");"
 	"CREATE INDEX outlier_slices_run ON outlier_slices(run_id, seq);",
+	/* 5: --partial runs, which class every task ran under: switch-ins
+	 * picked by sched_ext, by fair, by any other class (rt, deadline,
+	 * stop, idle), counted in the kernel (collectors/classes.c) */
+	"CREATE TABLE task_classes ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  pid INTEGER NOT NULL,"
+	"  tgid INTEGER,"
+	"  comm TEXT NOT NULL,"
+	"  role TEXT NOT NULL,"                 /* probe | hackbench | hog | other */
+	"  policy INTEGER,"                     /* at its last switch-in; 7 SCHED_EXT */
+	"  ext_switches INTEGER NOT NULL DEFAULT 0,"
+	"  fair_switches INTEGER NOT NULL DEFAULT 0,"
+	"  other_switches INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (run_id, pid)"
+	");",
 };
 
 int store_schema__version(void)
