@@ -6,7 +6,7 @@
 # and python3-protobuf with Perfetto's own field numbers in
 # tests/host/perfetto/trace_min.proto) and checked against the database by
 # tests/host/perfetto_check.py: event counts per run and type, per-CPU
-# order and fields, thread names, counter values, run slices. Then runs
+# order and fields, thread names, counter values, run slices, outliers. Then runs
 # that overlap in time (as from two boots) are laid out one after the
 # other, and bad requests are refused.
 . "$(dirname "$0")/../lib.sh"
@@ -21,15 +21,15 @@ done
 if [ -d /sys/kernel/sched_ext ] && [ "$(cat /sys/kernel/sched_ext/state)" != disabled ]; then
 	skip_all "a sched_ext scheduler is active on this host"
 fi
-NCHECK=18 # lines perfetto_check.py prints
+NCHECK=19 # lines perfetto_check.py prints
 plan $((8 + 2 * NCHECK))
 DB=$TMP/p.db
 OUT=$TMP/runs.pftrace
 protoc -I"$ROOT/tests/host/perfetto" --python_out="$TMP" "$ROOT/tests/host/perfetto/trace_min.proto" ||
 	fail "protoc compiles trace_min.proto"
 
-ok "two mixed runs with --keep-events" "$SCXB" run eevdf --workload mixed --duration 1 --reps 2 \
-	--keep-events --db "$DB" -q
+ok "two mixed runs with --keep-events and --dump-on-outlier" "$SCXB" run eevdf --workload mixed \
+	--duration 1 --reps 2 --keep-events --dump-on-outlier 1us --outlier-dumps 2 --db "$DB" -q
 "$SCXB" export 1 2 --format perfetto -o "$OUT" --db "$DB" >"$TMP/e.out" 2>&1
 rc=$?
 [ $rc = 0 ] && [ -s "$OUT" ] && pass "export 1 2 --format perfetto -o FILE: exit 0 ($(stat -c %s "$OUT") bytes)" ||

@@ -203,3 +203,19 @@ lost = {cpu for r in runs for (cpu,) in db.execute(
     "SELECT cpu FROM trace_cpus WHERE run_id = ? AND lost > 0", (r,))}
 check("bundles flag the CPUs that lost events (%s)" % sorted(lost), lost == lost_cpus,
       "%s vs %s" % (sorted(lost), sorted(lost_cpus)))
+
+# --dump-on-outlier: each stored outlier an instant on its run's track, at
+# the moment the late task ran (the run's offset added), named by it
+want, got = [], []
+for r in runs:
+    for seq, ts, pid, comm in db.execute(
+            "SELECT seq, ts, pid, comm FROM outliers WHERE run_id = ? ORDER BY seq", (r,)):
+        want.append((r, seq, ts + offsets.get(r, 0), "%s[%d]" % (comm, pid)))
+for p in tevents:
+    te = p.track_event
+    if te.type == te.TYPE_INSTANT and te.name.startswith("outlier "):
+        seq = int(te.name.split()[1].rstrip(":"))
+        task = [w for w in te.name.split() if "[" in w]
+        got.append((te.track_uuid >> 32, seq, p.timestamp, task[0].rstrip(",") if task else ""))
+check("outliers as instants on their run's track (%d)" % len(want),
+      len(want) > 0 and sorted(want) == sorted(got), "%s vs %s" % (want[:3], got[:3]))
