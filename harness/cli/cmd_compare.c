@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "harness/cli/cli_opts.h"
 #include "harness/cli/commands.h"
 #include "harness/core/compare.h"
 #include "harness/core/overhead.h"
@@ -115,16 +116,13 @@ static const struct option base_options[] = {
 	{ "reps", required_argument, NULL, 'n' },
 	{ "out", required_argument, NULL, 'o' },
 	{ "format", required_argument, NULL, 'f' },
-	{ "db", required_argument, NULL, OPT_DB },
+	CLI_COMMON_LONG_OPTIONS,
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "until-ci", required_argument, NULL, OPT_UNTIL_CI },
 	{ "max-reps", required_argument, NULL, OPT_MAX_REPS },
 	{ "no-report", no_argument, NULL, OPT_NO_REPORT },
 	{ "label", required_argument, NULL, OPT_LABEL },
 	{ "overhead-check", no_argument, NULL, OPT_OVERHEAD },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, OPT_HELP },
 	RUN_LONG_OPTIONS,
 };
 
@@ -190,7 +188,8 @@ int cmd_compare(int argc, char **argv)
 	struct wl_params params = { 0 };
 	struct option *opts = NULL;
 	const struct workload *wl;
-	const char *db_path = STORE_DEFAULT_PATH, *out_dir = NULL, *label = NULL;
+	struct cli_common co = { .db = STORE_DEFAULT_PATH };
+	const char *db_path, *out_dir = NULL, *label = NULL;
 	const char *formats[GP_MAX_FORMATS] = { "png" };
 	struct store *st = NULL;
 	struct plan_item *plan = NULL;
@@ -201,9 +200,9 @@ int cmd_compare(int argc, char **argv)
 	int64_t v, reps = 5, max_reps = 20, cid = 0;
 	double until_ci = 0, t_start, run_time_sum = 0;
 	uint64_t seed = 0;
-	bool have_seed = false, quiet = false, do_report = true, have_table = false;
+	bool have_seed = false, quiet, do_report = true, have_table = false;
 	bool overhead = false, traced;
-	int verbose = 0, opt, rc = EXIT_USAGE, nformats = 1;
+	int opt, rc = EXIT_USAGE, nformats = 1;
 	int nsched, nruns_done = 0, nbad = 0, rounds_done = 0, place, knob_free = 0, per_round;
 
 	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
@@ -236,7 +235,7 @@ int cmd_compare(int argc, char **argv)
 
 		if (prc < 0)
 			goto bad;
-		if (prc > 0)
+		if (prc > 0 || cli_opts__common(opt, optarg, &co))
 			continue;
 		switch (opt) {
 		case 'n':
@@ -251,9 +250,6 @@ int cmd_compare(int argc, char **argv)
 		case 'f':
 			if (report_parse_formats(optarg, formats, &nformats, err, sizeof(err)))
 				goto bad;
-			break;
-		case OPT_DB:
-			db_path = optarg;
 			break;
 		case OPT_SEED:
 			if (parse_i64(optarg, 0, INT64_MAX, &v)) {
@@ -284,24 +280,21 @@ int cmd_compare(int argc, char **argv)
 		case OPT_OVERHEAD:
 			overhead = true;
 			break;
-		case 'q':
-			quiet = true;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case OPT_HELP:
-			fputs(cmd_compare_usage, stdout);
-			rc = 0;
-			goto out;
 		default:
 			run_opts__bad_option(opt, argc, argv, wl, "compare", err, sizeof(err));
 			goto bad;
 		}
 	}
+	if (co.help) {
+		fputs(cmd_compare_usage, stdout);
+		rc = 0;
+		goto out;
+	}
 	if (run_opts__finish(&rq, wl, err, sizeof(err)))
 		goto bad;
-	command__verbosity(verbose, quiet);
+	command__verbosity(co.verbose, co.quiet);
+	db_path = co.db;
+	quiet = co.quiet;
 	/* getopt moved the non-options to the end: the schedulers, then what
 	 * followed "--" (arguments for the one exec: scheduler) */
 	scheds = &argv[optind];

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "version.h"
+#include "harness/cli/cli_opts.h"
 #include "harness/cli/commands.h"
 #include "harness/lib/escape.h"
 #include "harness/lib/json.h"
@@ -259,15 +260,15 @@ static int keep_traced(struct store *st, struct q_runs *runs)
 int cmd_export(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'D' },
+		CLI_COMMON_LONG_OPTIONS,
 		{ "format", required_argument, NULL, 'f' },
 		{ "compare", required_argument, NULL, 'c' },
 		{ "table", required_argument, NULL, 't' },
 		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *db_path = STORE_DEFAULT_PATH, *table = NULL, *out_path = NULL;
+	struct cli_common co = { .db = STORE_DEFAULT_PATH };
+	const char *db_path, *table = NULL, *out_path = NULL;
 	bool json = false, perfetto = false;
 	int64_t *ids = NULL, missing = 0;
 	FILE *out = stdout;
@@ -283,11 +284,11 @@ int cmd_export(int argc, char **argv)
 	FILE *mem = NULL;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":f:o:hqv", opts, NULL)) != -1) {
+		if (cli_opts__common(opt, optarg, &co))
+			continue;
 		switch (opt) {
-		case 'D':
-			db_path = optarg;
-			break;
 		case 'f':
 			json = !strcmp(optarg, "json");
 			perfetto = !strcmp(optarg, "perfetto");
@@ -312,14 +313,17 @@ int cmd_export(int argc, char **argv)
 			}
 			table = optarg;
 			break;
-		case 'h':
-			fputs(cmd_export_usage, stdout);
-			return 0;
 		default:
-			snprintf(err, sizeof(err), "bad option (see: scxbench export --help)");
-			goto bad;
+			cli_opts__bad_usage("export", opt, argc, argv);
+			return EXIT_USAGE;
 		}
 	}
+	if (co.help) {
+		fputs(cmd_export_usage, stdout);
+		return 0;
+	}
+	command__verbosity(co.verbose, co.quiet);
+	db_path = co.db;
 	if (optind < argc) {
 		ids = calloc(argc - optind, sizeof(*ids));
 		if (!ids)
