@@ -61,7 +61,7 @@ run_bg() {
 	rm -f "$tmp/seen" "$tmp/rc"
 	"$bin" run "$@" --workload mixed --hogs 1 --duration 3 --host --db "$DB" -q \
 		>"$tmp/out" 2>"$tmp/err" &
-	local pid=$! hog= b=? h=? i
+	local pid=$! hog= b=? h=? i v
 	for i in $(seq 1 400); do
 		[ "$(cat /sys/kernel/sched_ext/state)" = enabled ] && break
 		kill -0 $pid 2>/dev/null || break
@@ -69,15 +69,19 @@ run_bg() {
 	done
 	sleep 0.2
 	[ "$(cat /sys/kernel/sched_ext/state)" = enabled ] && b=$(ext_enabled $busy)
+	# the hog switches itself before its first instruction of work: read
+	# until it says 1 or the run ends (a loaded guest may be slow to get
+	# there, and a hog may be gone by the time one read lands)
 	for i in $(seq 1 400); do
 		hog=$(pgrep "^scxb-hog" | head -1)
-		[ -n "$hog" ] && break
+		if [ -n "$hog" ]; then
+			v=$(ext_enabled "$hog")
+			[ -n "$v" ] && h=$v
+			[ "$v" = 1 ] && break
+		fi
 		kill -0 $pid 2>/dev/null || break
 		sleep 0.05
 	done
-	# the hog switches itself before its first instruction of work
-	sleep 0.3
-	[ -n "$hog" ] && h=$(ext_enabled "$hog")
 	echo "$b ${h:-?}" >"$tmp/seen"
 	wait $pid
 	echo $? >"$tmp/rc"
