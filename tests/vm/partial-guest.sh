@@ -59,6 +59,13 @@ busy=$!
 # ("busy hog", "?" for what was not seen); its exit status in $tmp/rc
 run_bg() {
 	rm -f "$tmp/seen" "$tmp/rc"
+	# the previous run's scheduler is disabled by a kernel worker after
+	# its process ended: until then "enabled" is that scheduler's, not
+	# this run's
+	for i in $(seq 1 200); do
+		[ "$(cat /sys/kernel/sched_ext/state)" = disabled ] && break
+		sleep 0.05
+	done
 	"$bin" run "$@" --workload mixed --hogs 1 --duration 3 --host --db "$DB" -q \
 		>"$tmp/out" 2>"$tmp/err" &
 	local pid=$! hog= b=? h=? i v
