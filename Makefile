@@ -67,6 +67,10 @@ VMLINUX_H  ?= $(OUT)/vmlinux.h
 BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.bpf.o,$(BPF_SRCS))
 BPF_SKELS  := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.skel.h,$(BPF_SRCS))
+# tracing programs the collectors load (not schedulers: no schedulers.def line)
+BPF_TRACE_SRCS  := $(wildcard bpf/trace/*.bpf.c)
+BPF_TRACE_OBJS  := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.bpf.o,$(BPF_TRACE_SRCS))
+BPF_TRACE_SKELS := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.skel.h,$(BPF_TRACE_SRCS))
 BPF_CFLAGS := -target bpf -O2 -g -D__TARGET_ARCH_x86 -mcpu=v3 \
               -fms-extensions -Wno-microsoft-anon-tag -Wall -Werror \
               -I$(OUT) -I$(dir $(VMLINUX_H)) -Ibpf $(LIBBPF_INC) -MMD -MP
@@ -96,13 +100,13 @@ $(BIN): $(OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(OUT)/obj/%.o: %.c | $(BPF_SKELS) $(OUT)/bpf/skels.h $(OUT)/scx_exit_kinds.h $(OUT)/version.h
+$(OUT)/obj/%.o: %.c | $(BPF_SKELS) $(BPF_TRACE_SKELS) $(OUT)/bpf/skels.h $(OUT)/scx_exit_kinds.h $(OUT)/scx_ops_flags.h $(OUT)/version.h
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 # The objects are intermediates of the skeletons: keep them (no rebuild loop).
-.SECONDARY: $(BPF_OBJS) $(BPF_SKELS)
+.SECONDARY: $(BPF_OBJS) $(BPF_SKELS) $(BPF_TRACE_OBJS) $(BPF_TRACE_SKELS)
 
 # The private libbpf/bpftool pair (link-based struct_ops needs libbpf >= 1.2,
 # bookworm ships 1.1.2): say how to get it rather than fail in the skeleton.
@@ -136,6 +140,16 @@ $(OUT)/scx_exit_kinds.h: $(VMLINUX_H)
 		grep -q SCXB_SCX_EXIT_ERROR $@.tmp && mv $@.tmp $@ || \
 		{ rm -f $@.tmp; echo "$<: no enum scx_exit_kind" >&2; exit 1; }
 
+# The ops flags userspace sets before load (SCX_OPS_SWITCH_PARTIAL for
+# --partial), from the same BTF.
+$(OUT)/scx_ops_flags.h: $(VMLINUX_H)
+	$(call msg,GEN,$@)
+	$(Q)awk '/^enum scx_ops_flags \{/ { on = 1; next } on && /^\};/ { exit } \
+		on && /^\tSCX_OPS_/ { gsub(/[ \t,]/, ""); split($$0, kv, "="); \
+		     printf "#define SCXB_%s %s\n", kv[1], kv[2] }' $< > $@.tmp && \
+		grep -q SCXB_SCX_OPS_SWITCH_PARTIAL $@.tmp && mv $@.tmp $@ || \
+		{ rm -f $@.tmp; echo "$<: no SCX_OPS_SWITCH_PARTIAL in enum scx_ops_flags" >&2; exit 1; }
+
 # vmlinux.h from a sched_ext kernel's BTF: the running kernel's when it has
 # sched_ext, else the cached Debian kernel's (scripts/vmlinux-h.sh says which).
 $(VMLINUX_H):
@@ -155,7 +169,7 @@ $(OUT)/version.h: FORCE
 FORCE:
 
 # one object per test source, so that -MMD keeps every source's dependencies
-$(OUT)/obj/tests/%.o: tests/%.c | $(BPF_SKELS) $(OUT)/bpf/skels.h $(OUT)/scx_exit_kinds.h $(OUT)/version.h
+$(OUT)/obj/tests/%.o: tests/%.c | $(BPF_SKELS) $(BPF_TRACE_SKELS) $(OUT)/bpf/skels.h $(OUT)/scx_exit_kinds.h $(OUT)/scx_ops_flags.h $(OUT)/version.h
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Itests/unit -c -o $@ $<
@@ -238,5 +252,5 @@ help:
 	@echo 'Variables: V=1 (show commands), OUT=dir (build dir), STATIC=0 (dynamic binary),'
 	@echo '           SANITIZE=1 (ASan+UBSan build in build-asan)'
 
--include $(OBJS:.o=.d) $(BPF_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) \
+-include $(OBJS:.o=.d) $(BPF_OBJS:.o=.d) $(BPF_TRACE_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) \
 	$(patsubst tests/host/%.c,$(OUT)/obj/tests/host/%.d,$(HELPER_SRCS))

@@ -34,6 +34,7 @@
 #include "harness/lib/results.h"
 
 struct store;
+struct outlier_ring;
 
 struct collector_cfg {
 	int64_t run_id;
@@ -42,10 +43,18 @@ struct collector_cfg {
 	bool keep_events;         /* store raw events (--keep-events) */
 	bool keep_raw;            /* keep recorded files after parsing */
 	bool sched_ext_active;    /* a sched_ext scheduler is under test */
+	/* --dump-on-outlier: the run's outliers, filled in during the run
+	 * and read at store() (NULL: none); the window kept before each */
+	const struct outlier_ring *outliers;
+	uint64_t outlier_window_ns;
+	bool partial;             /* --partial: only the workload is on sched_ext */
 };
 
 struct collector_ops {
 	const char *name;
+	/* It records the trace, sched_ext_dump lines included: an on-demand
+	 * dump (--dump-on-outlier) goes nowhere without one that started. */
+	bool records_trace;
 	/* false when the prerequisite is absent (the runner notes it and
 	 * goes on without this collector); reason says why */
 	bool (*available)(char *reason, size_t len);

@@ -2,7 +2,8 @@
 /*
  * Every collector, in start order. Adding one is one line here: the
  * runner only ever sees struct collector_ops. tracefs starts last so that
- * the cheap snapshots of the others are not in its trace.
+ * the cheap snapshots of the others (and the class counter's loading) are
+ * not in its trace.
  */
 #include "collectors/collector.h"
 #include "harness/lib/util.h"
@@ -10,10 +11,12 @@
 extern const struct collector_ops tracefs_collector_ops;
 extern const struct collector_ops scx_collector_ops;
 extern const struct collector_ops system_collector_ops;
+extern const struct collector_ops classes_collector_ops;
 
 static const struct collector_ops *const collectors[] = {
 	&system_collector_ops,
 	&scx_collector_ops,
+	&classes_collector_ops,
 	&tracefs_collector_ops,
 };
 

@@ -22,6 +22,7 @@
 
 struct store;
 struct results;
+struct outlier_ring;
 
 extern const struct collector_ops tracefs_collector_ops;
 
@@ -62,6 +63,12 @@ struct trace_parse_input {
 	const char *tracing_dir; /* where the event formats are read from */
 	const struct trace_cpu_stats *stats; /* ncpus entries */
 	bool keep_events;
+	/* --dump-on-outlier: the run's outliers (NULL: none), the window
+	 * before each, and whether the trace clock is CLOCK_MONOTONIC (the
+	 * probe's clock: without it no window or dump can be placed) */
+	const struct outlier_ring *outliers;
+	uint64_t outlier_window_ns;
+	bool clock_mono;
 };
 
 /*

@@ -209,6 +209,9 @@ static int on_switch(struct parser *p, int cpu, uint64_t ts, const uint8_t *d)
 		if (c->since && c->cur == prev) {
 			c->ring[c->head % RING_SLICES] = (struct slice){ prev, c->since, ts };
 			c->head++;
+			/* the comm this slice ran under, from the event itself */
+			trace_outliers__on_slice(p, cpu, prev, (const char *)d + p->sw_prev_comm.off,
+						 c->since, ts);
 		}
 	}
 	c->cur = next;
@@ -303,6 +306,7 @@ int trace_events__on_event(struct parser *p, int cpu, uint64_t ts, const uint8_t
 	/* every event starts with the 8-byte common header */
 	if (size < 8)
 		return -EINVAL;
+	p->last_ts = ts;
 	memcpy(&id, d, 2);
 	k = p->kind_of[id];
 	if (k == K_NONE)
@@ -373,6 +377,10 @@ int trace_events__on_event(struct parser *p, int cpu, uint64_t ts, const uint8_t
 
 		if (!line)
 			return -EINVAL;
+		/* an outlier's SysRq-D dump is kept with the outlier */
+		err = p->now ? trace_outliers__dump_line(p, ts, line, len) : 0;
+		if (err)
+			return err < 0 ? err : 0;
 		s = strndup(line, len);
 		if (!s)
 			return -ENOMEM;

@@ -6,12 +6,13 @@
  *   trace_pages.c    per-CPU cursors over the raw files, merged by timestamp
  *   trace_events.c   tracepoint layouts and what each event does to the state
  *   trace_tasks.c    the task table, per-task sparse histograms, antagonists
+ *   trace_outliers.c each --dump-on-outlier outlier's window and dump
  *   tracefs_parse.c  set-up, per-CPU loss accounting, metrics and store rows
  *
  * The structs are open here (not opaque) because the handlers in
  * trace_events.c update tasks and CPU slices in place on the hot path, one
  * call per event. Nothing outside collectors/tracefs_parse.c and these
- * three files includes this header.
+ * four files includes this header.
  */
 #ifndef SCXB_TRACE_PARSE_IMPL_H
 #define SCXB_TRACE_PARSE_IMPL_H
@@ -31,6 +32,7 @@ struct kbuffer;
 struct tep_handle;
 struct store;
 struct store_events;
+struct outlier_ring;
 
 #define RING_SLICES 64
 #define MAX_SCX_EVENT_NAMES 64
@@ -101,6 +103,27 @@ struct cursor {
 	uint64_t events, missed, bad_pages;
 };
 
+/* slices kept per CPU per outlier window: the latest (closest to it) */
+#define OW_SLICES 128
+
+/* A slice kept in a window, with the comm it ran under (pids are
+ * reused, so the task table's last comm may be another task's). */
+struct win_slice {
+	struct slice s;
+	char comm[16];
+};
+
+/* One outlier's window and dump (trace_outliers.c). */
+struct outlier_win {
+	int seq, tid;
+	uint64_t ws, we;       /* the window */
+	uint64_t ds, de;       /* its dump trigger's write, 0 when none */
+	struct win_slice *sl;  /* ncpus rings of OW_SLICES */
+	uint64_t *head;        /* per CPU: slices seen */
+	char *dump;            /* its dump's lines, '\n'-joined */
+	size_t dlen, dcap;
+};
+
 struct scx_ev_sum {
 	char name[48];
 	int64_t sum;
@@ -136,6 +159,12 @@ struct parser {
 	struct store_events *se;
 	int64_t dump_seq;
 	int err;
+	/* --dump-on-outlier: windows, and the span they cover (for a cheap
+	 * test per slice) */
+	struct outlier_win *ow;
+	int now;
+	uint64_t ow_lo, ow_hi;
+	uint64_t last_ts;
 };
 
 /* ---- trace_tasks.c ---- */
@@ -169,6 +198,29 @@ int trace_tasks__charge_antagonists(struct parser *p, int victim, int cpu, uint6
  * then by wait time, longest first; returns how many. The table is no
  * longer a hash table afterwards: clear it before adding again. */
 size_t trace_tasks__sort_antagonists(struct parser *p);
+
+/* ---- trace_outliers.c ---- */
+
+/* A window per outlier of ring that the trace can hold: from window_ns
+ * before it was due until it ran. -ENOMEM. */
+int trace_outliers__init(struct parser *p, const struct outlier_ring *ring, uint64_t window_ns);
+/* Task pid, named comm (not NUL-terminated past 15), ran on cpu in
+ * [start, end): kept by the windows it overlaps. */
+void trace_outliers__slice(struct parser *p, int cpu, int pid, const char *comm, uint64_t start,
+			   uint64_t end);
+static inline void trace_outliers__on_slice(struct parser *p, int cpu, int pid, const char *comm,
+					    uint64_t start, uint64_t end)
+{
+	if (p->now && end > p->ow_lo && start < p->ow_hi)
+		trace_outliers__slice(p, cpu, pid, comm, start, end);
+}
+/* A sched_ext_dump line at ts: 1 when it is an outlier's dump (kept
+ * there), 0 when not (the run's own dump), -ENOMEM. */
+int trace_outliers__dump_line(struct parser *p, uint64_t ts, const char *line, int len);
+/* After the walk: close the slices still running and store every
+ * window's slices and dump (outliers.h). -errno of the store. */
+int trace_outliers__store(struct parser *p);
+void trace_outliers__free(struct parser *p);
 
 /* ---- trace_events.c ---- */
 

@@ -48,6 +48,9 @@ struct cpu_reader {
 struct tracefs_rec {
 	int64_t run_id;
 	bool keep_raw, keep_events;
+	bool clock_mono;       /* trace_clock is mono: CLOCK_MONOTONIC */
+	const struct outlier_ring *outliers;
+	uint64_t outlier_window_ns;
 	unsigned int buffer_kb;
 	char name[64];
 	struct tracefs_instance *inst;

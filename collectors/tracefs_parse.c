@@ -3,7 +3,7 @@
  * tracefs collector, analysing half. After the run, the per-CPU files of
  * raw ring-buffer sub-buffers are merged by timestamp and walked once;
  * what each event means is counted per task, then stored per task and
- * summed per role. The parse is four files, one concern each (their
+ * summed per role. The parse is five files, one concern each (their
  * shared state is in trace_parse_impl.h):
  *
  *   trace_pages.c    the per-CPU cursors and the timestamp merge: untrusted
@@ -11,6 +11,7 @@
  *   trace_events.c   tracepoint layouts; wakeup latency, runqueue wait,
  *                    on-CPU time and switches from sched_* events
  *   trace_tasks.c    the task table, sparse per-task histograms, antagonists
+ *   trace_outliers.c each outlier's trace window and dump (--dump-on-outlier)
  *   tracefs_parse.c  (this file) set-up and teardown, per-CPU loss
  *                    accounting, and the metrics and rows a run stores
  *
@@ -33,6 +34,7 @@
 #include "collectors/trace_collector.h"
 #include "collectors/trace_parse_impl.h"
 #include "harness/lib/log.h"
+#include "harness/lib/outlier_ring.h"
 #include "harness/lib/results.h"
 #include "harness/lib/util.h"
 #include "harness/store/store.h"
@@ -324,6 +326,15 @@ int trace_parse__run(const struct trace_parse_input *in, struct store *st, int64
 	err = trace_tasks__init(p);
 	if (err)
 		goto out;
+	if (in->outliers && outlier_ring__nr(in->outliers)) {
+		if (in->clock_mono)
+			err = trace_outliers__init(p, in->outliers, in->outlier_window_ns);
+		else
+			err = store__add_note(st, run_id, "tracefs", "outliers: the trace clock is not"
+					      " mono, so no dump or window could be placed");
+		if (err)
+			goto out;
+	}
 	for (int i = 0; i < in->ncpus; i++) {
 		err = trace_pages__open(&cur[i], i, in->paths[i], p->ps);
 		if (err)
@@ -382,6 +393,8 @@ int trace_parse__run(const struct trace_parse_input *in, struct store *st, int64
 		}
 	}
 	err = emit(p, res, events, lost, bad);
+	if (!err)
+		err = trace_outliers__store(p);
 	if (err)
 		goto out;
 	{
@@ -398,6 +411,7 @@ out:
 		trace_pages__close(&cur[i]);
 	free(cur);
 	if (p) {
+		trace_outliers__free(p);
 		trace_tasks__free(p);
 		free(p->cpus);
 		free(p);

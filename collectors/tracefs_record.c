@@ -266,6 +266,8 @@ static int tracefs_create(void **state, const struct collector_cfg *cfg)
 	r->run_id = cfg->run_id;
 	r->keep_raw = cfg->keep_raw;
 	r->keep_events = cfg->keep_events;
+	r->outliers = cfg->outliers;
+	r->outlier_window_ns = cfg->outlier_window_ns;
 	r->buffer_kb = cfg->buffer_kb ? cfg->buffer_kb : DEFAULT_BUFFER_KB;
 
 	rc = tracefs_collector__cleanup_stale();
@@ -295,7 +297,8 @@ static int tracefs_create(void **state, const struct collector_cfg *cfg)
 	if (err)
 		goto fail;
 	/* one clock for all CPUs: wakeup on one CPU, switch-in on another */
-	if (inst_write(r, "trace_clock", "mono"))
+	r->clock_mono = !inst_write(r, "trace_clock", "mono");
+	if (!r->clock_mono)
 		tracefs_record__add_note(r, "trace_clock mono unavailable: cross-CPU latencies use the local clock");
 	if (tracefs_instance_set_buffer_size(r->inst, r->buffer_kb, -1) < 0) {
 		err = errno ? -errno : -EIO;
@@ -419,6 +422,9 @@ static int tracefs_store(void *state, struct store *st, int64_t run_id, struct r
 		.tracing_dir = tracefs_tracing_dir(),
 		.stats = r->stats,
 		.keep_events = r->keep_events,
+		.outliers = r->outliers,
+		.outlier_window_ns = r->outlier_window_ns,
+		.clock_mono = r->clock_mono,
 	};
 	int err;
 
@@ -441,6 +447,7 @@ static int tracefs_store(void *state, struct store *st, int64_t run_id, struct r
 
 const struct collector_ops tracefs_collector_ops = {
 	.name = "tracefs",
+	.records_trace = true,
 	.available = tracefs_available,
 	.create = tracefs_create,
 	.start = tracefs_start,

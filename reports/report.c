@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "harness/core/overhead.h"
 #include "harness/lib/log.h"
 #include "harness/lib/metric_info.h"
 #include "reports/report.h"
@@ -104,6 +105,9 @@ int report__run_sched(const struct report_ctx *c, int i)
 
 		return s < 0 ? -1 : report__sched_index(c, c->table->sched[s].name);
 	}
+	/* no table: still never an --overhead-check run among the traced */
+	if (!compare__run_counts(c->runs, i, CMP_MAIN, compare__mixed_trace(c->runs)))
+		return -1;
 	return report__sched_index(c, c->runs->v[i].scheduler);
 }
 
@@ -442,6 +446,16 @@ int report__run(struct store *st, int64_t compare_id, const int64_t *ids, int ni
 			rc = -EXDEV;
 			goto cleanup;
 		}
+		/* --partial puts only the workload on the scheduler: another
+		 * experiment than a full run, never one table */
+		if (a->partial != b->partial) {
+			snprintf(err, errlen, "runs %lld and %lld ran in different modes (%s vs %s):"
+				 " partial and full runs are different comparisons",
+				 (long long)a->id, (long long)b->id, a->partial ? "partial" : "full",
+				 b->partial ? "partial" : "full");
+			rc = -EXDEV;
+			goto cleanup;
+		}
 	}
 	c.cmp = have_cmp ? &cmp : NULL;
 	c.runs = &runs;
@@ -462,8 +476,17 @@ int report__run(struct store *st, int64_t compare_id, const int64_t *ids, int ni
 			snprintf(err, errlen, "out of memory");
 			goto cleanup;
 		}
-		if (tf)
+		if (tf) {
+			struct ovh_table o;
+
 			compare__print(&table, tf);
+			/* --overhead-check: after the main table, as compare prints it */
+			if (!overhead__eval(st, have_cmp ? cmp.schedulers : NULL, &runs,
+					    have_cmp ? cmp.seed : 1, &table, &o)) {
+				overhead__print(&o, &table, tf);
+				overhead__free(&o);
+			}
+		}
 		if (table.nsched < 2) {
 			snprintf(c.table_missing, sizeof(c.table_missing),
 				 "only one scheduler: no comparison, descriptive statistics only");

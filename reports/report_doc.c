@@ -451,9 +451,13 @@ int report_doc__build(struct report_ctx *c, struct report_doc *d)
 	err = doc__headline(c, d, key, &nkey);
 	if (err)
 		goto fail;
-	err = families(c, d, key, nkey);
+	err = doc__overhead(c, d);
+	if (!err)
+		err = families(c, d, key, nkey);
 	if (!err)
 		err = doc__tasks(c, d);
+	if (!err)
+		err = doc__outliers(c, d);
 	if (!err)
 		err = doc__runs(c, d);
 	if (!err)

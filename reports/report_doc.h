@@ -9,9 +9,11 @@
  *               by how much, is it real), the warnings that change how to
  *               read them, the key figures (latency CDF and percentiles,
  *               throughput change)
+ *   overhead    --overhead-check: traced vs untraced (report_outliers.c)
  *   families    one collapsible section per metric family (probe latency,
  *               throughput, ...): its figures, then its table
  *   tasks       the tasks that waited longest
+ *   outliers    --dump-on-outlier: each outlier, its dump and CPU window
  *   runs        comparison, settings and run metadata as tables; lost
  *               events and collector notes
  *   failures    scheduler failures with their dumps
@@ -75,6 +77,7 @@ struct doc_block {
 	bool key;   /* DB_FIGS: the headline's figures, side by side */
 	bool ref;   /* DB_FIGS: figures shown elsewhere (the key ones): their
 		     * titles, captions and files, no image */
+	bool open;  /* DB_PRE: shown unfolded (still foldable) */
 };
 
 struct doc_section {
@@ -148,6 +151,13 @@ int doc__tasks(struct report_ctx *c, struct report_doc *d);
 const char *doc__machine_line(struct report_doc *d, const struct q_run *r);
 int doc__runs(struct report_ctx *c, struct report_doc *d);
 int doc__failures(struct report_ctx *c, struct report_doc *d);
+/* the sections of report_outliers.c, each only when the runs have what
+ * it shows: the tracing overhead (--overhead-check) and the outliers
+ * (--dump-on-outlier); the overhead's warnings as DB_WARN blocks of sec
+ * (the headline's) */
+int doc__overhead(struct report_ctx *c, struct report_doc *d);
+int doc__outliers(struct report_ctx *c, struct report_doc *d);
+int doc__overhead_warnings(struct report_ctx *c, struct report_doc *d, struct doc_section *sec);
 /* "key.sub = value" rows of a JSON object (the comparison's settings),
  * in document order; -EINVAL when it is not one. */
 int doc__settings_table(struct report_doc *d, const char *json, struct doc_table **out);

@@ -335,6 +335,8 @@ static int headline_warnings(struct report_ctx *c, struct report_doc *d, struct 
 				l += snprintf(runs + l, sizeof(runs) - l, "%s%lld", nlost > 1 ? ", " : "",
 					      (long long)c->runs->v[i].id);
 		}
+	if (t && doc__overhead_warnings(c, d, sec))
+		return -ENOMEM;
 	if (nlost && !doc__block(d, sec, DB_WARN,
 				 doc__printf(d, "%d run%s lost trace events (run%s %s%s): their trace"
 					     " metrics count less than happened (see Runs).", nlost,

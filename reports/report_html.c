@@ -318,7 +318,7 @@ static void html_block(const struct report_ctx *c, FILE *f, const struct doc_blo
 		fputs("</div>\n", f);
 		break;
 	case DB_PRE:
-		fputs("<details><summary>", f);
+		fputs(b->open ? "<details open><summary>" : "<details><summary>", f);
 		esc_html(f, b->label ? b->label : "");
 		fputs("</summary><pre>", f);
 		esc_html(f, b->text);

@@ -170,7 +170,7 @@ static void md_block(const struct report_ctx *c, FILE *f, const struct doc_block
 		md_figs(c, f, b);
 		break;
 	case DB_PRE:
-		fputs("<details><summary>", f);
+		fputs(b->open ? "<details open><summary>" : "<details><summary>", f);
 		esc_html(f, b->label ? b->label : "");
 		fputs("</summary>\n\n", f);
 		fenced(f, b->text);

@@ -11,13 +11,15 @@ cd "$(dirname "$0")/.."
 # so schedulers users build with __kptr fields (scx_flatcg, scx_nest) are
 # rejected by the verifier. libmd: sha256 of exec: scheduler binaries.
 # python3-yaml: the test that parses examples/github-nightly.yml.
+# protobuf-compiler, python3-protobuf: the test that decodes a Perfetto
+# export with an independent protobuf implementation.
 PACKAGES=(
 	build-essential clang clang-16 llvm pkg-config make git libmd-dev
 	libbpf-dev bpftool libelf-dev zlib1g-dev libzstd-dev
 	libtracefs-dev libtraceevent-dev libsqlite3-dev sqlite3
 	gnuplot-nox qemu-system-x86 busybox-static cpio zstd xz-utils dpkg-dev
 	rt-tests trace-cmd linux-perf libxml2-utils poppler-utils file
-	chromium python3-yaml
+	chromium python3-yaml protobuf-compiler python3-protobuf
 )
 
 if [ "$(id -u)" != 0 ]; then

@@ -33,6 +33,12 @@
  * memory, prefaulted before the threads start: the measurement path is
  * clock reads, hist__add() and futex calls only. Samples whose wake was
  * due before the warm-up ended are dropped.
+ *
+ * With --dump-on-outlier, a sample above the threshold is also posted to
+ * the run's outlier ring (harness/lib/outlier_ring.h: an atomic add, a
+ * few stores, one eventfd write for the first K of a run, nothing else),
+ * after the sample's clock reads and histogram adds: the watcher that the
+ * post wakes may preempt the poster while it dumps.
  */
 #include <sched.h>
 #include <errno.h>
@@ -48,6 +54,7 @@
 #include <unistd.h>
 
 #include "harness/lib/log.h"
+#include "harness/lib/outlier_ring.h"
 #include "harness/lib/util.h"
 #include "workloads/wl_internal.h"
 
@@ -90,6 +97,10 @@ struct probe {
 	 * histogram merged with its fill-ins is the corrected one */
 	struct hist *timer_fill, *wake_fill, *req_fill;
 	int nworkers, ntimers;
+	/* --dump-on-outlier: latencies above out_thr go to the ring
+	 * (UINT64_MAX and NULL when off) */
+	struct outlier_ring *out;
+	uint64_t out_thr;
 };
 
 struct probe_thread {
@@ -107,6 +118,7 @@ static const char *policy_name(int policy)
 	case SCHED_RR: return "rr";
 	case SCHED_BATCH: return "batch";
 	case SCHED_IDLE: return "idle";
+	case WL_SCHED_EXT: return "ext";
 	default: return "unknown";
 	}
 }
@@ -153,7 +165,8 @@ static void *timer_thread(void *arg)
 	struct probe_ticker *tk = &pr->timer_t[t->idx];
 	struct hist *h = &pr->timer_h[t->idx], *fill = &pr->timer_fill[t->idx];
 	uint64_t interval = pr->cfg.interval_ns, warm_end = sh->warm_end_ns;
-	uint64_t next = tk->next;
+	uint64_t next = tk->next, out_thr = pr->out_thr;
+	int32_t tid = (int32_t)syscall(SYS_gettid);
 
 	wl_set_comm(ROLE_COMM_PROBE "-t");
 	for (;;) {
@@ -167,6 +180,9 @@ static void *timer_thread(void *arg)
 			hist__add(h, now - next);
 			hist__add_missing(fill, now - next, interval);
 			tk->ticks++;
+			if (now - next > out_thr)
+				outlier_ring__post(pr->out, now, now - next, tid, ROLE_COMM_PROBE "-t",
+						   OUTLIER_TIMER);
 		}
 		next = probe__next_due(next, now, interval, warm_end, &tk->missed);
 		tk->next = next;
@@ -231,6 +247,8 @@ static void *worker_thread(void *arg)
 	struct hist *wh = &pr->wake_h[t->idx], *rh = &pr->req_h[t->idx];
 	struct hist *wf = &pr->wake_fill[t->idx], *rf = &pr->req_fill[t->idx];
 	uint64_t warm_end = sh->warm_end_ns, interval = pr->cfg.interval_ns, sink = 0;
+	uint64_t out_thr = pr->out_thr;
+	int32_t tid = (int32_t)syscall(SYS_gettid);
 	uint32_t seen = 0;
 
 	wl_set_comm(ROLE_COMM_PROBE "-w");
@@ -256,6 +274,9 @@ static void *worker_thread(void *arg)
 			hist__add(rh, done - wake);
 			hist__add_missing(rf, done - wake, interval);
 			w->requests++;
+			if (woke - wake > out_thr)
+				outlier_ring__post(pr->out, woke, woke - wake, tid, ROLE_COMM_PROBE "-w",
+						   OUTLIER_WAKEUP);
 		}
 		__atomic_store_n(&w->done_gen, seen, __ATOMIC_RELEASE);
 	}
@@ -273,7 +294,7 @@ static int probe_master(void *arg)
 	pthread_t *tids = calloc(nthreads, sizeof(*tids));
 	struct sched_param sp = { 0 };
 	volatile char *page;
-	int n = 0, err = 0;
+	int n = 0, err = 0, policy;
 	uint64_t warmup_ns = sh->warm_end_ns; /* relative until start is known */
 
 	if (!targs || !tids) {
@@ -305,7 +326,18 @@ static int probe_master(void *arg)
 	}
 	if (cfg->policy == SCHED_FIFO || cfg->policy == SCHED_RR)
 		sp.sched_priority = cfg->priority;
-	if (sched_setscheduler(0, cfg->policy, &sp)) {
+	policy = cfg->policy;
+	/* --partial: the probe is the workload, so it is on sched_ext; a
+	 * real-time or batch probe would not be */
+	if (wl_spawn__ext()) {
+		if (policy != SCHED_OTHER) {
+			sh->err_what = "--partial runs the probe as SCHED_EXT: its policy must be 'other'";
+			err = -EINVAL;
+			goto out;
+		}
+		policy = WL_SCHED_EXT;
+	}
+	if (sched_setscheduler(0, policy, &sp)) {
 		sh->err_what = "setting the scheduling policy";
 		err = -errno;
 		goto out;
@@ -423,8 +455,15 @@ int probe__new(const struct probe_cfg *cfg, struct probe **out)
 	pr->req_fill = pr->wake_fill + pr->nworkers;
 	for (int i = 0; i < nh; i++)
 		hist__init(&pr->timer_h[i]);
+	pr->out_thr = UINT64_MAX;
 	*out = pr;
 	return 0;
+}
+
+void probe__set_outliers(struct probe *pr, struct outlier_ring *ring)
+{
+	pr->out = ring;
+	pr->out_thr = ring ? ring->threshold_ns : UINT64_MAX;
 }
 
 int probe__start(struct probe *pr, double duration_s, struct wl_proc *proc)
@@ -607,6 +646,7 @@ static int latency_run(const struct wl_params *p, const struct wl_run_ctx *ctx,
 	err = probe__new(&cfg, &pr);
 	if (err)
 		return err;
+	probe__set_outliers(pr, ctx->outliers);
 	pg.pr = pr;
 	err = probe__start(pr, ctx->duration_s, &proc);
 	if (err)
@@ -646,4 +686,5 @@ const struct workload wl_latency = {
 	.nr_params = ARRAY_SIZE(latency_params),
 	.run = latency_run,
 	.primary = latency_primary,
+	.probe = true,
 };

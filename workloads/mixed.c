@@ -77,6 +77,7 @@ static int mixed_run(const struct wl_params *p, const struct wl_run_ctx *ctx,
 		err = hogs__new(nhogs, wl_param_int(p, "hog-unit"), &hogs);
 	if (err)
 		goto cleanup;
+	probe__set_outliers(pr, ctx->outliers);
 	pg.hb = hb;
 	pg.hogs = hogs;
 
@@ -165,4 +166,5 @@ const struct workload wl_mixed = {
 	.run = mixed_run,
 	.primary = mixed_primary,
 	.check = mixed_check,
+	.probe = true,
 };

@@ -30,6 +30,33 @@ const struct workload *workload__at(int i)
 	return i >= 0 && i < workload__count() ? workloads[i] : NULL;
 }
 
+const char *workload__role(const char *comm)
+{
+	static const struct {
+		const char *prefix, *role;
+	} roles[] = {
+		{ ROLE_COMM_PROBE, "probe" },
+		{ ROLE_COMM_HACKBENCH, "hackbench" },
+		{ ROLE_COMM_HOG, "hog" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(roles); i++)
+		if (!strncmp(comm, roles[i].prefix, strlen(roles[i].prefix)))
+			return roles[i].role;
+	return "other";
+}
+
+int workload__run(const struct workload *wl, const struct wl_params *p,
+		  const struct wl_run_ctx *ctx, struct results *res)
+{
+	int err;
+
+	wl_spawn__set_ext(ctx->ext_policy);
+	err = wl->run(p, ctx, res);
+	wl_spawn__set_ext(false);
+	return err;
+}
+
 bool workload__is_primary(const char *wl, const char *metric)
 {
 	const struct workload *w = workload__find(wl);

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -47,6 +48,19 @@ void wl_set_comm(const char *comm)
 	prctl(PR_SET_NAME, (unsigned long)comm, 0, 0, 0);
 }
 
+/* set by workload__run for one run: the children inherit it with fork() */
+static bool children_ext;
+
+void wl_spawn__set_ext(bool on)
+{
+	children_ext = on;
+}
+
+bool wl_spawn__ext(void)
+{
+	return children_ext;
+}
+
 void wl_child_setup(const char *comm)
 {
 	pid_t ppid = getppid();
@@ -60,6 +74,18 @@ void wl_child_setup(const char *comm)
 	signal(SIGPIPE, SIG_DFL);
 	signal(SIGCHLD, SIG_DFL);
 	wl_set_comm(comm);
+	/* before anything is measured; threads created from here on
+	 * inherit it. The first time this child was picked it was still on
+	 * fair (the harness's policy): one fair switch-in per forked child */
+	if (children_ext) {
+		struct sched_param sp = { 0 };
+
+		if (sched_setscheduler(0, WL_SCHED_EXT, &sp)) {
+			dprintf(2, "scxbench: %s: cannot switch to SCHED_EXT: %s\n", comm,
+				strerror(errno));
+			_exit(1);
+		}
+	}
 }
 
 int wl_proc__spawn(struct wl_proc *proc, const char *comm, int (*fn)(void *), void *arg)

@@ -34,8 +34,12 @@ extern const struct workload wl_mixed;
 void *wl_shm_alloc(size_t size);
 void wl_shm_free(void *p, size_t size);
 
-/* In a freshly forked child: die with the parent, default signals, comm. */
+/* In a freshly forked child: die with the parent, default signals, comm;
+ * under --partial switch to SCHED_EXT (_exit(1) when that fails). */
 void wl_child_setup(const char *comm);
+/* Whether children switch to SCHED_EXT (workload__run sets it per run). */
+void wl_spawn__set_ext(bool on);
+bool wl_spawn__ext(void);
 /* Name the calling thread (truncated to 15 characters). */
 void wl_set_comm(const char *comm);
 
@@ -160,8 +164,11 @@ struct probe_cfg {
 	  H "samples discarded at the start (at most a quarter of the run)" }
 
 struct probe;
+struct outlier_ring;
 int probe__cfg(const struct wl_params *p, const char *prefix, struct probe_cfg *cfg);
 int probe__new(const struct probe_cfg *cfg, struct probe **out);
+/* Post latencies above ring->threshold_ns to ring (NULL: none); before start. */
+void probe__set_outliers(struct probe *pr, struct outlier_ring *ring);
 int probe__start(struct probe *pr, double duration_s, struct wl_proc *proc);
 void probe__stop(struct probe *pr);
 int probe__error(const struct probe *pr, const struct wl_run_ctx *ctx);

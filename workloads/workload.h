@@ -62,6 +62,8 @@ struct wl_params {
 	struct wl_value *v; /* wl->nr_params entries */
 };
 
+struct outlier_ring;
+
 struct wl_run_ctx {
 	double duration_s;           /* upper bound for the whole workload */
 	volatile sig_atomic_t *stop; /* becomes non-zero on SIGINT/SIGTERM */
@@ -71,6 +73,13 @@ struct wl_run_ctx {
 	 * (NULL: printed as an error instead) */
 	char *why;
 	size_t whylen;
+	/* --dump-on-outlier: where the probe posts latencies above the
+	 * ring's threshold (harness/lib/outlier_ring.h); NULL when off */
+	struct outlier_ring *outliers;
+	/* --partial: every process the workload forks switches itself to
+	 * SCHED_EXT (policy 7) before it does anything else; its threads
+	 * inherit the policy. The harness process itself stays on fair. */
+	bool ext_policy;
 };
 
 struct workload {
@@ -85,6 +94,8 @@ struct workload {
 	 * Mann-Whitney p is 0.0079); the rest are reported as exploratory.
 	 */
 	const char *const *primary;
+	/* It runs the latency probe (so --dump-on-outlier applies). */
+	bool probe;
 	/*
 	 * Run to completion (or until ctx->duration_s / *ctx->stop), add the
 	 * metrics and histograms to res. Returns 0, -EINTR when stopped by a
@@ -105,6 +116,15 @@ struct workload {
 const struct workload *workload__find(const char *name);
 int workload__count(void);
 const struct workload *workload__at(int i);
+/* wl->run with ctx->ext_policy applied to every child it forks. */
+int workload__run(const struct workload *wl, const struct wl_params *p,
+		  const struct wl_run_ctx *ctx, struct results *res);
+/* The role a task plays by its comm: "probe", "hackbench", "hog" (the
+ * ROLE_COMM_* prefixes above) or "other" (not the workload). */
+const char *workload__role(const char *comm);
+/* SCHED_EXT, which glibc's headers may not name yet */
+#define WL_SCHED_EXT 7
+
 /* Is metric one of workload wl's primary metrics? */
 bool workload__is_primary(const char *wl, const char *metric);
 

@@ -15,8 +15,9 @@
 bool ci_baseline__same_machine(const struct q_run *a, const struct q_run *b)
 {
 	/* place, host, kernels, accelerator and topology; the CPU count too
-	 * (runs from before topologies were recorded have none) */
-	return q_run__same_place(a, b, NULL, 0) && a->ncpus == b->ncpus;
+	 * (runs from before topologies were recorded have none); --partial
+	 * is not the machine, but as much a different measurement */
+	return q_run__same_place(a, b, NULL, 0) && a->ncpus == b->ncpus && a->partial == b->partial;
 }
 
 const struct q_run *ci_baseline__tonight(const struct q_runs *runs,

@@ -49,6 +49,10 @@ struct ci_ctx {
 		char name[CI_CELL_NAME];
 	} cell_cmp[CI_MAX_WL * CI_MAX_CELLS];
 	int ncell_cmp;
+	/* --dump-on-outlier US (0: off), --outlier-dumps, --outlier-window-ms:
+	 * for the workloads that run the latency probe */
+	double outlier_us, outlier_window_ms;
+	int outlier_dumps;
 };
 
 /*

@@ -114,6 +114,9 @@ static int run_workload(struct ci_ctx *x, struct store *st, int wi, const char *
 				.rep = items[k].rep, .round = items[k].round, .label = x->label,
 				.cmdline = cmdline,
 				.progress = stderr_is_tty() && log__level() >= LOG_INFO,
+				.outlier_us = w->wl->probe ? x->outlier_us : 0,
+				.outlier_dumps = x->outlier_dumps,
+				.outlier_window_ms = x->outlier_window_ms,
 			};
 			struct run_outcome out;
 

@@ -87,6 +87,7 @@ static const char usage[] =
 	"                      dealt round-robin in the config's order (whole comparisons);\n"
 	"                      give each shard its own --db, then `scxbench merge` them\n"
 	"                      and gate the merged history with --gate-only (no --shard)\n"
+	RUN_OUTLIER_USAGE
 	PLACE_USAGE
 	"  -q, --quiet         errors only;  -v, --verbose  more\n"
 	"\n"
@@ -111,6 +112,7 @@ static const struct option options[] = {
 	{ "run-only", no_argument, NULL, OPT_RUN_ONLY },
 	{ "config-text", required_argument, NULL, OPT_CONFIG_TEXT },
 	{ "config-name", required_argument, NULL, OPT_CONFIG_NAME },
+	RUN_OUTLIER_OPTIONS,
 	PLACE_LONG_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
@@ -145,6 +147,9 @@ int cmd_ci(int argc, char **argv)
 	const char *label = NULL, *db, *out = NULL, *text = NULL, *name = NULL, *shard = NULL;
 	char err[4096] = "", tlabel[64];
 	bool init = false, gate_only = false, run_only = false;
+	/* the outlier options, parsed as run and compare parse them */
+	struct run_request orq = { 0 };
+	const char *outlier_arg[3] = { NULL, NULL, NULL };
 	int opt, rc = EXIT_USAGE, place = PLACE_HOST;
 	double started = now_wall();
 	struct stat sb;
@@ -164,6 +169,13 @@ int cmd_ci(int argc, char **argv)
 			goto bad;
 		if (prc > 0 || cli_opts__common(opt, optarg, &co))
 			continue;
+		if (opt == RUN_OPT_DUMP_ON_OUTLIER || opt == RUN_OPT_OUTLIER_DUMPS ||
+		    opt == RUN_OPT_OUTLIER_WINDOW) {
+			if (run_opts__parse(opt, optarg, &orq, NULL, &po, err, sizeof(err)) < 0)
+				goto bad;
+			outlier_arg[opt - RUN_OPT_DUMP_ON_OUTLIER] = optarg;
+			continue;
+		}
 		switch (opt) {
 		case 'l':
 			label = optarg;
@@ -226,6 +238,19 @@ int cmd_ci(int argc, char **argv)
 		config_errors(err);
 		rc = EXIT_USAGE;
 		goto out;
+	}
+	if (orq.outlier_us > 0 || orq.outlier_dumps || orq.outlier_window_set) {
+		const struct workload *pw = NULL;
+
+		for (int w = 0; w < x.cfg.nwl && !pw; w++)
+			if (x.cfg.wl[w].wl->probe)
+				pw = x.cfg.wl[w].wl;
+		/* the rules of run and compare, against a workload with the probe */
+		if (x.cfg.nwl && run_opts__finish(&orq, pw ? pw : x.cfg.wl[0].wl, err, sizeof(err)))
+			goto bad;
+		x.outlier_us = orq.outlier_us;
+		x.outlier_dumps = orq.outlier_dumps;
+		x.outlier_window_ms = orq.outlier_window_ms;
 	}
 	for (int s = 0; s < x.cfg.nsched; s++) {
 		struct sched_opts so = { .exec_argv = x.cfg.sched[s].argc ? x.cfg.sched[s].argv : NULL };
@@ -331,7 +356,9 @@ int cmd_ci(int argc, char **argv)
 	}
 	if (!gate_only && place == PLACE_VM) {
 		struct place_cell *cells = NULL;
-		char *gargv[16];
+		static const char *const oname[] = { "--dump-on-outlier", "--outlier-dumps",
+						     "--outlier-window-ms" };
+		char *gargv[24];
 		int gargc = 0, ncells = 0, runs = 0;
 		double run_s = x.cfg.duration_s;
 
@@ -349,6 +376,11 @@ int cmd_ci(int argc, char **argv)
 			gargv[gargc++] = "--shard";
 			gargv[gargc++] = (char *)shard;
 		}
+		for (int i = 0; i < 3; i++)
+			if (outlier_arg[i]) {
+				gargv[gargc++] = (char *)oname[i];
+				gargv[gargc++] = (char *)outlier_arg[i];
+			}
 		if (co.quiet)
 			gargv[gargc++] = "-q";
 		for (int v = 0; v < co.verbose && v < 2; v++)

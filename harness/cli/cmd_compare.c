@@ -14,6 +14,7 @@
 #include "harness/cli/cli_opts.h"
 #include "harness/cli/commands.h"
 #include "harness/core/compare.h"
+#include "harness/core/overhead.h"
 #include "harness/lib/json.h"
 #include "harness/lib/log.h"
 #include "harness/core/place.h"
@@ -53,6 +54,9 @@ const char cmd_compare_usage[] =
 	"  -f, --format LIST   report figure formats png,svg,pdf (default png)\n"
 	"      --no-report     table only, no report folder\n"
 	"      --label L       label stored with the comparison and its runs\n"
+	"      --overhead-check  also run every scheduler untraced in each round\n"
+	"                      (interleaved; left out of the verdicts) and report per\n"
+	"                      primary metric what tracing costs: traced vs untraced\n"
 	RUN_OPTS_USAGE
 	"  -q, --quiet         no progress, errors only;  -v, --verbose\n"
 	"\n"
@@ -64,7 +68,7 @@ int report_parse_formats(const char *s, const char **formats, int *n, char *err,
 
 enum {
 	OPT_DB = 0x100, OPT_SEED, OPT_UNTIL_CI, OPT_MAX_REPS, OPT_NO_REPORT, OPT_LABEL, OPT_HELP,
-	OPT_MIN_EFFECT, OPT_ALL,
+	OPT_MIN_EFFECT, OPT_ALL, OPT_OVERHEAD,
 };
 
 static const struct option base_options[] = {
@@ -79,6 +83,7 @@ static const struct option base_options[] = {
 	{ "all", no_argument, NULL, OPT_ALL },
 	{ "no-report", no_argument, NULL, OPT_NO_REPORT },
 	{ "label", required_argument, NULL, OPT_LABEL },
+	{ "overhead-check", no_argument, NULL, OPT_OVERHEAD },
 	RUN_LONG_OPTIONS,
 };
 
@@ -108,7 +113,7 @@ static uint64_t random_seed(void)
 
 static char *settings_json(const struct wl_params *p, double duration_s, int reps,
 			   double until_ci, int max_reps, double min_effect, bool trace,
-			   bool keep_events)
+			   bool keep_events, bool overhead, bool partial)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -120,8 +125,9 @@ static char *settings_json(const struct wl_params *p, double duration_s, int rep
 	json_num(f, duration_s);
 	fprintf(f, ",\"reps\":%d,\"until_ci_pct\":", reps);
 	json_num(f, until_ci > 0 ? until_ci : NAN);
-	fprintf(f, ",\"max_reps\":%d,\"trace\":%s,\"keep_events\":%s,", max_reps,
-		trace ? "true" : "false", keep_events ? "true" : "false");
+	fprintf(f, ",\"max_reps\":%d,\"trace\":%s,\"keep_events\":%s,\"overhead_check\":%s,"
+		"\"partial\":%s,", max_reps, trace ? "true" : "false", keep_events ? "true" : "false",
+		overhead ? "true" : "false", partial ? "true" : "false");
 	/* what the verdicts are decided with: a report made later from the
 	 * database decides the same */
 	fputs("\"alpha\":", f);
@@ -164,8 +170,9 @@ int cmd_compare(int argc, char **argv)
 	unsigned print_flags = 0;
 	uint64_t seed = 0;
 	bool have_seed = false, quiet, do_report = true, have_table = false;
+	bool overhead = false, traced;
 	int opt, rc = EXIT_USAGE, nformats = 1;
-	int nsched, nruns_done = 0, nbad = 0, rounds_done = 0, place, knob_free = 0;
+	int nsched, nruns_done = 0, nbad = 0, rounds_done = 0, place, knob_free = 0, per_round;
 
 	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -249,6 +256,9 @@ int cmd_compare(int argc, char **argv)
 		case OPT_LABEL:
 			label = optarg;
 			break;
+		case OPT_OVERHEAD:
+			overhead = true;
+			break;
 		default:
 			run_opts__bad_option(opt, argc, argv, wl, "compare", err, sizeof(err));
 			goto bad;
@@ -259,6 +269,8 @@ int cmd_compare(int argc, char **argv)
 		rc = 0;
 		goto out;
 	}
+	if (run_opts__finish(&rq, wl, err, sizeof(err)))
+		goto bad;
 	command__verbosity(co.verbose, co.quiet);
 	db_path = co.db;
 	quiet = co.quiet;
@@ -272,6 +284,11 @@ int cmd_compare(int argc, char **argv)
 		snprintf(err, sizeof(err), nsched ? "a comparison needs at least two schedulers (the"
 			 " first is the baseline); for one, use scxbench run" :
 			 "which schedulers? e.g. scxbench compare eevdf simple --workload mixed");
+		goto bad;
+	}
+	if (overhead && !rq.trace) {
+		snprintf(err, sizeof(err), "--overhead-check compares traced runs with untraced ones:"
+			 " not with --no-trace");
 		goto bad;
 	}
 	if (until_ci > 0 && max_reps < reps) {
@@ -388,7 +405,8 @@ int cmd_compare(int argc, char **argv)
 				vargv[vargc++] = orig_argv[i];
 		}
 		rc = vm_matrix__compare(&po, vargc, vargv, db_path,
-					(int)(until_ci > 0 ? max_reps : reps) * nsched, rq.duration_s,
+					(int)(until_ci > 0 ? max_reps : reps) * nsched * (overhead ? 2 : 1),
+					rq.duration_s,
 					cmdline, &rep, quiet);
 		free(vargv);
 		goto out;
@@ -398,7 +416,7 @@ int cmd_compare(int argc, char **argv)
 		seed = random_seed();
 	sched_list = run_opts__join(nsched, names, "", SCHED_LIST_SEP);
 	settings = settings_json(&params, rq.duration_s, (int)reps, until_ci, (int)max_reps,
-				 min_effect, rq.trace, rq.keep_events);
+				 min_effect, rq.trace, rq.keep_events, overhead, rq.sched_opts.partial);
 	if (!sched_list || !cmdline || !settings)
 		goto out;
 	{
@@ -422,7 +440,9 @@ int cmd_compare(int argc, char **argv)
 			(unsigned long long)seed);
 		free(shown);
 	}
-	plan = calloc((size_t)nsched * (until_ci > 0 ? max_reps : reps), sizeof(*plan));
+	per_round = nsched * (overhead ? 2 : 1);
+	traced = rq.trace;
+	plan = calloc((size_t)per_round * (until_ci > 0 ? max_reps : reps), sizeof(*plan));
 	if (!plan)
 		goto out;
 	rq.wl = wl;
@@ -436,14 +456,15 @@ int cmd_compare(int argc, char **argv)
 	for (int target = (int)reps; rounds_done < target && !runner_stop;) {
 		int r = rounds_done;
 
-		if (plan__rounds(nsched, r, r + 1, seed, plan + (size_t)r * nsched)) {
+		if (overhead ? plan__overhead_round(nsched, r, seed, plan + (size_t)r * per_round) :
+			       plan__rounds(nsched, r, r + 1, seed, plan + (size_t)r * per_round)) {
 			rc = EXIT_USAGE;
 			break;
 		}
-		for (int i = 0; i < nsched && !runner_stop; i++) {
-			struct plan_item *it = &plan[(size_t)r * nsched + i];
+		for (int i = 0; i < per_round && !runner_stop; i++) {
+			struct plan_item *it = &plan[(size_t)r * per_round + i];
 			struct run_outcome res;
-			int total = target * nsched;
+			int total = target * per_round;
 			double t0 = now_wall();
 
 			if (!quiet) {
@@ -451,10 +472,13 @@ int cmd_compare(int argc, char **argv)
 
 				fmt_eta(eta, sizeof(eta), nruns_done ?
 					run_time_sum / nruns_done * (total - nruns_done) : NAN);
-				fprintf(stderr, "[round %d/%d] %s (run %d/%d), ETA %s\n", r + 1, target,
-					names[it->sched], nruns_done + 1, total, eta);
+				fprintf(stderr, "[round %d/%d] %s%s (run %d/%d), ETA %s\n", r + 1, target,
+					names[it->sched], it->untraced ? " untraced" : "", nruns_done + 1,
+					total, eta);
 			}
 			rq.sched_spec = names[it->sched];
+			/* an untraced round has no trace to dump into either */
+			rq.trace = traced && !it->untraced;
 			rq.rep = it->rep;
 			rq.round = it->round;
 			err[0] = 0;
@@ -527,6 +551,11 @@ stopped:
 
 		if (!e) {
 			e = compare__eval(st, sched_list, &runs, seed, &table);
+			if (!e) {
+				compare__print_opts(&table, stdout, print_flags);
+				command__print_overhead(st, sched_list, &runs, seed, &table, stdout);
+				fflush(stdout);
+			}
 			q_runs__free(&runs);
 		}
 		if (e && store__corrupt(st)) {
@@ -542,8 +571,6 @@ stopped:
 			goto out;
 		} else {
 			have_table = true;
-			compare__print_opts(&table, stdout, print_flags);
-			fflush(stdout);
 			if (store__set_comparison_results(st, cid, table.rows,
 							  table.nmetrics * table.nsched))
 				pr_warn("compare: could not store the results table\n");

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* scxbench export: runs, metrics and comparison results as CSV or JSON. */
+/* scxbench export: runs, metrics and comparison results as CSV or JSON;
+ * runs' kept events as a Perfetto trace (reports/perfetto.c). */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "version.h"
 #include "harness/cli/cli_opts.h"
@@ -15,22 +17,31 @@
 #include "harness/lib/log.h"
 #include "harness/store/query.h"
 #include "harness/lib/util.h"
+#include "reports/perfetto.h"
 
 const char cmd_export_usage[] =
-	"usage: scxbench export [--db FILE] [--format csv|json] [--compare ID]\n"
-	"                       [--table metrics|runs|results]\n"
+	"usage: scxbench export [RUN...] [--db FILE] [--format csv|json|perfetto]\n"
+	"                       [--compare ID] [--table metrics|runs|results] [-o FILE]\n"
 	"\n"
-	"Write stored data to stdout.\n"
+	"Write stored data to stdout (or FILE): every run, the runs given by id, or\n"
+	"those of one comparison.\n"
 	"  JSON: one document {\"runs\": [... with their params and metrics],\n"
 	"        \"comparisons\": [... with their result tables]}.\n"
 	"  CSV:  one table, chosen with --table: metrics (default; one row per run and\n"
 	"        metric), runs (one row per run), results (comparison result rows;\n"
 	"        the default with --compare).\n"
+	"  Perfetto: one protobuf trace for ui.perfetto.dev and trace_processor of\n"
+	"        runs kept with --keep-events (without RUN or --compare: every run\n"
+	"        that kept its events): per-CPU sched events, a process/thread track\n"
+	"        per task, the probe's latency percentiles and SCX event counters as\n"
+	"        counter tracks, failures and lost events as instants. Binary: give\n"
+	"        -o FILE (e.g. runs.pftrace) or a pipe.\n"
 	"\n"
 	"      --db FILE       database (default " STORE_DEFAULT_PATH "), opened read-only\n"
-	"  -f, --format F      csv or json (default csv)\n"
+	"  -f, --format F      csv, json or perfetto (default csv)\n"
 	"      --compare ID    only this comparison and its runs\n"
 	"      --table T       csv only: metrics, runs or results\n"
+	"  -o, --output FILE   write there instead of stdout\n"
 	"\n"
 	"Exit status: 0 written, 2 bad usage, unknown id or unreadable database.\n";
 
@@ -186,7 +197,8 @@ static int export_json(struct store *st, const struct q_runs *runs, const int64_
 			fputs("null", f);
 		fprintf(f, ",\"rep\":%d,\"round\":%d,\"started_at\":", r->rep, r->round);
 		json_num(f, r->started_at);
-		fprintf(f, ",\"lost_events\":%lld,\"exit_reason\":", (long long)r->lost_events);
+		fprintf(f, ",\"lost_events\":%lld,\"partial\":%s,\"exit_reason\":",
+			(long long)r->lost_events, r->partial ? "true" : "false");
 		json_str(f, r->exit_reason[0] ? r->exit_reason : NULL);
 		fputs(",\"exit_msg\":", f);
 		json_str(f, r->exit_msg);
@@ -246,6 +258,27 @@ static int export_json(struct store *st, const struct q_runs *runs, const int64_
 	return 0;
 }
 
+/* Keep only the runs that kept their events; -ENOENT when none did. */
+static int keep_traced(struct store *st, struct q_runs *runs)
+{
+	int k = 0;
+
+	for (int i = 0; i < runs->n; i++) {
+		int64_t a, b, n;
+
+		if (!store__q_events_span(st, runs->v[i].id, &a, &b, &n)) {
+			struct q_run t = runs->v[k];
+
+			runs->v[k++] = runs->v[i];
+			runs->v[i] = t;
+		}
+	}
+	for (int i = k; i < runs->n; i++)
+		free(runs->v[i].exit_msg);
+	runs->n = k;
+	return k ? 0 : -ENOENT;
+}
+
 int cmd_export(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -253,11 +286,14 @@ int cmd_export(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "compare", required_argument, NULL, 'c' },
 		{ "table", required_argument, NULL, 't' },
+		{ "output", required_argument, NULL, 'o' },
 		{ 0 },
 	};
 	struct cli_common co = { .db = STORE_DEFAULT_PATH };
-	const char *db_path, *table = NULL;
-	bool json = false;
+	const char *db_path, *table = NULL, *out_path = NULL;
+	bool json = false, perfetto = false;
+	int64_t *ids = NULL, missing = 0;
+	FILE *out = stdout;
 	char err[512] = "";
 	int64_t cid = 0, *cids = NULL;
 	int ncids = 0, opt, rc = EXIT_USAGE;
@@ -271,17 +307,20 @@ int cmd_export(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":f:hqv", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":f:o:hqv", opts, NULL)) != -1) {
 		if (cli_opts__common(opt, optarg, &co))
 			continue;
 		switch (opt) {
 		case 'f':
-			if (!strcmp(optarg, "json")) {
-				json = true;
-			} else if (strcmp(optarg, "csv")) {
-				snprintf(err, sizeof(err), "--format %s: csv or json", optarg);
+			json = !strcmp(optarg, "json");
+			perfetto = !strcmp(optarg, "perfetto");
+			if (!json && !perfetto && strcmp(optarg, "csv")) {
+				snprintf(err, sizeof(err), "--format %s: csv, json or perfetto", optarg);
 				goto bad;
 			}
+			break;
+		case 'o':
+			out_path = optarg;
 			break;
 		case 'c':
 			if (parse_i64(optarg, 1, INT64_MAX, &cid)) {
@@ -308,11 +347,27 @@ int cmd_export(int argc, char **argv)
 	command__verbosity(co.verbose, co.quiet);
 	db_path = co.db;
 	if (optind < argc) {
-		snprintf(err, sizeof(err), "unexpected argument '%s'", argv[optind]);
+		ids = calloc(argc - optind, sizeof(*ids));
+		if (!ids)
+			goto out;
+	}
+	for (int i = optind; i < argc; i++)
+		if (parse_i64(argv[i], 1, INT64_MAX, &ids[i - optind])) {
+			snprintf(err, sizeof(err), "'%s' is not a run id", argv[i]);
+			goto bad;
+		}
+	if (ids && cid) {
+		snprintf(err, sizeof(err), "runs by id or --compare, not both");
 		goto bad;
 	}
-	if (json && table) {
-		snprintf(err, sizeof(err), "--table is for csv (json holds every table)");
+	if ((json || perfetto) && table) {
+		snprintf(err, sizeof(err), "--table is for csv (%s)",
+			 json ? "json holds every table" : "a trace holds no tables");
+		goto bad;
+	}
+	if (perfetto && !out_path && isatty(STDOUT_FILENO)) {
+		snprintf(err, sizeof(err), "a Perfetto trace is binary: give -o FILE (e.g. runs.pftrace)"
+			 " or pipe it");
 		goto bad;
 	}
 	if (!table)
@@ -342,10 +397,31 @@ int cmd_export(int argc, char **argv)
 		ncids = 1;
 		if (store__q_runs_of_compare(st, cid, &runs))
 			goto io;
+	} else if (ids) {
+		int rc2 = store__q_runs_by_id(st, ids, argc - optind, &runs, &missing);
+
+		if (rc2 == -ENOENT) {
+			pr_err("export: no run with id %lld in %s\n", (long long)missing, db_path);
+			goto out;
+		}
+		if (rc2)
+			goto io;
 	} else if (store__q_runs_all(st, &runs) || store__q_compare_ids(st, &cids, &ncids)) {
 		goto io;
 	}
-	if (json) {
+	if (perfetto && !ids && !cid && keep_traced(st, &runs)) {
+		pr_err("export: no run in %s kept its events (run with --keep-events)\n", db_path);
+		goto out;
+	}
+	if (perfetto) {
+		err[0] = 0;
+		if (perfetto__export(st, runs.v, runs.n, mem, err, sizeof(err))) {
+			if (store__corrupt(st))
+				goto io;
+			pr_err("export: %s\n", err);
+			goto out;
+		}
+	} else if (json) {
 		if (export_json(st, &runs, cids, ncids, mem))
 			goto io;
 	} else if (!strcmp(table, "results")) {
@@ -397,7 +473,15 @@ int cmd_export(int argc, char **argv)
 	mem = NULL;
 	if (!runs.n && !ncids)
 		pr_warn("export: %s holds no runs\n", db_path);
-	rc = fwrite(buf, 1, len, stdout) != len || fflush(stdout) ? EXIT_USAGE : 0;
+	if (out_path) {
+		out = fopen(out_path, perfetto ? "wb" : "w");
+		if (!out) {
+			pr_err("export: %s: %s\n", out_path, strerror(errno));
+			out = stdout;
+			goto out;
+		}
+	}
+	rc = fwrite(buf, 1, len, out) != len || fflush(out) ? EXIT_USAGE : 0;
 	goto out;
 io:
 	rc = command__store_corrupt("export", st, "nothing was exported");
@@ -413,8 +497,14 @@ out:
 	if (mem)
 		fclose(mem);
 	free(buf);
+	if (out != stdout && fclose(out) && !rc)
+		rc = EXIT_USAGE;
+	/* a half-written file would look like a trace */
+	if (out_path && rc && out != stdout)
+		unlink(out_path);
 	q_runs__free(&runs);
 	free(cids);
+	free(ids);
 	store__close(st);
 	return rc;
 }

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -35,6 +36,7 @@
 #include "harness/sched/sched.h"
 #include "harness/lib/util.h"
 #include "harness/vm/vm.h"
+#include "workloads/workload.h"
 
 static const char load_usage[] =
 	"usage: scxbench load SCHED [options] [-- COMMAND [ARGS...]]\n"
@@ -47,6 +49,9 @@ static const char load_usage[] =
 	"there, without a COMMAND and on a terminal, COMMAND is an interactive shell.\n"
 	"  --fail-after N      call scx_bpf_error() after N enqueues (built-ins; default never)\n"
 	"  --stall             strand one task so the watchdog ejects the scheduler (built-ins)\n"
+	"  --partial           only COMMAND (SCHED_EXT, inherited by its children) on the\n"
+	"                      scheduler, everything else on fair (built-ins get\n"
+	"                      SCX_OPS_SWITCH_PARTIAL; give exec: its own partial flag)\n"
 	"  --timeout-ms N      ops.timeout_ms, the watchdog timeout (built-ins; default: kernel's 30000)\n"
 	"  --enable-timeout S  seconds to wait for sched_ext to be enabled (default 30)\n"
 	PLACE_USAGE
@@ -63,8 +68,9 @@ static void print_flat(const char *s)
 		putchar(*s == '\n' || *s == '\r' ? ' ' : *s == '"' ? '\'' : *s);
 }
 
-/* Start COMMAND with default signals and mask; -errno when it cannot. */
-static pid_t start_command(char **argv, const sigset_t *old)
+/* Start COMMAND with default signals and mask (under --partial as
+ * SCHED_EXT, which its children inherit); -errno when it cannot. */
+static pid_t start_command(char **argv, const sigset_t *old, bool ext)
 {
 	int pfd[2], child_errno = 0;
 	pid_t pid;
@@ -85,6 +91,16 @@ static pid_t start_command(char **argv, const sigset_t *old)
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGPIPE, SIG_DFL);
 		sigprocmask(SIG_SETMASK, old, NULL);
+		if (ext) {
+			struct sched_param sp = { 0 };
+
+			if (sched_setscheduler(0, WL_SCHED_EXT, &sp)) {
+				child_errno = errno;
+				if (write(pfd[1], &child_errno, sizeof(child_errno)) < 0)
+					_exit(126);
+				_exit(127);
+			}
+		}
 		execvp(argv[0], argv);
 		child_errno = errno;
 		if (write(pfd[1], &child_errno, sizeof(child_errno)) < 0)
@@ -142,6 +158,8 @@ static int load_in_vm(const struct place_opts *po, const char *spec, const struc
 	}
 	if (so->stall_one)
 		argv[n++] = "--stall";
+	if (so->partial)
+		argv[n++] = "--partial";
 	if (so->timeout_ms) {
 		snprintf(tmo, sizeof(tmo), "%u", so->timeout_ms);
 		argv[n++] = "--timeout-ms";
@@ -184,6 +202,7 @@ int cmd_load(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "fail-after", required_argument, NULL, 'f' },
 		{ "stall", no_argument, NULL, 's' },
+		{ "partial", no_argument, NULL, 'p' },
 		{ "timeout-ms", required_argument, NULL, 't' },
 		{ "enable-timeout", required_argument, NULL, 'T' },
 		{ "start-timeout", required_argument, NULL, 'T' }, /* the old name */
@@ -229,6 +248,9 @@ int cmd_load(int argc, char **argv)
 			break;
 		case 's':
 			opts.stall_one = true;
+			break;
+		case 'p':
+			opts.partial = true;
 			break;
 		case 't':
 			if (parse_i64(optarg, 1, 3600 * 1000, &v)) {
@@ -328,7 +350,7 @@ int cmd_load(int argc, char **argv)
 	if (cmd) {
 		/* the command's orphans come back to us, not to init */
 		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-		cmd_pid = start_command(cmd, &old);
+		cmd_pid = start_command(cmd, &old, opts.partial);
 		if (cmd_pid < 0) {
 			pr_err("load: cannot run %s: %s\n", cmd[0], strerror((int)-cmd_pid));
 			cmd_pid = 0;

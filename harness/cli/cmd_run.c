@@ -123,6 +123,8 @@ int cmd_run(int argc, char **argv)
 		rc = 0;
 		goto out;
 	}
+	if (run_opts__finish(&rq, wl, err, sizeof(err)))
+		goto bad;
 	command__verbosity(co.verbose, co.quiet);
 	db_path = co.db;
 	quiet = co.quiet;

@@ -8,12 +8,13 @@
 #include "harness/cli/cli_opts.h"
 #include "harness/cli/commands.h"
 #include "harness/lib/log.h"
+#include "harness/store/outliers.h"
 #include "harness/store/store.h"
 #include "harness/store/show.h"
 #include "harness/lib/util.h"
 
 const char cmd_show_usage[] =
-	"usage: scxbench show [RUN] [--db FILE] [--dump] [--tasks] [--json] [--last N]\n"
+	"usage: scxbench show [RUN] [--db FILE] [--dump] [--tasks] [--outliers] [--json] [--last N]\n"
 	"       scxbench show --check [--db FILE]\n"
 	"\n"
 	"Without RUN: a table of the stored runs (the last 50 unless --last).\n"
@@ -22,6 +23,9 @@ const char cmd_show_usage[] =
 	"  --dump      also the scheduler's exit output and sched_ext_dump lines\n"
 	"  --tasks     also per-CPU trace counts (lost events), per-task wakeup latency,\n"
 	"              waits, switches, migrations, and the probe tasks' antagonists\n"
+	"  --outliers  also the run's outliers (--dump-on-outlier): each one's latency,\n"
+	"              task, the scheduler's dump at that moment and what ran on each\n"
+	"              CPU around it\n"
 	"  --json      RUN as one JSON object; without RUN, the listed runs as a JSON array\n"
 	"  --last N    how many runs the table shows (default 50, 0 = all)\n"
 	"  --check     run SQLite's integrity check on the database (exit 1 if unsound)\n"
@@ -36,6 +40,7 @@ int cmd_show(int argc, char **argv)
 		CLI_COMMON_LONG_OPTIONS,
 		{ "dump", no_argument, NULL, 'd' },
 		{ "tasks", no_argument, NULL, 't' },
+		{ "outliers", no_argument, NULL, 'o' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "last", required_argument, NULL, 'l' },
@@ -43,7 +48,7 @@ int cmd_show(int argc, char **argv)
 	};
 	struct cli_common co = { .db = STORE_DEFAULT_PATH };
 	const char *db_path;
-	bool dump = false, json = false, tasks = false, check = false;
+	bool dump = false, json = false, tasks = false, check = false, outliers = false;
 	int64_t run_id = 0, last = 50;
 	struct store *st;
 	char err[512];
@@ -57,6 +62,7 @@ int cmd_show(int argc, char **argv)
 		switch (opt) {
 		case 'd': dump = true; break;
 		case 't': tasks = true; break;
+		case 'o': outliers = true; break;
 		case 'c': check = true; break;
 		case 'j': json = true; break;
 		case 'l':
@@ -100,6 +106,8 @@ int cmd_show(int argc, char **argv)
 		rc = store__print_runs_json(st, (int)last, stdout);
 	else
 		rc = store__print_runs(st, (int)last, stdout);
+	if (!rc && run_id && outliers && !json)
+		rc = store__print_outliers(st, run_id, stdout);
 	if (store__corrupt(st)) {
 		rc = command__store_corrupt("show", st, "nothing was shown");
 		store__close(st);

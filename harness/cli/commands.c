@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "harness/cli/commands.h"
+#include "harness/core/overhead.h"
 #include "harness/core/compare.h"
 #include "harness/lib/log.h"
 #include "harness/store/query.h"
@@ -31,6 +32,22 @@ int command__store_corrupt(const char *cmd, const struct store *st, const char *
 	return command__corrupt(cmd, store__path(st), store__corrupt(st), done);
 }
 
+void command__print_overhead(struct store *st, const char *schedulers, const struct q_runs *runs,
+			     uint64_t seed, const struct cmp_table *t, FILE *f)
+{
+	struct ovh_table o;
+	int e = overhead__eval(st, schedulers, runs, seed, t, &o);
+
+	if (e == -ENODATA)
+		return;
+	if (e) {
+		pr_warn("the tracing-overhead table could not be made: %s\n", strerror(-e));
+		return;
+	}
+	overhead__print(&o, t, f);
+	overhead__free(&o);
+}
+
 int command__print_table(struct store *st, int64_t cid, const int64_t *ids, int nids,
 			 unsigned flags, FILE *f, char *err, size_t len)
 {
@@ -52,6 +69,8 @@ int command__print_table(struct store *st, int64_t cid, const int64_t *ids, int 
 		e = compare__eval(st, cid > 0 ? c.schedulers : NULL, &runs, cid > 0 ? c.seed : 1, &t);
 	if (!e) {
 		compare__print_opts(&t, f, flags);
+		command__print_overhead(st, cid > 0 ? c.schedulers : NULL, &runs, cid > 0 ? c.seed : 1,
+					&t, f);
 		fflush(f);
 		compare__free(&t);
 	}

@@ -13,6 +13,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct store;
+struct q_runs;
+struct cmp_table;
+
 #define EXIT_USAGE 2
 
 struct command {
@@ -67,6 +71,12 @@ int command__store_corrupt(const char *cmd, const struct store *st, const char *
  * ids[nids], evaluated again from the store (seeded: the same numbers)
  * and printed with compare__print_opts(flags). -errno with err set.
  */
+/*
+ * --overhead-check: the tracing-overhead table, printed after the main
+ * table (nothing when the runs hold no untraced rounds).
+ */
+void command__print_overhead(struct store *st, const char *schedulers, const struct q_runs *runs,
+			     uint64_t seed, const struct cmp_table *t, FILE *f);
 int command__print_table(struct store *st, int64_t cid, const int64_t *ids, int nids,
 			 unsigned flags, FILE *f, char *err, size_t len);
 

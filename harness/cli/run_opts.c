@@ -7,6 +7,7 @@
 
 #include "harness/cli/cli_opts.h"
 #include "harness/cli/run_opts.h"
+#include "harness/lib/outlier_ring.h"
 #include "harness/lib/util.h"
 
 const struct workload *run_opts__workload(int argc, char **argv, char *err, size_t len)
@@ -54,7 +55,7 @@ int run_opts__parse(int opt, const char *arg, struct run_request *rq, struct wl_
 	rc = place__parse_opt(po, opt, arg, err, len);
 	if (rc)
 		return rc < 0 ? -EINVAL : 1;
-	if (opt >= RUN_OPT_WL_PARAM && opt < RUN_OPT_WL_PARAM + params->wl->nr_params)
+	if (params && opt >= RUN_OPT_WL_PARAM && opt < RUN_OPT_WL_PARAM + params->wl->nr_params)
 		return wl_params__set(params, params->wl->params[opt - RUN_OPT_WL_PARAM].name, arg,
 				      err, len) ? -EINVAL : 1;
 	switch (opt) {
@@ -98,6 +99,31 @@ int run_opts__parse(int opt, const char *arg, struct run_request *rq, struct wl_
 			return -EINVAL;
 		}
 		return 1;
+	case RUN_OPT_DUMP_ON_OUTLIER:
+		if (run_opts__parse_us(arg, &rq->outlier_us)) {
+			snprintf(err, len, "--dump-on-outlier %s: not a latency from 1 us to 60 s"
+				 " (e.g. 500, 500us, 2ms)", arg);
+			return -EINVAL;
+		}
+		return 1;
+	case RUN_OPT_OUTLIER_DUMPS:
+		if (parse_i64(arg, 1, OUTLIER_MAX_DUMPS, &v)) {
+			snprintf(err, len, "--outlier-dumps %s: not a count from 1 to %d", arg,
+				 OUTLIER_MAX_DUMPS);
+			return -EINVAL;
+		}
+		rq->outlier_dumps = (int)v;
+		return 1;
+	case RUN_OPT_OUTLIER_WINDOW:
+		if (parse_double(arg, 0, 10000, &rq->outlier_window_ms)) {
+			snprintf(err, len, "--outlier-window-ms %s: not a time from 0 to 10000 ms", arg);
+			return -EINVAL;
+		}
+		rq->outlier_window_set = true;
+		return 1;
+	case RUN_OPT_PARTIAL:
+		rq->sched_opts.partial = true;
+		return 1;
 	case RUN_OPT_TIMEOUT_MS:
 		if (parse_i64(arg, 1, 3600000, &v)) {
 			snprintf(err, len, "--timeout-ms %s: not a time from 1 to 3600000 ms", arg);
@@ -106,6 +132,56 @@ int run_opts__parse(int opt, const char *arg, struct run_request *rq, struct wl_
 		rq->sched_opts.timeout_ms = (uint32_t)v;
 		return 1;
 	}
+	return 0;
+}
+
+int run_opts__parse_us(const char *arg, double *us)
+{
+	static const struct { const char *unit; double scale; } units[] = {
+		{ "us", 1 }, { "ms", 1e3 }, { "s", 1e6 },
+	};
+	char num[64];
+	size_t l = strlen(arg);
+	double scale = 1, v;
+
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
+		size_t u = strlen(units[i].unit);
+
+		if (l > u && !strcmp(arg + l - u, units[i].unit)) {
+			scale = units[i].scale;
+			l -= u;
+			break;
+		}
+	}
+	if (l >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, arg, l);
+	num[l] = 0;
+	if (parse_double(num, 1e-9, 6e7, &v) || v * scale < 1 || v * scale > 6e7)
+		return -EINVAL;
+	*us = v * scale;
+	return 0;
+}
+
+int run_opts__finish(struct run_request *rq, const struct workload *wl, char *err, size_t len)
+{
+	if (!(rq->outlier_us > 0)) {
+		if (rq->outlier_dumps || rq->outlier_window_set) {
+			snprintf(err, len, "--outlier-dumps and --outlier-window-ms go with"
+				 " --dump-on-outlier US");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (!wl->probe) {
+		snprintf(err, len, "--dump-on-outlier watches the latency probe, and workload %s"
+			 " has none (use latency or mixed)", wl->name);
+		return -EINVAL;
+	}
+	if (!rq->outlier_dumps)
+		rq->outlier_dumps = 3;
+	if (!rq->outlier_window_set)
+		rq->outlier_window_ms = 5;
 	return 0;
 }
 

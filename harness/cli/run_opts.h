@@ -25,6 +25,10 @@ enum {
 	RUN_OPT_STALL,
 	RUN_OPT_TIMEOUT_MS,
 	RUN_OPT_ENABLE_TIMEOUT,
+	RUN_OPT_DUMP_ON_OUTLIER,
+	RUN_OPT_OUTLIER_DUMPS,
+	RUN_OPT_OUTLIER_WINDOW,
+	RUN_OPT_PARTIAL,
 	RUN_OPT_WL_PARAM = 0x2000, /* + index into the workload's table */
 };
 
@@ -40,7 +44,15 @@ enum {
 	{ "stall", no_argument, NULL, RUN_OPT_STALL },                         \
 	{ "timeout-ms", required_argument, NULL, RUN_OPT_TIMEOUT_MS },         \
 	{ "enable-timeout", required_argument, NULL, RUN_OPT_ENABLE_TIMEOUT }, \
+	RUN_OUTLIER_OPTIONS,                                                   \
+	{ "partial", no_argument, NULL, RUN_OPT_PARTIAL },                     \
 	PLACE_LONG_OPTIONS
+
+/* --dump-on-outlier and its companions (also taken by ci) */
+#define RUN_OUTLIER_OPTIONS                                                       \
+	{ "dump-on-outlier", required_argument, NULL, RUN_OPT_DUMP_ON_OUTLIER }, \
+	{ "outlier-dumps", required_argument, NULL, RUN_OPT_OUTLIER_DUMPS },     \
+	{ "outlier-window-ms", required_argument, NULL, RUN_OPT_OUTLIER_WINDOW }
 
 #define RUN_OPTS_USAGE                                                                    \
 	"  -w, --workload W    hackbench, latency, cpu or mixed (scxbench list workloads)\n" \
@@ -52,7 +64,20 @@ enum {
 	"      --fail-after N  (simple/vtime, for tests) scx_bpf_error() after N enqueues\n" \
 	"      --stall         (simple/vtime, for tests) strand one task: watchdog fires\n"   \
 	"      --timeout-ms N  (simple/vtime) sched_ext watchdog timeout (default: kernel's)\n" \
+	RUN_OUTLIER_USAGE \
+	"      --partial       only the workload's tasks on the scheduler (SCHED_EXT, policy 7;\n" \
+	"                      simple/vtime get SCX_OPS_SWITCH_PARTIAL, give an exec: scheduler\n" \
+	"                      its own partial flag); the rest stays on fair. A partial run is\n" \
+	"                      never compared with a full one\n"                                  \
 	PLACE_USAGE
+
+#define RUN_OUTLIER_USAGE                                                                  \
+	"      --dump-on-outlier US  (latency, mixed) a probe wakeup latency above US\n"       \
+	"                      (500, 500us, 2ms) triggers the scheduler's dump (SysRq-D)\n"   \
+	"                      and keeps it with the outlier and a trace window\n"            \
+	"      --outlier-dumps K  dump the first K outliers of each run (default 3, 1-100)\n" \
+	"      --outlier-window-ms N  window kept: from N ms before the late wakeup was\n"   \
+	"                      due until it ran (default 5)\n"
 
 /*
  * The workload named by --workload/-w (it must be known before parsing:
@@ -68,6 +93,15 @@ struct option *run_opts__table(const struct option *base, int nbase, const struc
  */
 int run_opts__parse(int opt, const char *arg, struct run_request *rq, struct wl_params *params,
 		    struct place_opts *po, char *err, size_t len);
+/*
+ * After parsing: the outlier options' defaults, and their rules (they
+ * need --dump-on-outlier, and a workload with the latency probe).
+ * -EINVAL with a one-line reason in err.
+ */
+int run_opts__finish(struct run_request *rq, const struct workload *wl, char *err, size_t len);
+/* --dump-on-outlier VALUE: microseconds, with an optional us/ms/s unit. */
+int run_opts__parse_us(const char *arg, double *us);
+
 /* The message for getopt's '?' and ':' results (opterr must be 0). */
 void run_opts__bad_option(int opt, int argc, char **argv, const struct workload *wl,
 			  const char *cmd, char *err, size_t len);

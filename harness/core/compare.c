@@ -13,6 +13,11 @@
  * marked '*' (exploratory). stats__decide() makes each verdict four-way,
  * so "not significant" is never shown as "same": same needs the delta's
  * CI inside the metric's +-min-effect.
+ * Traced and untraced runs measure two systems (the tracer's cost is in
+ * one of them), so a table never mixes them: among runs of both kinds
+ * (a comparison with --overhead-check) the table is the traced runs', and
+ * the untraced ones count in nothing but the overhead table's
+ * (overhead.c, through CMP_UNTRACED).
  */
 #include <errno.h>
 #include <math.h>
@@ -64,7 +69,7 @@ static int add_sched(struct cmp_table *t, const char *name, size_t len)
  * not describe these runs and the first slot of that name is used.
  */
 static int slots_from_plan(struct cmp_table *t, char (*raw)[SCHED_NAME_MAX], const struct q_runs *runs,
-			   uint64_t seed)
+			   const bool *incl, uint64_t seed)
 {
 	struct plan_item *items = malloc(sizeof(*items) * t->nsched);
 	int round = -1, pos = 0;
@@ -74,6 +79,9 @@ static int slots_from_plan(struct cmp_table *t, char (*raw)[SCHED_NAME_MAX], con
 	for (int i = 0; i < runs->n; i++) {
 		const struct q_run *r = &runs->v[i];
 
+		t->run_slot[i] = -1;
+		if (!incl[i])
+			continue;
 		if (r->round != round) {
 			round = r->round;
 			pos = 0;
@@ -186,9 +194,34 @@ static int count_rounds(const struct q_runs *runs)
 	return n;
 }
 
+bool compare__mixed_trace(const struct q_runs *runs)
+{
+	bool traced = false, untraced = false;
+
+	for (int i = 0; i < runs->n; i++) {
+		traced |= runs->v[i].trace != 0;
+		untraced |= runs->v[i].trace == 0;
+	}
+	return traced && untraced;
+}
+
+bool compare__run_counts(const struct q_runs *runs, int i, enum cmp_select sel, bool mixed)
+{
+	bool traced = runs->v[i].trace != 0;
+
+	return sel == CMP_UNTRACED ? mixed && !traced : !mixed || traced;
+}
+
 int compare__eval(struct store *st, const char *schedulers, const struct q_runs *runs,
 		  uint64_t seed, struct cmp_table *t)
 {
+	return compare__eval_sel(st, schedulers, runs, seed, CMP_MAIN, t);
+}
+
+int compare__eval_sel(struct store *st, const char *schedulers, const struct q_runs *runs,
+		      uint64_t seed, enum cmp_select sel, struct cmp_table *t)
+{
+	bool mixed = compare__mixed_trace(runs), *incl = NULL;
 	struct q_metrics m = { 0 };
 	struct q_metric *names = NULL;
 	int64_t *ids = NULL;
@@ -205,6 +238,11 @@ int compare__eval(struct store *st, const char *schedulers, const struct q_runs 
 	 * are not samples of one thing (reports say which runs differ) */
 	for (int i = 1; i < runs->n; i++)
 		if (!q_run__same_place(&runs->v[0], &runs->v[i], NULL, 0))
+			return -EXDEV;
+	/* --partial runs measure another experiment: never one table with
+	 * full runs (callers say which runs; report.c names them) */
+	for (int i = 1; i < runs->n; i++)
+		if (runs->v[i].partial != runs->v[0].partial)
 			return -EXDEV;
 	for (int i = 1; i < runs->n; i++)
 		if (strcmp(runs->v[i].workload, wl))
@@ -238,16 +276,27 @@ int compare__eval(struct store *st, const char *schedulers, const struct q_runs 
 	}
 	ids = malloc(sizeof(*ids) * (runs->n ? runs->n : 1));
 	t->run_slot = malloc(sizeof(*t->run_slot) * (runs->n ? runs->n : 1));
-	if (!ids || !t->run_slot) {
+	incl = malloc(sizeof(*incl) * (runs->n ? runs->n : 1));
+	if (!ids || !t->run_slot || !incl) {
 		err = -ENOMEM;
 		goto cleanup;
 	}
-	if (dup && (err = slots_from_plan(t, raw, runs, seed)))
+	for (int i = 0; i < runs->n; i++)
+		incl[i] = compare__run_counts(runs, i, sel, mixed);
+	if (dup && (err = slots_from_plan(t, raw, runs, incl,
+					  sel == CMP_UNTRACED ? seed ^ PLAN_UNTRACED_SALT : seed)))
 		goto cleanup;
 	for (int i = 0; i < runs->n; i++) {
 		const struct q_run *r = &runs->v[i];
-		int si = dup ? t->run_slot[i] : sched_index(t, r->scheduler);
+		int si;
 		struct cmp_sched *cs;
+
+		/* an --overhead-check run is in no table but its own */
+		if (!incl[i]) {
+			t->run_slot[i] = -1;
+			continue;
+		}
+		si = dup ? t->run_slot[i] : sched_index(t, r->scheduler);
 
 		if (si < 0) {
 			err = add_sched(t, r->scheduler, strlen(r->scheduler));
@@ -337,6 +386,7 @@ cleanup:
 	free(ns);
 	free(names);
 	free(ids);
+	free(incl);
 	free(raw);
 	q_metrics__free(&m);
 	if (err)

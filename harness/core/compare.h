@@ -68,10 +68,27 @@ struct cmp_table {
  * reproducible. When every run belongs to one stored comparison its
  * settings give alpha and the min-effects (else CMP_ALPHA and
  * CMP_MIN_EFFECT). -ENODATA when no run has any metric; -EXDEV when the
- * runs come from different machines (q_run__same_place).
+ * runs come from different machines (q_run__same_place) or mix --partial
+ * and full runs (different comparisons).
  */
 int compare__eval(struct store *st, const char *schedulers, const struct q_runs *runs,
 		  uint64_t seed, struct cmp_table *t);
+
+/*
+ * Which runs a table is made of. Among runs of which some are traced and
+ * some not (compare --overhead-check), CMP_MAIN takes the traced ones
+ * only: the comparison's verdicts are never made of a mix; CMP_UNTRACED
+ * the untraced ones only (their two slots of one scheduler told apart by
+ * the plan of PLAN_UNTRACED_SALT). Runs of one kind: CMP_MAIN takes them
+ * all, CMP_UNTRACED none (-ENODATA). A run not taken has run_slot -1.
+ */
+enum cmp_select { CMP_MAIN = 0, CMP_UNTRACED };
+int compare__eval_sel(struct store *st, const char *schedulers, const struct q_runs *runs,
+		      uint64_t seed, enum cmp_select sel, struct cmp_table *t);
+/* Runs of both kinds, traced and untraced? */
+bool compare__mixed_trace(const struct q_runs *runs);
+/* Does runs->v[i] count in a sel table (mixed: compare__mixed_trace())? */
+bool compare__run_counts(const struct q_runs *runs, int i, enum cmp_select sel, bool mixed);
 void compare__free(struct cmp_table *t);
 
 /*

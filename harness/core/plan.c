@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdlib.h>
 
 #include "harness/core/plan.h"
 #include "harness/stats/stats.h"
@@ -30,4 +31,45 @@ int plan__rounds(int nsched, int round_from, int round_to, uint64_t seed,
 		k += nsched;
 	}
 	return 0;
+}
+
+int plan__overhead_round(int nsched, int r, uint64_t seed, struct plan_item *items)
+{
+	struct plan_item *t = NULL, *u = NULL;
+	struct stats_rng rng;
+	bool *untr = NULL;
+	int n = 2 * nsched, it = 0, iu = 0, err;
+
+	if (nsched < 1 || r < 0)
+		return -EINVAL;
+	t = malloc(sizeof(*t) * nsched);
+	u = malloc(sizeof(*u) * nsched);
+	untr = calloc(n, sizeof(*untr));
+	err = !t || !u || !untr ? -ENOMEM : 0;
+	if (!err)
+		err = plan__rounds(nsched, r, r + 1, seed, t);
+	if (!err)
+		err = plan__rounds(nsched, r, r + 1, seed ^ PLAN_UNTRACED_SALT, u);
+	if (!err) {
+		/* which positions are untraced: nsched of the 2 * nsched,
+		 * shuffled with a stream of their own */
+		for (int i = nsched; i < n; i++)
+			untr[i] = true;
+		stats_rng__seed(&rng, (seed ^ PLAN_UNTRACED_SALT) * 0x9e3779b97f4a7c15ULL + (uint64_t)r);
+		for (int i = n - 1; i > 0; i--) {
+			int j = (int)stats_rng__below(&rng, (uint32_t)i + 1);
+			bool x = untr[i];
+
+			untr[i] = untr[j];
+			untr[j] = x;
+		}
+		for (int i = 0; i < n; i++) {
+			items[i] = untr[i] ? u[iu++] : t[it++];
+			items[i].untraced = untr[i];
+		}
+	}
+	free(t);
+	free(u);
+	free(untr);
+	return err;
 }

@@ -18,10 +18,13 @@
 
 #include "collectors/collector.h"
 #include "harness/lib/fault.h"
+#include "harness/core/outlier_watch.h"
 #include "harness/lib/log.h"
+#include "harness/lib/outlier_ring.h"
 #include "harness/lib/owner.h"
 #include "harness/core/runner.h"
 #include "harness/lib/util.h"
+#include "harness/store/outliers.h"
 
 /* the kernel's enum scx_exit_kind, from its BTF: below SCX_EXIT_ERROR a
  * clean unregistration */
@@ -56,6 +59,37 @@ int runner__install_signals(void)
 		return -errno;
 	signal(SIGPIPE, SIG_IGN);
 	return 0;
+}
+
+/*
+ * The outlier watcher of a run whose collectors are up: it dumps when the
+ * trace records the dump and a sched_ext scheduler has state to dump;
+ * otherwise each outlier keeps its trace window or nothing, said once per
+ * process (a comparison's twenty eevdf runs say it once).
+ */
+static int start_outlier_watch(struct outlier_ring *ring, const struct sched *sched,
+			       bool traced, struct outlier_watch **w)
+{
+	static bool said_eevdf, said_untraced;
+	enum outlier_dump none = OUTLIER_DUMP_NO_TRACE;
+	int fd = -1;
+
+	if (traced) {
+		fd = sched__dump_open(sched);
+		none = fd == -ENOTSUP ? OUTLIER_DUMP_NO_SCX : OUTLIER_DUMP_FAILED;
+	}
+	if (fd == -ENOTSUP && !said_eevdf) {
+		pr_info("--dump-on-outlier: %s has no sched_ext state to dump; its outliers keep"
+			" their trace windows only\n", sched__name(sched));
+		said_eevdf = true;
+	} else if (!traced && !said_untraced) {
+		pr_info("--dump-on-outlier without a trace (--no-trace, or tracefs off): outliers"
+			" keep their time, task and latency, with no dump and no window\n");
+		said_untraced = true;
+	} else if (fd < 0 && fd != -ENOTSUP) {
+		pr_warn("--dump-on-outlier: cannot open /proc/sysrq-trigger: %s\n", strerror(-fd));
+	}
+	return outlier_watch__start(ring, fd, none, w);
 }
 
 struct active_collector {
@@ -108,8 +142,8 @@ static int collect_params(const struct run_request *rq, const char ***names,
 {
 	int n = rq->wl->nr_params;
 
-	*names = calloc(n + 3, sizeof(char *));
-	*values = calloc(n + 3, sizeof(char *));
+	*names = calloc(n + 4, sizeof(char *));
+	*values = calloc(n + 4, sizeof(char *));
 	if (!*names || !*values)
 		return -ENOMEM;
 	for (int i = 0; i < n; i++) {
@@ -123,6 +157,12 @@ static int collect_params(const struct run_request *rq, const char ***names,
 		snprintf(etmo, etmolen, "%g", rq->sched_opts.start_timeout_s);
 		(*names)[n] = "enable_timeout";
 		(*values)[n++] = etmo;
+	}
+	/* the mode is part of what a run measures: partial and full runs are
+	 * different comparisons (store__q_runs reads it back as q_run.partial) */
+	if (rq->sched_opts.partial) {
+		(*names)[n] = "partial";
+		(*values)[n++] = "1";
 	}
 	return n;
 }
@@ -138,7 +178,9 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 	char workdir[PATH_MAX] = "", dur[32], etmo[32], why[800], wl_why[256] = "";
 	struct run_meta meta = { 0 };
 	struct wl_run_ctx ctx = { 0 };
-	bool txn = false, exited_early = false, cols_failed = false;
+	bool txn = false, exited_early = false, cols_failed = false, traced = false;
+	struct outlier_ring *ring = NULL;
+	struct outlier_watch *watch = NULL;
 	const char *collector_failed = NULL, *collector_why = NULL;
 	int collector_err = 0;
 	int64_t run_id = 0;
@@ -194,6 +236,16 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 		goto store_failed;
 	}
 
+	if (rq->outlier_us > 0 && rq->wl->probe) {
+		ring = outlier_ring__new((uint64_t)(rq->outlier_us * 1e3),
+					 rq->outlier_dumps > 0 ? rq->outlier_dumps : 1);
+		if (!ring) {
+			rc = -errno;
+			snprintf(err, errlen, "cannot set up the outlier ring: %s", strerror(errno));
+			goto store_failed;
+		}
+	}
+
 	rc = sched__start(sched, why, sizeof(why));
 	if (rc) {
 		/* the scheduler's own failure is a result (survival counts it);
@@ -218,6 +270,9 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 			.keep_events = rq->keep_events,
 			.keep_raw = rq->keep_raw,
 			.sched_ext_active = strcmp(sched__kind(sched), "eevdf") != 0,
+			.outliers = ring,
+			.outlier_window_ns = (uint64_t)(rq->outlier_window_ms * 1e6),
+			.partial = rq->sched_opts.partial,
 		};
 
 		rc = make_workdir(workdir, sizeof(workdir));
@@ -255,6 +310,21 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 				goto finish;
 			}
 			cols[i].started = true;
+			traced |= ops->records_trace;
+		}
+	}
+	if (ring) {
+		rc = start_outlier_watch(ring, sched, traced, &watch);
+		if (rc) {
+			out->stage = FAIL_COLLECTOR;
+			snprintf(out->detail, sizeof(out->detail), "cannot start the outlier watcher: %s",
+				 strerror(-rc));
+			for (int i = 0; i < ncols; i++)
+				if (cols[i].started)
+					cols[i].ops->stop(cols[i].state);
+			cols_failed = true;
+			sched__stop(sched, &out->exit);
+			goto finish;
 		}
 		fault__at("collector-start");
 	}
@@ -265,8 +335,12 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 	ctx.ncpus = host_ncpus();
 	ctx.why = wl_why;
 	ctx.whylen = sizeof(wl_why);
+	ctx.outliers = ring;
+	ctx.ext_policy = rq->sched_opts.partial;
 	if (!runner_stop)
-		wl_err = rq->wl->run(rq->params, &ctx, res);
+		wl_err = workload__run(rq->wl, rq->params, &ctx, res);
+	/* a dump under way ends before the trace stops: its lines are in it */
+	outlier_watch__stop(watch);
 
 	for (int i = 0; i < ncols; i++) {
 		int serr = cols[i].started ? cols[i].ops->stop(cols[i].state) : 0;
@@ -329,6 +403,13 @@ finish:
 		goto store_failed;
 	}
 	txn = true;
+	/* first: the trace parser fills in their dumps and windows */
+	if (ring) {
+		outlier_watch__stop(watch);
+		rc = store__add_outliers(st, run_id, ring, rq->outlier_window_ms);
+		if (rc)
+			snprintf(err, errlen, "could not store the outliers");
+	}
 	/* an aborted run keeps what the scheduler and collectors saw, but no
 	 * workload figures: they would look like a short, valid run */
 	for (int i = 0; !rc && i < ncols; i++) {
@@ -390,6 +471,8 @@ store_failed:
 		store__finish_run(st, run_id, RUN_FAILED, FAIL_STORE,
 				  err[0] ? err : "could not store the results");
 cleanup:
+	outlier_watch__free(watch);
+	outlier_ring__free(ring);
 	for (int i = 0; cols && i < ncols; i++)
 		if (cols[i].ops && cols[i].state && !cols[i].off_reason[0])
 			cols[i].ops->destroy(cols[i].state);

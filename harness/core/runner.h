@@ -34,6 +34,14 @@ struct run_request {
 	unsigned int buffer_kb;       /* per-CPU trace buffer, 0 = default */
 	bool keep_events;
 	bool keep_raw;
+	/* --dump-on-outlier US: a probe latency above it triggers the
+	 * scheduler's dump, for the first outlier_dumps (K) of the run; the
+	 * trace window kept reaches outlier_window_ms before the late wakeup
+	 * was due. 0: off (only for a workload with the probe). */
+	double outlier_us;
+	int outlier_dumps;
+	double outlier_window_ms;
+	bool outlier_window_set;      /* given (the CLI's defaults apply otherwise) */
 	bool progress;
 	int64_t compare_id;
 	int rep, round;

@@ -88,6 +88,10 @@ static const struct {
 	{ "trace_lost", "trace events lost", "events lost", MF_HARNESS },
 	{ "trace_parse_s", "trace parse time", "parse time", MF_HARNESS },
 	{ "trace_recorder_cpu_s", "trace recorder CPU time", "recorder CPU", MF_HARNESS },
+	{ "trace_ext_tasks_outside", "tasks outside the workload on sched_ext", "outsiders on ext",
+	  MF_HARNESS },
+	{ "trace_classes_dropped", "switch-ins not counted by class (map full)", "class drops",
+	  MF_HARNESS },
 	{ "sys_cpu_util", "CPU utilisation", "CPU util", MF_SYSTEM },
 	{ "sys_cpu_steal", "CPU steal time", "steal", MF_SYSTEM },
 	{ "sys_ctxt", "context switches", "ctx switches", MF_SYSTEM },
@@ -114,6 +118,10 @@ static const struct {
 	{ "switches_vol", "voluntary switches", "vol. switches" },
 	{ "switches_invol", "involuntary switches", "invol. switches" },
 	{ "tasks", "tasks", "tasks" },
+	/* --partial: switch-ins by class (collectors/classes.c) */
+	{ "ext_switches", "switch-ins by sched_ext", "ext picks" },
+	{ "fair_switches", "switch-ins by fair", "fair picks" },
+	{ "other_switches", "switch-ins by other classes", "other picks" },
 };
 
 static int trace_metric(const char *name, struct metric_info *out)

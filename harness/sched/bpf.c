@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The built-in BPF schedulers (bpf/NAME.bpf.c) through their libbpf
- * skeletons: open -> rodata knobs and ops.timeout_ms -> load -> attach the
+ * skeletons: open -> rodata knobs, ops.timeout_ms and ops.flags -> load -> attach the
  * struct_ops link. The link is what makes the kernel unload the scheduler
  * when this process dies, even by SIGKILL (link-based struct_ops, libbpf
  * >= 1.2). The exit info comes from the scheduler's own ops.exit, which
@@ -25,6 +25,8 @@
 
 /* every bpf/NAME.bpf.c's skeleton (generated from the folder) */
 #include "skels.h"
+/* the kernel's enum scx_ops_flags, from its BTF */
+#include "scx_ops_flags.h"
 
 /* Pointers into one skeleton, whatever its generated type. */
 struct bpf_handles {
@@ -36,6 +38,7 @@ struct bpf_handles {
 	__u32 *loader_tgid;
 	__u32 *nr_llcs, *cpu_llc;   /* rodata: the machine's LLC groups */
 	unsigned int *timeout_ms;
+	unsigned long long *ops_flags;
 	struct scxb_exit_info *uei;  /* valid after load */
 	__u64 *counters;             /* valid after load */
 };
@@ -68,6 +71,7 @@ static int NAME##_open(struct bpf_handles *h)					\
 	h->nr_llcs = (__u32 *)&skel->rodata->nr_llcs;				\
 	h->cpu_llc = (__u32 *)skel->rodata->cpu_llc;				\
 	h->timeout_ms = &skel->struct_ops.NAME##_ops->timeout_ms;		\
+	h->ops_flags = &skel->struct_ops.NAME##_ops->flags;			\
 	return 0;								\
 }										\
 static int NAME##_load(struct bpf_handles *h)					\
@@ -197,6 +201,9 @@ static int bpf_start(struct sched *s, char *err, size_t errlen)
 	set_llcs(&b->h);
 	if (s->opts.timeout_ms)
 		*b->h.timeout_ms = s->opts.timeout_ms;
+	/* --partial: only tasks whose policy is SCHED_EXT are scheduled by us */
+	if (s->opts.partial)
+		*b->h.ops_flags |= SCXB_SCX_OPS_SWITCH_PARTIAL;
 
 	ret = b->def->load(&b->h);
 	if (ret) {

@@ -126,6 +126,11 @@ struct sched *sched__new(const char *spec, const struct sched_opts *opts,
 			goto fail;
 		}
 		if (!strcmp(w[0], "eevdf")) {
+			if (s->opts.partial) {
+				xsnprintf(err, errlen, "--partial needs a sched_ext scheduler"
+					  " (eevdf loads nothing: every task is on the fair class)");
+				goto fail;
+			}
 			s->impl = &sched_eevdf_impl;
 			return s;
 		}
@@ -279,6 +284,35 @@ static void undo_start(struct sched *s, enum fail_stage stage)
 	s->stopped = true;
 }
 
+/*
+ * The mode the kernel runs the scheduler in must be the run's: a full run
+ * of a scheduler that asked for SCX_OPS_SWITCH_PARTIAL (or a partial run
+ * of an exec: scheduler not given its partial flag) would be stored as
+ * the other comparison. Not the scheduler's failure: the run's set-up.
+ */
+static int check_mode(struct sched *s, char *err, size_t errlen)
+{
+	int all = scx_switch_all();
+
+	if (all < 0) {
+		undo_start(s, FAIL_NONE);
+		xsnprintf(err, errlen, "cannot read /sys/kernel/sched_ext/switch_all: %s",
+			  strerror(-all));
+		return all;
+	}
+	if (all == !s->opts.partial)
+		return 0;
+	undo_start(s, FAIL_NONE);
+	if (s->opts.partial)
+		xsnprintf(err, errlen, "%s switched every task to sched_ext (switch_all 1) in a"
+			  " --partial run: give it its own partial flag (scx_* schedulers: see"
+			  " their -h; SCX_OPS_SWITCH_PARTIAL)", s->name);
+	else
+		xsnprintf(err, errlen, "%s runs in partial mode (switch_all 0: only SCHED_EXT"
+			  " tasks) but the run is not --partial: add --partial", s->name);
+	return -EINVAL;
+}
+
 enum fail_stage sched__start_stage(const struct sched *s)
 {
 	return s->start_stage;
@@ -368,6 +402,9 @@ int sched__start(struct sched *s, char *err, size_t errlen)
 						  ops, s->name, s->expect_ops);
 					return -EBUSY;
 				}
+				ret = check_mode(s, err, errlen);
+				if (ret)
+					return ret;
 				snprintf(s->ops_name, sizeof(s->ops_name), "%s", ops);
 				pr_debug("sched: %s enabled (ops %s) after %.3f s\n", s->name, ops,
 					 (now_mono_ns() - s->start_ns) / 1e9);

@@ -52,6 +52,13 @@ struct sched_opts {
 	uint32_t timeout_ms;          /* ops.timeout_ms, 0 = kernel default */
 	char **exec_argv;             /* exec: extra args (NULL-terminated) */
 	double start_timeout_s;       /* wait for "enabled", default 30 */
+	/*
+	 * --partial: only SCHED_EXT tasks run on the scheduler. Built-ins get
+	 * SCX_OPS_SWITCH_PARTIAL; an exec: scheduler must be given its own
+	 * partial flag. Either way sched__start checks the kernel's
+	 * switch_all against it and refuses a scheduler in the other mode.
+	 */
+	bool partial;
 };
 
 struct sched;
@@ -101,6 +108,16 @@ const char *sched__output_tail(const struct sched *s);
  * own exit info (built-ins: kept without tracing); NULL when none. */
 const char *sched__exit_dump(struct sched *s);
 
+/*
+ * The scheduler's debug dump on demand, as SysRq-D: the lines arrive as
+ * sched_ext_dump trace events (recorded only while tracing). open: an fd
+ * for trigger (the caller closes it), -ENOTSUP when there is no sched_ext
+ * scheduler to dump (eevdf), else -errno. trigger: 0 once the kernel has
+ * written the whole dump, -errno. Async-signal-safe: no allocation.
+ */
+int sched__dump_open(const struct sched *s);
+int sched__dump_trigger(int fd);
+
 /* Names of the built-in schedulers, for `scxbench list schedulers`. */
 int sched__nr_builtin(void);
 const char *sched__builtin_name(int i);
@@ -110,6 +127,9 @@ const char *sched__builtin_desc(int i);
 bool scx_kernel_supported(void);      /* /sys/kernel/sched_ext exists */
 int scx_state(char *buf, size_t len);  /* "disabled", "enabled", ... */
 int scx_ops_name(char *buf, size_t len); /* "" when none */
+/* /sys/kernel/sched_ext/switch_all: 1 every fair task is on the scheduler,
+ * 0 partial mode (only SCHED_EXT tasks); -errno when unreadable. */
+int scx_switch_all(void);
 /* Wait until state == want (or timeout). 0, -ETIMEDOUT. */
 int scx_wait_state(const char *want, double timeout_s);
 /* Eject whatever sched_ext scheduler is loaded, as sysrq-S does. */

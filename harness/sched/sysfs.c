@@ -2,9 +2,11 @@
 /*
  * The only place that reads /sys/kernel/sched_ext (and writes sysrq-S).
  * state is one of "enabling", "enabled", "disabling", "disabled";
- * root/ops exists only while a scheduler is loaded.
+ * root/ops exists only while a scheduler is loaded. Also the on-demand
+ * dump (SysRq-D).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
 #include <string.h>
@@ -43,6 +45,18 @@ int scx_eject(void)
 	return write_text_file("/proc/sysrq-trigger", "S");
 }
 
+int scx_switch_all(void)
+{
+	char buf[8];
+	int err = read_text_file(SCX_SYSFS "/switch_all", buf, sizeof(buf));
+
+	if (err)
+		return err;
+	if (strcmp(buf, "0") && strcmp(buf, "1"))
+		return -EPROTO;
+	return buf[0] - '0';
+}
+
 int scx_wait_state(const char *want, double timeout_s)
 {
 	uint64_t deadline = now_mono_ns() + (uint64_t)(timeout_s * 1e9);
@@ -60,4 +74,27 @@ int scx_wait_state(const char *want, double timeout_s)
 			return -ETIMEDOUT;
 		nanosleep(&nap, NULL);
 	}
+}
+
+/*
+ * SysRq-D: the kernel's sysrq handler dumps the sched_ext state in the
+ * writer's context (scx_dump_state() with no dump buffer), so every line
+ * reaches the sched_ext_dump tracepoint before write() returns, and only
+ * there. /proc/sysrq-trigger ignores the kernel.sysrq mask; it needs root.
+ */
+int sched__dump_open(const struct sched *s)
+{
+	int fd;
+
+	if (!strcmp(sched__kind(s), "eevdf") || !scx_kernel_supported())
+		return -ENOTSUP;
+	fd = open("/proc/sysrq-trigger", O_WRONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int sched__dump_trigger(int fd)
+{
+	ssize_t n = write(fd, "D", 1);
+
+	return n == 1 ? 0 : n < 0 ? -errno : -EIO;
 }

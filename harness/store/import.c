@@ -20,7 +20,8 @@
 /* tables whose rows belong to a run (column run_id) */
 static const char *const run_tables[] = {
 	"params", "metrics", "histograms", "sched_output", "scx_dump", "trace_cpus",
-	"task_stats", "antagonists", "events", "collector_notes",
+	"task_stats", "antagonists", "events", "collector_notes", "outliers", "outlier_slices",
+	"task_classes",
 };
 
 /* "a, b, c" of a table's columns, skipping `skip` (NULL = none), with an

@@ -57,7 +57,9 @@ void q_runs__free(struct q_runs *r)
 	"SELECT id, scheduler, sched_kind, workload, status, place, accel, guest_kernel," \
 	" kernel_release, hostname, cpu_model, version, git_sha, ncpus, rep, round, trace," \
 	" compare_id, lost_events, exit_kind, started_at, ended_at, status_detail,"       \
-	" exit_reason, exit_msg, fail_stage, topology, vm_host_cpus FROM runs"
+	" exit_reason, exit_msg, fail_stage, topology, vm_host_cpus,"                    \
+	" EXISTS (SELECT 1 FROM params p WHERE p.run_id = runs.id AND p.name = 'partial'" \
+	"  AND p.value = '1') FROM runs"
 
 static void fill_run(sqlite3_stmt *s, struct q_run *r)
 {
@@ -100,6 +102,7 @@ static void fill_run(sqlite3_stmt *s, struct q_run *r)
 	r->exit_msg = col_strdup(s, 24);
 	col_text(s, 26, r->topology, sizeof(r->topology));
 	r->vm_host_cpus = sqlite3_column_int(s, 27);
+	r->partial = sqlite3_column_int(s, 28);
 }
 
 void q_run__place_name(const struct q_run *r, char *buf, size_t len)

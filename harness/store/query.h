@@ -28,6 +28,7 @@ struct q_run {
 	char topology[48];  /* canonical spec, "irregular", "" before its migration (5) */
 	int ncpus, rep, round, trace;
 	int vm_host_cpus;   /* 0: not a VM run (or not recorded) */
+	int partial;  /* --partial: only the workload on sched_ext (param partial=1) */
 	int64_t compare_id, lost_events, exit_kind; /* exit_kind -1: none */
 	double started_at, ended_at;
 	char status_detail[256], exit_reason[128];
@@ -104,6 +105,28 @@ struct q_event {
 };
 int store__q_events(struct store *st, int64_t run_id, int64_t window_ns, int max,
 		    struct q_event **out, int *n);
+/* --- a whole run's trace, streamed (harness/store/events.c) --- */
+/* First and last ts of a run's kept events and how many: -ENOENT none. */
+int store__q_events_span(struct store *st, int64_t run_id, int64_t *first, int64_t *last,
+			 int64_t *n);
+/* Every kept event of a run in (ts, rowid) order, fn once each; stops at
+ * fn's first non-zero return, which is returned. */
+int store__q_events_each(struct store *st, int64_t run_id,
+			 int (*fn)(void *arg, const struct q_event *e), void *arg);
+/* Every task of a run's task table, pid order; tgid from task_classes
+ * (--partial runs), 0 when not known. */
+struct q_task_name {
+	int pid, tgid;
+	char comm[64], role[16];
+};
+int store__q_task_names(struct store *st, int64_t run_id, struct q_task_name **out, int *n);
+/* Per-CPU event and lost counts of a run's trace. */
+struct q_trace_cpu {
+	int cpu;
+	int64_t events, lost;
+};
+int store__q_trace_cpus(struct store *st, int64_t run_id, struct q_trace_cpu **out, int *n);
+
 /* comm of pid in a run's task table; "" when unknown */
 int store__q_task_comm(struct store *st, int64_t run_id, int pid, char *buf, size_t len);
 

@@ -195,6 +195,62 @@ static const char *const migrations[] = {
 	"ALTER TABLE runs ADD COLUMN topology TEXT;"
 	"ALTER TABLE runs ADD COLUMN topology_detail TEXT;"     /* JSON */
 	"ALTER TABLE runs ADD COLUMN vm_host_cpus INTEGER;",
+	/* 6: --dump-on-outlier. The run keeps what was asked (threshold, K,
+	 * window) and how many samples crossed the threshold; each of the
+	 * first K outliers keeps its time, task and latency, what became of
+	 * its dump (the sched_ext_dump lines its SysRq-D trigger produced)
+	 * and the trace window around it: what ran on each CPU from window_ms
+	 * before the late wakeup was due until it ran. Times are the trace
+	 * clock (CLOCK_MONOTONIC ns), the clock of events.ts. */
+	"ALTER TABLE runs ADD COLUMN outlier_us REAL;"            /* NULL: not asked */
+	"ALTER TABLE runs ADD COLUMN outlier_dumps INTEGER;"      /* K */
+	"ALTER TABLE runs ADD COLUMN outlier_window_ms REAL;"
+	"ALTER TABLE runs ADD COLUMN outliers_seen INTEGER;"      /* all, not only the first K */
+	/* of those, due before a dump ended: no dump of their own (their
+	 * lateness may be that dump's) */
+	"ALTER TABLE runs ADD COLUMN outliers_during_dump INTEGER;"
+	"CREATE TABLE outliers ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  seq INTEGER NOT NULL,"                /* 0-based, in the order they were seen */
+	"  ts INTEGER NOT NULL,"                 /* when the late task ran */
+	"  latency_ns INTEGER NOT NULL,"         /* it was due at ts - latency_ns */
+	"  pid INTEGER NOT NULL,"                /* the thread */
+	"  comm TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"                  /* timer | wakeup */
+	"  dump TEXT NOT NULL CHECK (dump IN"
+	"    ('taken','no_sched_ext','no_trace','failed','pending')),"
+	"  dump_error TEXT,"
+	"  dump_start INTEGER, dump_end INTEGER," /* around the trigger's write */
+	"  dump_text TEXT,"                      /* that dump's sched_ext_dump lines */
+	"  window_start INTEGER, window_end INTEGER,"
+	"  window_cut INTEGER NOT NULL DEFAULT 0," /* earlier slices in it not kept */
+	"  PRIMARY KEY (run_id, seq)"
+	");"
+	"CREATE TABLE outlier_slices ("          /* the window: who ran where */
+	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  seq INTEGER NOT NULL,"                /* the outlier's */
+	"  cpu INTEGER NOT NULL,"
+	"  start_ts INTEGER NOT NULL,"
+	"  end_ts INTEGER NOT NULL,"
+	"  pid INTEGER NOT NULL,"
+	"  comm TEXT NOT NULL"
+	");"
+	"CREATE INDEX outlier_slices_run ON outlier_slices(run_id, seq);",
+	/* 7: --partial runs, which class every task ran under: switch-ins
+	 * picked by sched_ext, by fair, by any other class (rt, deadline,
+	 * stop, idle), counted in the kernel (collectors/classes.c) */
+	"CREATE TABLE task_classes ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  pid INTEGER NOT NULL,"
+	"  tgid INTEGER,"
+	"  comm TEXT NOT NULL,"
+	"  role TEXT NOT NULL,"                 /* probe | hackbench | hog | other */
+	"  policy INTEGER,"                     /* at its last switch-in; 7 SCHED_EXT */
+	"  ext_switches INTEGER NOT NULL DEFAULT 0,"
+	"  fair_switches INTEGER NOT NULL DEFAULT 0,"
+	"  other_switches INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (run_id, pid)"
+	");",
 };
 
 int store_schema__version(void)

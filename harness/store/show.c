@@ -55,7 +55,9 @@ static int print_run_summary(struct store *st, int64_t run_id, FILE *f)
 	int err;
 
 	err = sql__prep(st, &s, "SELECT scheduler, workload, status, COALESCE(status_detail,''),"
-			  " lost_events, place, COALESCE(topology, '') FROM runs WHERE id = ?");
+			  " lost_events, place, COALESCE(topology, ''), EXISTS (SELECT 1 FROM params p"
+			  " WHERE p.run_id = runs.id AND p.name = 'partial' AND p.value = '1')"
+			  " FROM runs WHERE id = ?");
 	if (!err)
 		err = sql__prep(st, &m, "SELECT value, unit FROM metrics WHERE run_id = ? AND name = ?");
 	if (err)
@@ -66,8 +68,9 @@ static int print_run_summary(struct store *st, int64_t run_id, FILE *f)
 		err = err ? err : -ENOENT;
 		goto out;
 	}
-	fprintf(f, "run %lld  %s/%s  %s%s%s  %s", (long long)run_id, col_term(s, 0), col_term(s, 1),
-		col_term(s, 5), *col_text(s, 6) ? " " : "", col_term(s, 6), col_term(s, 2));
+	fprintf(f, "run %lld  %s/%s  %s%s%s%s  %s", (long long)run_id, col_term(s, 0),
+		col_term(s, 1), col_term(s, 5), *col_text(s, 6) ? " " : "", col_term(s, 6),
+		sqlite3_column_int(s, 7) ? " partial" : "", col_term(s, 2));
 	for (size_t i = 0; i < sizeof(headline) / sizeof(headline[0]); i++) {
 		sqlite3_bind_int64(m, 1, run_id);
 		sqlite3_bind_text(m, 2, headline[i], -1, SQLITE_STATIC);
@@ -444,6 +447,8 @@ static int print_run(struct store *st, int64_t run_id, bool dump, bool tasks, FI
 			err = store__print_tasks(st, run_id, f);
 		if (!err)
 			err = store__print_antagonists(st, run_id, f);
+		if (!err)
+			err = store__print_task_classes(st, run_id, f);
 	}
 	return err;
 }

@@ -36,6 +36,12 @@
  *   antagonists(run_id, victim_pid, pid, comm, wait_ns, count)
  *   events(run_id, ts, cpu, type, pid, arg1, arg2)   with --keep-events
  *   collector_notes(run_id, collector, note)    absent events, skipped collectors
+ *   outliers(run_id, seq, ts, latency_ns, pid, comm, kind, dump, ...),
+ *   outlier_slices(run_id, seq, cpu, start_ts, end_ts, pid, comm)
+ *        --dump-on-outlier (harness/store/outliers.h); runs.outlier_us,
+ *        outlier_dumps, outlier_window_ms, outliers_seen
+ *   task_classes(run_id, pid, tgid, comm, role, policy, ext_switches,
+ *        fair_switches, other_switches)         --partial (harness/store/trace.h)
  *   comparisons(id, created_at, schedulers, workload, settings, seed,
  *        reps, place, status)
  *   comparison_results(compare_id, metric, scheduler, ... , verdict,

@@ -179,6 +179,31 @@ int store__add_scx_dump(struct store *st, int64_t run_id, int64_t seq, const cha
 	return run_once(st, s);
 }
 
+int store__add_task_class(struct store *st, int64_t run_id, const struct task_class_row *r)
+{
+	sqlite3_stmt *s;
+	int err;
+
+	err = sql__prep(st, &s, "INSERT OR REPLACE INTO task_classes(run_id, pid, tgid, comm, role,"
+			" policy, ext_switches, fair_switches, other_switches)"
+			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	if (err)
+		return err;
+	sqlite3_bind_int64(s, 1, run_id);
+	sqlite3_bind_int(s, 2, r->pid);
+	sqlite3_bind_int(s, 3, r->tgid);
+	sqlite3_bind_text(s, 4, r->comm, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, r->role, -1, SQLITE_STATIC);
+	if (r->policy >= 0)
+		sqlite3_bind_int(s, 6, r->policy);
+	else
+		sqlite3_bind_null(s, 6);
+	sqlite3_bind_int64(s, 7, (int64_t)r->ext);
+	sqlite3_bind_int64(s, 8, (int64_t)r->fair);
+	sqlite3_bind_int64(s, 9, (int64_t)r->other);
+	return run_once(st, s);
+}
+
 /* rows per INSERT: one sqlite3_step() per batch instead of per row */
 #define EV_BATCH 256
 #define EV_INDEX_SQL "CREATE INDEX IF NOT EXISTS events_run_ts ON events(run_id, ts)"
@@ -431,5 +456,31 @@ int store__print_dump(struct store *st, int64_t run_id, FILE *f)
 	sqlite3_finalize(s);
 	if (!err && !n)
 		fprintf(f, "(no sched_ext dump recorded for run %lld)\n", (long long)run_id);
+	return err;
+}
+
+int store__print_task_classes(struct store *st, int64_t run_id, FILE *f)
+{
+	sqlite3_stmt *s;
+	int err, n = 0;
+
+	err = sql__prep(st, &s, "SELECT pid, tgid, comm, role, policy, ext_switches, fair_switches,"
+			" other_switches FROM task_classes WHERE run_id = ?"
+			" ORDER BY role = 'other', ext_switches + fair_switches + other_switches DESC");
+	if (err)
+		return err;
+	sqlite3_bind_int64(s, 1, run_id);
+	while ((err = sql__step(st, s)) > 0) {
+		if (!n++)
+			fprintf(f, "%7s %7s %-16s %-9s %6s %10s %10s %10s\n", "pid", "tgid", "comm",
+				"role", "policy", "ext_sw", "fair_sw", "other_sw");
+		fprintf(f, "%7d %7d %-16s %-9s %6s %10lld %10lld %10lld\n",
+			sqlite3_column_int(s, 0), sqlite3_column_int(s, 1), sql__col_term(s, 2),
+			sql__col_term(s, 3),
+			sqlite3_column_type(s, 4) == SQLITE_NULL ? "?" : sql__col_term(s, 4),
+			sqlite3_column_int64(s, 5), sqlite3_column_int64(s, 6),
+			sqlite3_column_int64(s, 7));
+	}
+	sqlite3_finalize(s);
 	return err;
 }

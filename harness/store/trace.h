@@ -49,6 +49,16 @@ int store__add_antagonist(struct store *st, int64_t run_id, int victim_pid, int 
 			  const char *comm, uint64_t wait_ns, uint64_t count);
 int store__add_scx_dump(struct store *st, int64_t run_id, int64_t seq, const char *line);
 
+/* --partial runs: the scheduling class each task was switched in by. */
+struct task_class_row {
+	int pid, tgid;
+	const char *comm;
+	const char *role;         /* probe, hackbench, hog, other */
+	int policy;               /* at its last switch-in, -1 unknown */
+	uint64_t ext, fair, other; /* switch-ins by sched_ext, fair, any other class */
+};
+int store__add_task_class(struct store *st, int64_t run_id, const struct task_class_row *r);
+
 /*
  * Bulk load of raw events (--keep-events): begin, add per event, end.
  * One prepared statement for the whole load; the (run_id, ts) index is
@@ -69,5 +79,8 @@ int store__print_trace_cpus(struct store *st, int64_t run_id, FILE *f);
 int store__print_tasks(struct store *st, int64_t run_id, FILE *f);
 int store__print_antagonists(struct store *st, int64_t run_id, FILE *f);
 int store__print_dump(struct store *st, int64_t run_id, FILE *f);
+/* The task_classes rows, workload roles first; nothing when there are
+ * none (a full run). */
+int store__print_task_classes(struct store *st, int64_t run_id, FILE *f);
 
 #endif

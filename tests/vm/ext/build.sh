@@ -6,6 +6,7 @@
 # Artefacts in OUTDIR:
 #   extfifo.bpf.o     global-FIFO sched_ext scheduler, ops name "extfifo"
 #   extkconfig.bpf.o  the same with __kconfig externs, ops name "extkconfig"
+#   extpartial.bpf.o  the same with SCX_OPS_SWITCH_PARTIAL (extfifo -p), ops "extpartial"
 #   extfifo           loader, dynamic (system libbpf.so.1, libelf, libz, libc)
 #   extfifo_static    the same loader, static (private libbpf.a + libelf/libz/libzstd)
 # The loaders look for the .bpf.o files next to themselves (or -o PATH).
@@ -93,5 +94,6 @@ loader_static() {
 
 step "$OUT/extfifo.bpf.o" "$SRC/extfifo.bpf.c $VMLINUX_DIR/vmlinux.h" bpf_obj extfifo
 step "$OUT/extkconfig.bpf.o" "$SRC/extkconfig.bpf.c $SRC/extfifo.bpf.c $VMLINUX_DIR/vmlinux.h" bpf_obj extkconfig
+step "$OUT/extpartial.bpf.o" "$SRC/extpartial.bpf.c $SRC/extfifo.bpf.c $VMLINUX_DIR/vmlinux.h" bpf_obj extpartial
 step "$OUT/extfifo" "$SRC/extfifo_loader.c" loader_dyn
 step "$OUT/extfifo_static" "$SRC/extfifo_loader.c $LIBBPF_DIR/lib/libbpf.a" loader_static

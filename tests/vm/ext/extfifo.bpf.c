@@ -36,6 +36,9 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 
+#ifndef EXT_OPS_FLAGS
+#define EXT_OPS_FLAGS 0
+#endif
 #ifndef EXT_OPS_NAME
 #define EXT_OPS_NAME "extfifo"
 #endif
@@ -169,5 +172,6 @@ struct sched_ext_ops extfifo_ops = {
 	.dispatch	= (void *)extfifo_dispatch,
 	.init		= (void *)extfifo_init,
 	.exit		= (void *)extfifo_exit,
+	.flags		= EXT_OPS_FLAGS,
 	.name		= EXT_OPS_NAME,
 };

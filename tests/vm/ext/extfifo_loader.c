@@ -76,7 +76,7 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: %s [-s SLICE_US] [-o BPF_OBJECT] [-K] [-v] [-h]\n"
+		"Usage: %s [-s SLICE_US] [-o BPF_OBJECT] [-K] [-p] [-v] [-h]\n"
 		"\n"
 		"A global-FIFO sched_ext scheduler (test fixture). Stays attached until\n"
 		"SIGINT/SIGTERM or until the kernel ejects it.\n"
@@ -85,6 +85,8 @@ static void usage(FILE *f)
 		"  -o PATH       BPF object to load (default: extfifo.bpf.o next to\n"
 		"                this binary)\n"
 		"  -K            load extkconfig.bpf.o (uses __kconfig externs) instead\n"
+		"  -p            partial mode: load extpartial.bpf.o (SCX_OPS_SWITCH_PARTIAL:\n"
+		"                only SCHED_EXT tasks) instead\n"
 		"  -v            print libbpf debug output\n"
 		"  -h            this help\n",
 		prog_name);
@@ -223,7 +225,7 @@ int main(int argc, char **argv)
 	struct ext_exit_info ei;
 	struct sigaction sa;
 	uint64_t enq = 0, disp = 0, hz, ext;
-	bool kconfig = false, ejected, lost = false;
+	bool kconfig = false, partial = false, ejected, lost = false;
 	size_t off, sz, rosz;
 	char *end;
 	void *ro;
@@ -236,7 +238,7 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
-	while ((opt = getopt(argc, argv, "s:o:Kvh")) != -1) {
+	while ((opt = getopt(argc, argv, "s:o:Kpvh")) != -1) {
 		switch (opt) {
 		case 's':
 			errno = 0;
@@ -252,6 +254,9 @@ int main(int argc, char **argv)
 			break;
 		case 'K':
 			kconfig = true;
+			break;
+		case 'p':
+			partial = true;
 			break;
 		case 'v':
 			verbose = true;
@@ -273,7 +278,8 @@ int main(int argc, char **argv)
 	libbpf_set_print(print_libbpf);
 
 	obj_path = obj_arg ? strdup(obj_arg)
-			   : path_next_to_exe(kconfig ? "extkconfig.bpf.o" : "extfifo.bpf.o");
+			   : path_next_to_exe(kconfig ? "extkconfig.bpf.o" :
+					      partial ? "extpartial.bpf.o" : "extfifo.bpf.o");
 	label = obj_path ? object_label(obj_path) : NULL;
 	if (!obj_path || !label) {
 		fprintf(stderr, "%s: cannot locate the BPF object (use -o PATH)\n", prog_name);
