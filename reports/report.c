@@ -442,7 +442,9 @@ int report__run(struct store *st, int64_t compare_id, const int64_t *ids, int ni
 	 * accelerator or CPU topology) measure different machines: never one
 	 * comparison */
 	for (int i = 1; i < runs.n; i++) {
-		if (!q_run__same_place(&runs.v[0], &runs.v[i], err, errlen)) {
+		const struct q_run *a = &runs.v[0], *b = &runs.v[i];
+
+		if (!q_run__same_place(a, b, err, errlen)) {
 			rc = -EXDEV;
 			goto cleanup;
 		}
