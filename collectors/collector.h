@@ -42,6 +42,11 @@ struct collector_cfg {
 	bool keep_events;         /* store raw events (--keep-events) */
 	bool keep_raw;            /* keep recorded files after parsing */
 	bool sched_ext_active;    /* a sched_ext scheduler is under test */
+	/* capture mode (scxbench capture): only these tasks and what they
+	 * fork are traced (set_event_pid, event-fork), with the system
+	 * calls they enter; 0 pids: the whole system, no system calls */
+	const int *event_pids;
+	int nr_event_pids;
 };
 
 struct collector_ops {

@@ -76,6 +76,16 @@ struct trace_parse_input {
 int trace_parse__run(const struct trace_parse_input *in, struct store *st, int64_t run_id,
 		     struct results *res);
 
+struct cap_attr;
+struct capture;
+/*
+ * Capture mode (collector_cfg.event_pids): after stop(), the recording as
+ * a capture of the tasks roots and their descendants, instead of store().
+ * -errno.
+ */
+int tracefs_collector__capture(void *state, const int *roots, int nroots,
+			       const struct cap_attr *attrs, int nattrs, struct capture *cap);
+
 /* Event type codes of the events table (--keep-events). */
 enum trace_ev_type {
 	TEV_SWITCH = 1,   /* pid = next_pid, arg1 = prev_pid, arg2 = prev_state */

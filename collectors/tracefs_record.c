@@ -35,6 +35,7 @@
 
 #include <tracefs.h>
 
+#include "collectors/trace_capture.h"
 #include "collectors/trace_collector.h"
 #include "collectors/trace_record_impl.h"
 #include "harness/lib/log.h"
@@ -320,6 +321,27 @@ static int tracefs_create(void **state, const struct collector_cfg *cfg)
 	}
 	if (tracefs_event_enable(r->inst, "sched_ext", NULL) < 0)
 		tracefs_record__add_note(r, "no sched_ext:* events in this kernel");
+	if (cfg->nr_event_pids > 0) {
+		/* capture: the target's tasks only, followed across fork */
+		char pid[24];
+
+		r->capture = true;
+		if (tracefs_option_enable(r->inst, TRACEFS_OPTION_EVENT_FORK) < 0) {
+			err = errno ? -errno : -EIO;
+			pr_err("%s: cannot set the event-fork option: %s\n", r->name, strerror(-err));
+			goto fail;
+		}
+		for (int i = 0; i < cfg->nr_event_pids; i++) {
+			snprintf(pid, sizeof(pid), "%d", cfg->event_pids[i]);
+			if (tracefs_instance_file_append(r->inst, "set_event_pid", pid) < 0) {
+				err = errno ? -errno : -EIO;
+				pr_err("%s: set_event_pid %s: %s\n", r->name, pid, strerror(-err));
+				goto fail;
+			}
+		}
+		if (tracefs_event_enable(r->inst, "raw_syscalls", "sys_enter") < 0)
+			tracefs_record__add_note(r, "no raw_syscalls:sys_enter: wakeups are not told apart by mechanism");
+	}
 
 	r->ncpus = count_cpus(r->inst_dir);
 	if (r->ncpus <= 0) {
@@ -437,6 +459,30 @@ static int tracefs_store(void *state, struct store *st, int64_t run_id, struct r
 	if (!err && !r->keep_raw)
 		remove_files(r);
 	return err;
+}
+
+int tracefs_collector__capture(void *state, const int *roots, int nroots,
+			       const struct cap_attr *attrs, int nattrs, struct capture *cap)
+{
+	struct tracefs_rec *r = state;
+	struct trace_parse_input in = {
+		.ncpus = r->ncpus,
+		.paths = r->paths,
+		.page_size = r->page_size,
+		.tracing_dir = tracefs_tracing_dir(),
+		.stats = r->stats,
+	};
+	uint64_t lost = 0;
+	int err;
+
+	if (!r->stopped && (err = tracefs_stop(r)))
+		return err;
+	for (int i = 0; i < r->ncpus; i++)
+		lost += r->stats[i].overrun + r->stats[i].commit_overrun + r->stats[i].dropped;
+	if (lost)
+		pr_warn("capture: %" PRIu64 " trace events lost: the capture misses some steps"
+			" (--buffer-kb raises the buffer)\n", lost);
+	return trace_capture__parse(&in, roots, nroots, attrs, nattrs, cap);
 }
 
 const struct collector_ops tracefs_collector_ops = {

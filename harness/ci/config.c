@@ -22,7 +22,7 @@
 #define MAX_PENDING 64
 
 struct pending {
-	char key[64], value[256];
+	char key[64], value[1024];
 	int line;
 };
 
@@ -276,9 +276,19 @@ static void wl_key(struct parser *p, int line, const char *k, const char *v)
 {
 	struct ci_workload *w = &p->c->wl[p->c->nwl - 1];
 
-	if (!strcmp(k, "type")) {
-		snprintf(p->wl_type, sizeof(p->wl_type), "%s", v);
+	if (!strcmp(k, "type") || !strcmp(k, "cmd") || !strcmp(k, "replay")) {
+		/* cmd = COMMAND and replay = FILE: the workload and its argument */
+		const struct workload *aw = strcmp(k, "type") ? workload__find(k) : NULL;
+
+		snprintf(p->wl_type, sizeof(p->wl_type), "%s", k[0] == 't' ? v : k);
 		p->wl_type_line = line;
+		if (aw && p->npend < MAX_PENDING) {
+			struct pending *pd = &p->pend[p->npend++];
+
+			snprintf(pd->key, sizeof(pd->key), "%s", aw->arg_param);
+			snprintf(pd->value, sizeof(pd->value), "%s", v);
+			pd->line = line;
+		}
 	} else if (!strcmp(k, "duration")) {
 		if (parse_duration(v, 0.1, 86400, &w->duration_s))
 			perr(p, line, "duration = %s: not a duration from 100ms to 24h (e.g. 10s)", v);
@@ -322,7 +332,8 @@ static void finish_wl(struct parser *p)
 	w->wl = workload__find(type);
 	if (!w->wl) {
 		perr(p, p->wl_type[0] ? p->wl_type_line : w->line,
-		     "unknown workload '%s' (hackbench, latency, cpu, mixed; or set type =)", type);
+		     "unknown workload '%s' (hackbench, latency, cpu, mixed, cmd, replay;"
+		     " or set type =, cmd = or replay =)", type);
 		return;
 	}
 	if (wl_params__init(&w->params, w->wl)) {
@@ -332,6 +343,8 @@ static void finish_wl(struct parser *p)
 	for (int i = 0; i < p->npend; i++)
 		if (wl_params__set(&w->params, p->pend[i].key, p->pend[i].value, e, sizeof(e)))
 			perr(p, p->pend[i].line, "%s", e);
+	if (w->wl->check && w->wl->check(&w->params, e, sizeof(e)))
+		perr(p, w->line, "workload %s: %s", w->name, e);
 }
 
 static void section(struct parser *p, int line, char *s)

@@ -267,6 +267,8 @@ int cmd_compare(int argc, char **argv)
 		}
 	}
 	command__verbosity(verbose, quiet);
+	if (run_opts__check(&params, err, sizeof(err)))
+		goto bad;
 	/* getopt moved the non-options to the end: the schedulers, then what
 	 * followed "--" (arguments for the one exec: scheduler) */
 	scheds = &argv[optind];

@@ -132,6 +132,8 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 	command__verbosity(verbose, quiet);
+	if (run_opts__check(&params, err, sizeof(err)))
+		goto bad;
 	/* getopt moved the non-options to the end: SCHED, then what followed
 	 * "--" (the exec: arguments) */
 	if (argc - optind - n_exec != 1) {

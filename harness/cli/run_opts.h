@@ -43,7 +43,8 @@ enum {
 	PLACE_LONG_OPTIONS
 
 #define RUN_OPTS_USAGE                                                                    \
-	"  -w, --workload W    hackbench, latency, cpu or mixed (scxbench list workloads)\n" \
+	"  -w, --workload W    hackbench, latency, cpu, mixed, cmd:'COMMAND ARGS' or\n"     \
+	"                      replay:FILE.capture (scxbench list workloads)\n"             \
 	"  -d, --duration S    upper bound per run: 10, 10s, 500ms, 2m (default 10s)\n"      \
 	"      --no-trace      no collectors (no tracefs recording)\n"                        \
 	"      --buffer-kb N   per-CPU trace buffer in KiB (default 1408)\n"                  \
@@ -68,6 +69,9 @@ struct option *run_opts__table(const struct option *base, int nbase, const struc
  */
 int run_opts__parse(int opt, const char *arg, struct run_request *rq, struct wl_params *params,
 		    struct place_opts *po, char *err, size_t len);
+/* The workload's whole-table check once parsing is done: 0, or -EINVAL
+ * with a one-line reason in err. */
+int run_opts__check(const struct wl_params *params, char *err, size_t len);
 /* The message for getopt's '?' and ':' results (opterr must be 0). */
 void run_opts__bad_option(int opt, int argc, char **argv, const struct workload *wl,
 			  const char *cmd, char *err, size_t len);

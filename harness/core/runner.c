@@ -294,8 +294,12 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 			 collector_why ? collector_why : strerror(-collector_err));
 	} else if (wl_err) {
 		out->stage = FAIL_WORKLOAD;
-		snprintf(out->detail, sizeof(out->detail), "workload %s failed: %s", rq->wl->name,
-			 strerror(-wl_err));
+		if (results__detail(res))
+			snprintf(out->detail, sizeof(out->detail), "workload %s failed: %s",
+				 rq->wl->name, results__detail(res));
+		else
+			snprintf(out->detail, sizeof(out->detail), "workload %s failed: %s",
+				 rq->wl->name, strerror(-wl_err));
 	} else {
 		out->status = RUN_OK;
 	}
@@ -319,6 +323,9 @@ finish:
 		if (rc)
 			snprintf(err, errlen, "collector %s could not store its data", cols[i].ops->name);
 	}
+	/* metrics the workload derives from the collectors' (replay fidelity) */
+	if (!rc && out->status == RUN_OK && rq->wl->after_trace)
+		rc = rq->wl->after_trace(rq->params, res);
 	/* collectors add metrics too (trace latencies, scx events) */
 	if (!rc && out->status != RUN_ABORTED && out->status != RUN_FAILED)
 		rc = store__add_results(st, run_id, res);
