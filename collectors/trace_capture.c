@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <event-parse.h>
@@ -99,7 +100,8 @@ int trace_capture__on_switch_in(struct parser *p, struct task *t, uint64_t ts, u
 	t->cap_mark = ts;
 	th = &p->capr->cap->th[idx];
 	if (t->cap_lat_pending && th->nsteps) {
-		th->steps[th->nsteps - 1].lat_us = lat / 1e3;
+		/* UINT64_MAX: the switch-in was not seen, the latency is unknown */
+		th->steps[th->nsteps - 1].lat_us = lat == UINT64_MAX ? -1 : lat / 1e3;
 		t->cap_lat_pending = false;
 	}
 	return 0;
@@ -183,7 +185,7 @@ int trace_capture__on_syscall(struct parser *p, int pid, long id)
 	return 0;
 }
 
-int trace_capture__parse(const struct trace_parse_input *in, const int *roots, int nroots,
+int trace_capture__parse(const struct trace_parse_input *in, int nsets, const int *roots, int nroots,
 			 const struct cap_attr *attrs, int nattrs, struct capture *cap)
 {
 	static const char *const systems[] = { "sched", "sched_ext", "raw_syscalls", NULL };
@@ -194,10 +196,12 @@ int trace_capture__parse(const struct trace_parse_input *in, const int *roots, i
 	int err = 0;
 
 	p = calloc(1, sizeof(*p));
-	cur = calloc(in->ncpus, sizeof(*cur));
+	int nfiles = nsets * in->ncpus;
+
+	cur = calloc(nfiles, sizeof(*cur));
 	if (p)
 		p->cpus = calloc(in->ncpus, sizeof(*p->cpus));
-	for (int i = 0; cur && i < in->ncpus; i++)
+	for (int i = 0; cur && i < nfiles; i++)
 		cur[i].fd = -1;
 	if (!p || !cur || !p->cpus) {
 		err = -ENOMEM;
@@ -224,10 +228,10 @@ int trace_capture__parse(const struct trace_parse_input *in, const int *roots, i
 		t->set_role = CAPTURED;
 		t->last_sys = -1;
 	}
-	for (int i = 0; !err && i < in->ncpus; i++)
-		err = trace_pages__open(&cur[i], i, in->paths[i], p->ps);
+	for (int i = 0; !err && i < nfiles; i++)
+		err = trace_pages__open(&cur[i], i % in->ncpus, in->paths[i], p->ps);
 	if (!err)
-		err = trace_pages__merge(p, cur, in->ncpus);
+		err = trace_pages__merge(p, cur, nfiles);
 	if (err)
 		goto out;
 	/* what ran until the end is the last run step; names as last seen */
@@ -252,7 +256,7 @@ int trace_capture__parse(const struct trace_parse_input *in, const int *roots, i
 			}
 	err = capture__finish(cap);
 out:
-	for (int i = 0; cur && i < in->ncpus; i++)
+	for (int i = 0; cur && i < nfiles; i++)
 		trace_pages__close(&cur[i]);
 	free(cur);
 	if (p) {

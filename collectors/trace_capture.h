@@ -35,11 +35,12 @@ struct cap_attr {
 };
 
 /*
- * Walk a capture recording into cap: roots are the pids (threads) whose
+ * Walk a capture recording into cap (in->paths holds nsets * ncpus files,
+ * set by set, merged by timestamp): roots are the pids (threads) whose
  * tasks and descendants are captured; attrs (may be NULL) fill in policy
  * and nice. -errno.
  */
-int trace_capture__parse(const struct trace_parse_input *in, const int *roots, int nroots,
+int trace_capture__parse(const struct trace_parse_input *in, int nsets, const int *roots, int nroots,
 			 const struct cap_attr *attrs, int nattrs, struct capture *cap);
 
 /* ---- hooks called by trace_events.c when p->cap is set ---- */

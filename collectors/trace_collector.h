@@ -79,11 +79,14 @@ int trace_parse__run(const struct trace_parse_input *in, struct store *st, int64
 struct cap_attr;
 struct capture;
 /*
- * Capture mode (collector_cfg.event_pids): after stop(), the recording as
- * a capture of the tasks roots and their descendants, instead of store().
- * -errno.
+ * Capture: two recordings, one of the sched events of the whole system (a
+ * plain collector) and one of the system calls of the target's tasks only
+ * (collector_cfg.event_pids: set_event_pid with event-fork; the kernel's
+ * pid filter drops some switches from the idle task to a filtered task,
+ * so the sched events are not filtered). After stop(), both merged into a
+ * capture of the tasks roots and their descendants, instead of store().
  */
-int tracefs_collector__capture(void *state, const int *roots, int nroots,
+int tracefs_collector__capture(void *sched_state, void *sys_state, const int *roots, int nroots,
 			       const struct cap_attr *attrs, int nattrs, struct capture *cap);
 
 /* Event type codes of the events table (--keep-events). */

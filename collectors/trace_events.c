@@ -186,6 +186,37 @@ static void set_comm(struct task *t, const uint8_t *d, const struct fld *f)
 
 /* ---- events ---- */
 
+/*
+ * The kernel here (6.18) does not always emit sched_switch when a CPU
+ * goes from idle to a woken task: a task switches out (or issues a
+ * wakeup, or enters a system call) without ever having been seen to
+ * switch in; with text output too, e.g. 262 switch-ins and 600
+ * switch-outs of a timer thread. Such a task ran since its wakeup at the
+ * latest: it is put on the CPU then, and no wakeup latency is recorded
+ * for that wakeup (it is unknown).
+ */
+static int silent_switch_in(struct parser *p, struct task *t)
+{
+	if (t->on_cpu || !t->wake_ts)
+		return 0;
+	t->on_cpu = true;
+	t->run_ts = t->wake_ts;
+	t->wake_ts = t->rq_ts = 0;
+	return p->capr ? trace_capture__on_switch_in(p, t, t->run_ts, UINT64_MAX) : 0;
+}
+
+int trace_events__running(struct parser *p, int pid)
+{
+	struct task *t;
+
+	if (pid <= 0)
+		return 0;
+	if (trace_tasks__reserve(p, 1))
+		return -ENOMEM;
+	t = trace_tasks__get(p, pid);
+	return silent_switch_in(p, t);
+}
+
 /* Does t's role keep burst/sleep histograms? Allocates them on first use
  * (NULL-safe: a failed allocation only loses the histogram). */
 static bool behaviour(struct parser *p, const struct task *t, bool burst)
@@ -217,6 +248,8 @@ static int on_switch(struct parser *p, int cpu, uint64_t ts, const uint8_t *d)
 		uint64_t ran = 0;
 
 		t = trace_tasks__get(p, prev);
+		if (silent_switch_in(p, t))
+			return -ENOMEM;
 		if (t->on_cpu && ts >= t->run_ts) {
 			ran = ts - t->run_ts;
 			t->run_ns += ran;
@@ -290,8 +323,16 @@ static int on_wake(struct parser *p, enum kind k, uint64_t ts, const uint8_t *d)
 	int pid = (int)rd(d, &p->wk_pid);
 	struct task *t;
 
-	if (!pid || trace_tasks__reserve(p, 1))
+	if (!pid || trace_tasks__reserve(p, 2))
 		return pid ? -ENOMEM : 0;
+	if (k == K_WAKING) {
+		int32_t waker;
+
+		/* the waker runs, whether or not its switch-in was seen */
+		memcpy(&waker, d + 4, 4);
+		if (waker > 0 && waker != pid && trace_events__running(p, waker))
+			return -ENOMEM;
+	}
 	t = trace_tasks__get(p, pid);
 	if (!t->comm[0])
 		set_comm(t, d, &p->wk_comm);
@@ -449,7 +490,8 @@ int trace_events__on_event(struct parser *p, int cpu, uint64_t ts, const uint8_t
 		int32_t pid;
 
 		memcpy(&pid, d + 4, 4);
-		if (p->capr)
+		err = trace_events__running(p, pid);
+		if (!err && p->capr)
 			err = trace_capture__on_syscall(p, pid, (long)rd(d, &p->sys_id));
 		break;
 	}

@@ -199,6 +199,10 @@ int trace_events__setup(struct parser *p, struct tep_handle *tep);
  * -errno of memory or the store. */
 int trace_events__on_event(struct parser *p, int cpu, uint64_t ts, const uint8_t *d, int size);
 
+/* pid is seen running (it issued an event): put it on a CPU from its
+ * wakeup when its switch-in was not seen. -ENOMEM. */
+int trace_events__running(struct parser *p, int pid);
+
 /* ---- trace_pages.c ---- */
 
 /* Open cpu's raw file at path and load its first event. The cursor is

@@ -220,7 +220,8 @@ void capture__summary(const struct cap_thread *t, struct cap_summary *s)
 			cur = 0;
 			in_burst = false;
 			sl[ns++] = st->us;
-			lat[nl++] = st->lat_us;
+			if (st->lat_us >= 0)
+				lat[nl++] = st->lat_us;
 		}
 	}
 	s->bursts = nb;
@@ -255,7 +256,7 @@ void capture__hists(const struct capture *c, struct hist *burst, struct hist *sl
 				in_burst = false;
 				if (sleep)
 					hist__add(sleep, (uint64_t)llround(s->us * 1000));
-				if (wakeup)
+				if (wakeup && s->lat_us >= 0)
 					hist__add(wakeup, (uint64_t)llround(s->lat_us * 1000));
 			}
 		}
@@ -414,7 +415,7 @@ static const char *read_step(const struct jv *a, int nth, struct cap_step *s)
 	}
 	if ((k[0] == 'w' || k[0] == 'b') && (s->peer < 0 || s->peer >= nth))
 		return "a step names a thread that is not in the capture";
-	if (!isfinite(s->us) || s->us < 0 || s->us > 3600e6 || !isfinite(s->lat_us) || s->lat_us < 0)
+	if (!isfinite(s->us) || s->us < 0 || s->us > 3600e6 || !isfinite(s->lat_us) || s->lat_us < -1)
 		return "a step's time is negative or absurd";
 	return NULL;
 }

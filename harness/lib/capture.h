@@ -19,7 +19,8 @@
  *   ["r", US]                  run US microseconds of CPU time
  *   ["w", IDX]                 wake thread IDX (where in the burst it did)
  *   ["b", IDX, VIA, US, LAT]   block until thread IDX wakes it (it slept
- *                              US; it waited LAT us for a CPU once woken)
+ *                              US; it waited LAT us for a CPU once woken;
+ *                              -1: unknown, its switch-in was not traced)
  *   ["s", VIA, US, LAT, AT]    sleep US, woken by a timer or by something
  *                              outside the capture; AT: when it woke, us
  *                              since the capture's start
