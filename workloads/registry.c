@@ -11,7 +11,7 @@ static const struct workload *const workloads[] = {
 	&wl_cpu,
 	&wl_mixed,
 	&wl_cmd,
-	//&wl_replay,
+	&wl_replay,
 };
 
 const struct workload *workload__find(const char *name)
