@@ -5,9 +5,10 @@
  * the trace role replay), each running its captured steps in order:
  *   r  calibrated CPU work: wl_work() iterations at the rate measured at
  *      the start of the run (the best of several 2 ms samples of thread
- *      CPU time), corrected per thread as it goes (each burst is timed
- *      in thread CPU time: next to the other threads the rate was 8 %
- *      below the one measured alone here)
+ *      CPU time), corrected per thread as it goes (next to the other
+ *      threads the rate was 8 % below the one measured alone here); a
+ *      burst's budget is its captured CPU time, our own wakeups and
+ *      clock reads inside it included
  *   w  wake thread N: a counting token and FUTEX_WAKE (a wakeup that
  *      comes before its sleeper blocks is not lost)
  *   b  block until a token arrives; given up (counted as missed) when its
@@ -131,6 +132,14 @@ static bool rp_wait(struct rp_shared *sh, int self, int peer)
 	}
 }
 
+static double cpu_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	return t.tv_sec * 1e6 + t.tv_nsec / 1e3;
+}
+
 static int policy_of(const char *name, int *policy)
 {
 	static const struct {
@@ -158,6 +167,7 @@ static void *rp_thread(void *arg)
 	double ipu = a->rp->iters_per_us;
 	uint64_t x = (uint64_t)a->idx * 0x9e3779b97f4a7c15ull + 1;
 	bool have_tick = false;
+	double burst_cpu0, burst_target = 0, tail_us = 0;
 	char comm[16];
 	int policy;
 
@@ -179,24 +189,38 @@ static void *rp_thread(void *arg)
 		add_ns(&at, (uint64_t)(t->start_us * 1000));
 		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL);
 	}
+	burst_cpu0 = cpu_us();
 	for (int k = 0; k < t->nsteps && !sh->stop; k++) {
 		const struct cap_step *s = &t->steps[k];
 		struct timespec d;
 
+		if (s->kind != CAP_RUN && s->kind != CAP_WAKE && burst_target > 0) {
+			/* what the burst cost beyond its budget after its last
+			 * run (our wakeups): taken off the next bursts */
+			double excess = cpu_us() - burst_cpu0 - burst_target + tail_us;
+
+			tail_us = 0.8 * tail_us + 0.2 * (excess > 0 ? excess : 0);
+			if (tail_us > 50)
+				tail_us = 50;
+		}
 		switch (s->kind) {
 		case CAP_RUN: {
-			struct timespec a, b;
-			double got;
+			double before = cpu_us(), got, want;
 
-			clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
-			x = wl_work((uint64_t)llround(s->us * ipu), x);
-			clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
-			got = (b.tv_sec - a.tv_sec) * 1e6 + (b.tv_nsec - a.tv_nsec) / 1e3;
+			/* the burst's captured CPU time so far, less what this
+			 * burst already spent (our wakeups and clock reads are
+			 * part of the budget, as the application's write() was) */
+			burst_target += s->us;
+			want = burst_target - tail_us - (before - burst_cpu0);
+			if (want <= 0)
+				break;
+			x = wl_work((uint64_t)llround(want * ipu), x);
+			got = cpu_us() - before;
 			/* the rate next to the other threads is not the rate
 			 * measured alone: follow it (a quarter of the error per
 			 * burst, bursts long enough to time only) */
-			if (s->us >= 20 && got > 0) {
-				double r = s->us / got;
+			if (want >= 20 && got > 0) {
+				double r = want / got;
 
 				r = r < 0.5 ? 0.5 : r > 2 ? 2 : r;
 				ipu *= 1 + 0.25 * (r - 1);
@@ -231,6 +255,11 @@ static void *rp_thread(void *arg)
 			clock_nanosleep(CLOCK_MONOTONIC, 0, &d, NULL);
 		}
 		me->steps++;
+		if (s->kind != CAP_RUN && s->kind != CAP_WAKE) {
+			/* a new burst starts after every sleep */
+			burst_cpu0 = cpu_us();
+			burst_target = 0;
+		}
 	}
 	me->sink = x;
 	__atomic_store_n(&me->done, 1, __ATOMIC_RELEASE);

@@ -108,6 +108,9 @@ int bench_lock__take(bool wait, const char *cmdline, char *err, size_t errlen)
 		dprintf(fd, "%s\n%s\n", rec, cmdline ? cmdline : "scxbench");
 		fsync(fd);
 	}
-	lock_fd = fd; /* held until exit: the kernel releases it */
+	lock_fd = fd;
+	/* what we run (a cmd: workload, a captured command) is part of this
+	 * benchmark: an scxbench among it must not wait for us */
+	setenv("SCXB_BENCH_LOCK_HELD", path, 1); /* held until exit: the kernel releases it */
 	return 0;
 }
