@@ -124,8 +124,13 @@ int fig_cdf(struct report_ctx *c)
 			 "no latency histograms stored for these runs (workload without a"
 			 " latency probe?)");
 	}
-	for (int i = 0; i < nnames && !err; i++)
+	for (int i = 0; i < nnames && !err; i++) {
+		/* a replay's bursts and sleeps are no latencies: fig_fidelity.c */
+		if (!strncmp(names[i], "replay_captured_", 16) || !strncmp(names[i], "trace_burst_", 12) ||
+		    !strncmp(names[i], "trace_sleep_", 12))
+			continue;
 		err = one_cdf(c, names[i], units[i], h, tmp, ids);
+	}
 cleanup:
 	free(names);
 	free(units);

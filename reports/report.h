@@ -63,6 +63,7 @@ int fig_throughput(struct report_ctx *c);
 int fig_tasks(struct report_ctx *c);
 int fig_timeline(struct report_ctx *c);
 int fig_scx_events(struct report_ctx *c);
+int fig_fidelity(struct report_ctx *c);
 
 int report_md(struct report_ctx *c);
 int report_html(struct report_ctx *c);

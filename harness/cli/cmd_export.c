@@ -12,12 +12,15 @@
 #include "harness/lib/escape.h"
 #include "harness/lib/json.h"
 #include "harness/lib/log.h"
+#include "harness/store/capture.h"
 #include "harness/store/query.h"
+#include "reports/rtapp.h"
 #include "harness/lib/util.h"
 
 const char cmd_export_usage[] =
 	"usage: scxbench export [--db FILE] [--format csv|json] [--compare ID]\n"
 	"                       [--table metrics|runs|results]\n"
+	"       scxbench export --rt-app FILE.capture | --rt-app --capture ID [--db FILE]\n"
 	"\n"
 	"Write stored data to stdout.\n"
 	"  JSON: one document {\"runs\": [... with their params and metrics],\n"
@@ -30,6 +33,9 @@ const char cmd_export_usage[] =
 	"  -f, --format F      csv or json (default csv)\n"
 	"      --compare ID    only this comparison and its runs\n"
 	"      --table T       csv only: metrics, runs or results\n"
+	"      --rt-app        a capture (a file, or --capture ID from the database) as\n"
+	"                      rt-app JSON: each thread's typical cycle (an approximation\n"
+	"                      for LISA users; replay:FILE replays the capture itself)\n"
 	"\n"
 	"Exit status: 0 written, 2 bad usage, unknown id or unreadable database.\n";
 
@@ -223,6 +229,43 @@ static int export_json(struct store *st, const struct q_runs *runs, const int64_
 	return 0;
 }
 
+/* --rt-app: a capture file, or a stored capture, as rt-app JSON */
+static int export_rtapp(bool rtapp, const char *file, int nargs, int64_t capid, const char *db_path)
+{
+	struct capture *c = NULL;
+	struct store *st = NULL;
+	char err[600] = "", *body = NULL;
+	int rc = EXIT_USAGE;
+
+	if (!rtapp || (file && capid) || (!file && !capid) || nargs > 1) {
+		pr_err("export: --rt-app takes one capture: a FILE or --capture ID\n");
+		return EXIT_USAGE;
+	}
+	if (file) {
+		c = capture__load(file, err, sizeof(err));
+	} else {
+		st = store__open(db_path, STORE_READONLY, err, sizeof(err));
+		if (st && store__capture_body(st, capid, &body))
+			snprintf(err, sizeof(err), "no capture with id %lld in %s", (long long)capid, db_path);
+		else if (st)
+			c = capture__parse(body, err, sizeof(err));
+	}
+	if (!c) {
+		pr_err("export: %s\n", err);
+		goto out;
+	}
+	if (rtapp__write(c, stdout) || fflush(stdout)) {
+		pr_err("export: writing the rt-app JSON failed\n");
+		goto out;
+	}
+	rc = 0;
+out:
+	capture__free(c);
+	free(body);
+	store__close(st);
+	return rc;
+}
+
 int cmd_export(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -230,13 +273,16 @@ int cmd_export(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "compare", required_argument, NULL, 'c' },
 		{ "table", required_argument, NULL, 't' },
+		{ "rt-app", no_argument, NULL, 'R' },
+		{ "capture", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *db_path = STORE_DEFAULT_PATH, *table = NULL;
 	bool json = false;
 	char err[512] = "";
-	int64_t cid = 0, *cids = NULL;
+	int64_t cid = 0, *cids = NULL, capid = 0;
+	bool rtapp = false;
 	int ncids = 0, opt, rc = EXIT_USAGE;
 	struct store *st = NULL;
 	struct q_runs runs = { 0 };
@@ -268,6 +314,15 @@ int cmd_export(int argc, char **argv)
 			}
 			table = optarg;
 			break;
+		case 'R':
+			rtapp = true;
+			break;
+		case 'C':
+			if (parse_i64(optarg, 1, INT64_MAX, &capid)) {
+				snprintf(err, sizeof(err), "--capture %s: not a capture id", optarg);
+				goto bad;
+			}
+			break;
 		case 'h':
 			fputs(cmd_export_usage, stdout);
 			return 0;
@@ -276,6 +331,9 @@ int cmd_export(int argc, char **argv)
 			goto bad;
 		}
 	}
+	if (rtapp || capid)
+		return export_rtapp(rtapp, optind < argc ? argv[optind] : NULL, argc - optind, capid,
+				    db_path);
 	if (optind < argc) {
 		snprintf(err, sizeof(err), "unexpected argument '%s'", argv[optind]);
 		goto bad;

@@ -14,7 +14,7 @@ need_root
 if [ -d /sys/kernel/sched_ext ] && [ "$(cat /sys/kernel/sched_ext/state)" != disabled ]; then
 	skip_all "a sched_ext scheduler is active on this host"
 fi
-plan 16
+plan 18
 DB=$TMP/t.db
 export TMPDIR=$TMP/tmp
 mkdir -p "$TMPDIR"
@@ -86,5 +86,18 @@ near "$bb2" "$bb" && pass "replayed bursts within 10 % ($bb2 vs $bb us)" || fail
 e2=$(sql "$DB" "SELECT sum(count) FROM capture_edges WHERE capture_id=$c2 AND waker=$ra AND wakee=$rb")
 near "${e2:-0}" "$e" && pass "replayed ping-pong edge within 10 % ($e2 vs $e wakeups)" \
 	|| fail "replayed ping-pong edge within 10 %" "'$e2' vs '$e'"
+# the rt-app approximation: rt-app must take it and run it
+"$SCXB" export --rt-app "$TMP/pp.capture" >"$TMP/pp.json" 2>"$TMP/err"
+rc=$?
+n=$(python3 -c "import json; print(len(json.load(open('$TMP/pp.json'))['tasks']))" 2>&1)
+[ $rc = 0 ] && [ "$n" = 2 ] && pass "export --rt-app: JSON with two tasks" || fail "export --rt-app: JSON with two tasks" "rc $rc: $n $(cat "$TMP/err")"
+if command -v rt-app >/dev/null; then
+	sed -i 's/"duration": [0-9]*/"duration": 1/' "$TMP/pp.json"
+	(cd "$TMP" && timeout 60 rt-app pp.json >"$TMP/rtapp.out" 2>&1)
+	rc=$?
+	[ $rc = 0 ] && pass "rt-app runs the exported JSON" || fail "rt-app runs the exported JSON" "rc $rc: $(tail -3 "$TMP/rtapp.out")"
+else
+	skip "rt-app runs the exported JSON" "rt-app not installed (make deps)"
+fi
 left=$(ls /sys/kernel/tracing/instances 2>/dev/null | grep "^scxbench-"; ls "$TMPDIR"; pgrep -f capture_pingpong)
 [ -z "$left" ] && pass "nothing left (instances, temp files, processes)" || fail "nothing left" "$left"
