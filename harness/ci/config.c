@@ -452,7 +452,8 @@ static void key_value(struct parser *p, int line, char *s)
 		perr(p, line, "'%s' outside any section (start with [ci])", k);
 		return;
 	}
-	for (int i = 0; i < p->nkeys; i++)
+	/* a cmd workload's metric = rules are lines: one key per rule */
+	for (int i = 0; i < p->nkeys && !(p->sec == SEC_WL && !strcmp(k, "metric")); i++)
 		if (!strcmp(p->keys[i], k)) {
 			perr(p, line, "%s: set twice in this section", k);
 			return;
