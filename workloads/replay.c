@@ -14,7 +14,8 @@
  *   b  block until a token arrives; given up (counted as missed) when its
  *      waker has finished, or when every live thread waits (the capture
  *      lost a wakeup at its edges: nothing could ever proceed)
- *   s  sleep the captured time; p sleep to the thread's next period
+ *   s  sleep the captured time (timer slack 1 ns: the captured length
+ *      already holds the application's slack); p sleep to the next period
  *      boundary (absolute timer, catching up when late, as a timer loop
  *      does)
  * with the captured policy and nice. Threads start at their captured
@@ -35,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -44,6 +46,10 @@
 #include "harness/lib/log.h"
 #include "harness/lib/util.h"
 #include "workloads/wl_internal.h"
+
+/* run steps shorter than this are not timed (thread CPU time is a system
+ * call here, ~1 us) */
+#define TIMED_US 20
 
 struct rp_slot {
 	int tok;        /* futex word: wakeups not yet consumed */
@@ -167,12 +173,14 @@ static void *rp_thread(void *arg)
 	double ipu = a->rp->iters_per_us;
 	uint64_t x = (uint64_t)a->idx * 0x9e3779b97f4a7c15ull + 1;
 	bool have_tick = false;
-	double burst_cpu0, burst_target = 0, tail_us = 0;
+	double burst_cpu0 = -1, burst_target = 0, tail_us = 0;
 	char comm[16];
 	int policy;
 
 	snprintf(comm, sizeof(comm), ROLE_COMM_REPLAY "-%d", a->idx);
 	wl_set_comm(comm);
+	/* a captured sleep already holds the application's timer slack */
+	prctl(PR_SET_TIMERSLACK, 1, 0, 0, 0);
 	if (!policy_of(t->policy, &policy) &&
 	    (policy != SCHED_OTHER || t->rt_priority) &&
 	    sched_setscheduler(0, policy, &sp))
@@ -189,12 +197,11 @@ static void *rp_thread(void *arg)
 		add_ns(&at, (uint64_t)(t->start_us * 1000));
 		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL);
 	}
-	burst_cpu0 = cpu_us();
 	for (int k = 0; k < t->nsteps && !sh->stop; k++) {
 		const struct cap_step *s = &t->steps[k];
 		struct timespec d;
 
-		if (s->kind != CAP_RUN && s->kind != CAP_WAKE && burst_target > 0) {
+		if (s->kind != CAP_RUN && s->kind != CAP_WAKE && burst_target > 0 && burst_cpu0 >= 0) {
 			/* what the burst cost beyond its budget after its last
 			 * run (our wakeups): taken off the next bursts */
 			double excess = cpu_us() - burst_cpu0 - burst_target + tail_us;
@@ -205,8 +212,17 @@ static void *rp_thread(void *arg)
 		}
 		switch (s->kind) {
 		case CAP_RUN: {
-			double before = cpu_us(), got, want;
+			double before, got, want;
 
+			if (s->us < TIMED_US) {
+				/* too short to time: a clock read costs more than
+				 * the error it would correct */
+				x = wl_work((uint64_t)llround(s->us * ipu), x);
+				break;
+			}
+			before = cpu_us();
+			if (burst_cpu0 < 0)
+				burst_cpu0 = before;
 			/* the burst's captured CPU time so far, less what this
 			 * burst already spent (our wakeups and clock reads are
 			 * part of the budget, as the application's write() was) */
@@ -218,8 +234,8 @@ static void *rp_thread(void *arg)
 			got = cpu_us() - before;
 			/* the rate next to the other threads is not the rate
 			 * measured alone: follow it (a quarter of the error per
-			 * burst, bursts long enough to time only) */
-			if (want >= 20 && got > 0) {
+			 * burst) */
+			if (want >= TIMED_US && got > 0) {
 				double r = want / got;
 
 				r = r < 0.5 ? 0.5 : r > 2 ? 2 : r;
@@ -256,8 +272,9 @@ static void *rp_thread(void *arg)
 		}
 		me->steps++;
 		if (s->kind != CAP_RUN && s->kind != CAP_WAKE) {
-			/* a new burst starts after every sleep */
-			burst_cpu0 = cpu_us();
+			/* a new burst starts after every sleep (its clock is
+			 * read at its first timed run step) */
+			burst_cpu0 = -1;
 			burst_target = 0;
 		}
 	}
