@@ -14,7 +14,7 @@ need_root
 if [ -d /sys/kernel/sched_ext ] && [ "$(cat /sys/kernel/sched_ext/state)" != disabled ]; then
 	skip_all "a sched_ext scheduler is active on this host"
 fi
-plan 18
+plan 21
 DB=$TMP/t.db
 export TMPDIR=$TMP/tmp
 mkdir -p "$TMPDIR"
@@ -86,6 +86,32 @@ near "$bb2" "$bb" && pass "replayed bursts within 10 % ($bb2 vs $bb us)" || fail
 e2=$(sql "$DB" "SELECT sum(count) FROM capture_edges WHERE capture_id=$c2 AND waker=$ra AND wakee=$rb")
 near "${e2:-0}" "$e" && pass "replayed ping-pong edge within 10 % ($e2 vs $e wakeups)" \
 	|| fail "replayed ping-pong edge within 10 %" "'$e2' vs '$e'"
+# a running process by --pid, for a duration; bad input stores nothing
+"$PP" 3000 &
+ppid=$!
+sleep 0.3
+out=$("$SCXB" capture --db "$DB" -o "$TMP/pid.capture" --pid $ppid --duration 1 2>&1)
+rc=$?
+kill $ppid 2>/dev/null
+wait $ppid 2>/dev/null
+c3=$(sql "$DB" "SELECT max(id) FROM captures")
+per3=$(tf $c3 pp-a period_us)
+[ $rc = 0 ] && [ "$(sql "$DB" "SELECT target FROM captures WHERE id=$c3")" = "pid $ppid" ] && near "$per3" 1000 \
+	&& pass "--pid: the running program's threads and period ($per3 us)" || fail "--pid capture" "rc $rc per '$per3': $out"
+n0=$(sql "$DB" "SELECT count(*) FROM captures")
+o1=$("$SCXB" capture --db "$DB" --pid $ppid 2>&1); r1=$?
+o2=$("$SCXB" capture --db "$DB" -o "$TMP/x.capture" --pid 999999999 2>&1); r2=$?
+o3=$("$SCXB" capture --db "$DB" -o "$TMP/x.capture" -- no-such-program-$$ 2>&1); r3=$?
+n1=$(sql "$DB" "SELECT count(*) FROM captures")
+[ $r1 = 2 ] && [ $r2 = 2 ] && [ $r3 = 2 ] && [ "$n0" = "$n1" ] && [ ! -e "$TMP/x.capture" ] \
+	&& [ "$(printf '%s\n%s\n%s\n' "$o1" "$o2" "$o3" | wc -l)" = 3 ] \
+	&& pass "bad capture input: exit 2, one line each, nothing stored or written" \
+	|| fail "bad capture input: exit 2, one line each, nothing stored" "$r1 $r2 $r3 $n0/$n1: $o1 | $o2 | $o3"
+out=$("$SCXB" run eevdf --db "$DB" --no-trace --workload "replay:$TMP/build.log" 2>&1)
+rc=$?
+[ $rc = 2 ] && [ "$(echo "$out" | wc -l)" = 1 ] && pass "replay of a file that is no capture: exit 2, one line" \
+	|| fail "replay of a file that is no capture: exit 2, one line" "rc $rc: $out"
+
 # the rt-app approximation: rt-app must take it and run it
 "$SCXB" export --rt-app "$TMP/pp.capture" >"$TMP/pp.json" 2>"$TMP/err"
 rc=$?
