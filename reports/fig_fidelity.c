@@ -89,16 +89,26 @@ static int one(struct report_ctx *c, const char *what, struct hist *h, struct hi
 	f = gp__begin(c->outdir, stem, title);
 	if (!f)
 		return -errno;
+	{
+		const char *keys[65];
+		int nk = 0;
+
+		keys[nk++] = "captured";
+		for (int i = 0; i < ndrawn; i++)
+			keys[nk++] = report__sched_name(c, drawn[i]);
+		gp__key_above(f, gp__key_rows(keys, nk));
+	}
 	fprintf(f, "set logscale x 10\nset format x \"%%g\"\n"
-		   "set grid xtics ytics lc rgb \"#dddddd\"\nset key bottom right\n"
+		   "set grid xtics ytics lc rgb \"#dddddd\"\n"
 		   "set yrange [0:1.02]\nset ytics 0.2\n"
 		   "set xlabel \"%s (µs, log scale)\"\nset ylabel \"fraction\"\n"
 		   "plot '%s.dat' index 0 using 1:2 with steps lw 2 dt 2 lc rgb \"#000000\" title \"captured\"",
 		   !strcmp(what, "burst") ? "run burst" : !strcmp(what, "sleep") ? "sleep length" :
 		   "wakeup latency", stem);
 	for (int i = 0; i < ndrawn; i++) {
-		fprintf(f, ", \\\n     '%s.dat' index %d using 1:2 with steps lw 2 lc rgb \"%s\" title \"",
-			stem, i + 1, gp__color(drawn[i]));
+		fprintf(f, ", \\\n     '%s.dat' index %d using 1:2 with steps lw 2 dt %d lc rgb \"%s\""
+			" title \"", stem, i + 1, gp__dash(report__variant(c, drawn[i])),
+			report__color(c, drawn[i]));
 		esc_gp(f, report__sched_name(c, drawn[i]));
 		fputs(" (replayed)\"", f);
 	}

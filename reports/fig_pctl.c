@@ -3,12 +3,14 @@
  * Percentile bars: for each latency metric family PREFIX_p50 / _p90 /
  * _p99 / _p99.9, the median over runs of each percentile with its 95 %
  * bootstrap CI, one bar per scheduler. Log y: p99.9 is often 100x p50.
+ * The corrected twin (PREFIX_co_p99...) gets a figure of its own beside it.
  */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/lib/metric_info.h"
 #include "reports/report.h"
 
 static const char *const pcts[] = { "p50", "p90", "p99", "p99.9" };
@@ -29,7 +31,9 @@ int fig_percentiles(struct report_ctx *c)
 	for (int k = 0; t && k < t->nmetrics && !err; k++) {
 		const char *m = compare__row(t, k, 0)->metric;
 		size_t l = strlen(m);
-		char prefix[64], name[96], stem[96], title[160], ylabel[96];
+		char prefix[64], name[96], stem[96], title[160];
+		struct metric_info mi;
+		struct bar_spec spec;
 		const char *groups[4];
 		struct bar_val *vals;
 		struct report_fig *fig;
@@ -60,18 +64,23 @@ int fig_percentiles(struct report_ctx *c)
 							  compare__row(t, idx[g], ts)->ci_hi };
 			}
 		report__stem(stem, sizeof(stem), "pctl_", prefix);
-		snprintf(title, sizeof(title), "%s percentiles per scheduler", prefix);
+		metric__info(prefix, &mi);
+		report__title_case(title, sizeof(title), mi.label);
+		snprintf(title + strlen(title), sizeof(title) - strlen(title), ": percentiles per"
+			 " scheduler");
 		fig = report__add_fig(c, stem, title);
 		if (!fig) {
 			free(vals);
 			return -ENOMEM;
 		}
+		report__fig_about(fig, prefix);
 		snprintf(fig->caption, sizeof(fig->caption),
-			 "%s percentiles: median over runs, error bars the 95 %% bootstrap CI of"
-			 " that median (log scale).", prefix);
-		snprintf(ylabel, sizeof(ylabel), "%s (%s, log scale)", prefix,
-			 compare__row(t, idx[0], 0)->unit);
-		err = fig_bars(c, fig, groups, ng, vals, "percentile", ylabel, true);
+			 "Percentiles of %s in each run: the bar is their median over the runs, the"
+			 " error bar the 95 %% bootstrap CI of that median.", mi.label);
+		spec = (struct bar_spec){ .groups = groups, .ngroups = ng, .vals = vals,
+					  .xlabel = "percentile", .label = mi.label,
+					  .unit = compare__row(t, idx[0], 0)->unit, .logy = true };
+		err = fig_bars_spec(c, fig, &spec);
 		free(vals);
 		done++;
 	}

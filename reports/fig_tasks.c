@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/lib/metric_info.h"
 #include "reports/report.h"
 #include "harness/stats/stats.h"
 
@@ -24,10 +25,13 @@ int fig_tasks(struct report_ctx *c)
 	struct bar_val *vals = calloc(4 * (size_t)(c->nsched ? c->nsched : 1), sizeof(*vals));
 	struct report_fig *fig;
 	int any = 0, err = 0;
+	double ntasks = 0, nruns = 0;
+	struct bar_spec spec;
 
 	for (int g = 0; g < 4; g++)
 		x[g] = malloc(sizeof(double) * (c->runs->n + 1));
-	fig = report__add_fig(c, "tasks_probe", "Probe task time breakdown per scheduler");
+	fig = report__add_fig(c, "tasks_probe",
+			      "Probe tasks' time per run, summed over the tasks");
 	if (!ids || !vals || !x[0] || !x[1] || !x[2] || !x[3] || !fig) {
 		err = -ENOMEM;
 		goto cleanup;
@@ -44,6 +48,8 @@ int fig_tasks(struct report_ctx *c)
 			x[1][k] = ts.rq_wait_ns / 1e6;
 			x[2][k] = ts.run_ns / 1e6;
 			x[3][k] = ts.antagonist_wait_ns / 1e6;
+			ntasks += ts.tasks;
+			nruns++;
 			k++;
 		}
 		any += k > 0;
@@ -62,12 +68,18 @@ int fig_tasks(struct report_ctx *c)
 			 " without a latency probe, or the trace collector was unavailable");
 		goto cleanup;
 	}
+	fig->family = MF_TRACE;
+	snprintf(fig->subject, sizeof(fig->subject), "trace_oncpu_" ROLE);
 	snprintf(fig->caption, sizeof(fig->caption),
-		 "Probe tasks (comm scxb-probe*), summed over the tasks of a run, mean over"
-		 " traced successful runs, 95 %% bootstrap CI: wakeup wait = wakeup to on-CPU,"
-		 " preempted wait = preemption to on-CPU, antagonists = CPU time of the tasks"
-		 " that ran while a probe waited.");
-	err = fig_bars(c, fig, groups, 4, vals, "", "time per run (ms)", false);
+		 "The latency probe's tasks (comm scxb-probe*, %.0f per run on average): each bar is"
+		 " the sum over those tasks of one run, averaged over the traced successful runs, with"
+		 " its 95 %% bootstrap CI. Wakeup wait = wakeup to on-CPU, preempted wait ="
+		 " preemption to on-CPU, run = on-CPU time, antagonists = CPU time of the tasks that"
+		 " ran while a probe task waited.", nruns ? ntasks / nruns : 0);
+	spec = (struct bar_spec){ .groups = groups, .ngroups = 4, .vals = vals, .xlabel = "",
+				  .label = "time per run", .unit = "ms",
+				  .logy = false };
+	err = fig_bars_spec(c, fig, &spec);
 cleanup:
 	for (int g = 0; g < 4; g++)
 		free(x[g]);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "harness/lib/escape.h"
+#include "harness/lib/metric_info.h"
 #include "reports/report.h"
 #include "collectors/trace_collector.h"
 
@@ -35,13 +36,16 @@ int fig_timeline(struct report_ctx *c)
 	 * never mistaken for a scheduler of a neighbouring figure */
 	static const char *const role_color[] = { "#E41A1C", "#984EA3", "#A6761D", "#BBBBBB" };
 	static const char *const role_name[] = { "probe", "hackbench", "hog", "other" };
-	struct report_fig *fig = report__add_fig(c, "timeline", "Per-CPU timeline excerpt");
+	struct report_fig *fig = report__add_fig(c, "timeline",
+						 "Which task ran on which CPU: the first 20 ms of one run"
+						 " per scheduler");
 	char path[4096];
 	int panels[64], npanels = 0, maxcpu = 0, err = 0;
 	FILE *f = NULL;
 
 	if (!fig)
 		return -ENOMEM;
+	fig->family = MF_TRACE;
 	snprintf(path, sizeof(path), "%s/timeline.dat", c->outdir);
 	for (int s = 0; s < c->nsched && npanels < 64; s++) {
 		for (int i = 0; i < c->runs->n; i++) {
@@ -50,7 +54,7 @@ int fig_timeline(struct report_ctx *c)
 			int64_t last_ts[1024], t0;
 			int last_pid[1024], n = 0;
 
-			if (report__run_sched(c, i) != s || strcmp(r->status, "ok"))
+			if (report__run_sched(c, i) != s || r->status != RUN_OK)
 				continue;
 			err = store__q_events(c->st, r->id, WINDOW_NS, MAX_EVENTS, &ev, &n);
 			if (err)
@@ -108,11 +112,15 @@ int fig_timeline(struct report_ctx *c)
 	}
 	/* fixed margins: the panels' time axes line up; the key sits at a
 	 * screen position above them and takes no panel's room */
-	fprintf(f, "set multiplot layout %d,1 margins 0.14,0.97,0.17,0.9 spacing 0.1,0.04\n"
+	/* the title once, over the panels (gp__begin set it for every plot) */
+	fprintf(f, "unset label 1000\nset tmargin 0\nset multiplot layout %d,1 margins 0.14,0.97,0.17,0.84"
+		   " spacing 0.1,0.04 title \"", npanels);
+	esc_gp(f, fig->title);
+	fprintf(f, "\"\n"
 		   "set xrange [0:%g]\nset yrange [-0.6:%d.6]\nset ytics 1\n"
 		   "set style fill solid 1.0 noborder\n"
-		   "set key at screen 0.55,0.99 center top horizontal maxrows 1\n",
-		npanels, WINDOW_NS / 1e6, maxcpu);
+		   "set key at screen 0.55,0.93 center top horizontal maxrows 1\n",
+		WINDOW_NS / 1e6, maxcpu);
 	for (int p = 0; p < npanels; p++) {
 		/* the scheduler names its panel on the left: a title would
 		 * collide with the tics of the panel above */

@@ -1,35 +1,55 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * report.html: one self-contained file (figures embedded as base64 PNG or
- * inline SVG, no external CSS/JS) that survives being mailed around.
- * Everything from the system goes through esc_html().
+ * report.html: the report's document (report_doc.h) as one self-contained
+ * file (figures embedded as base64 PNG or inline SVG, no external CSS, no
+ * script) that survives being mailed around, laid out for a 1280 px
+ * window: the headline and its three key figures on the first screen,
+ * then one <details> section per family with its figures two across and
+ * its table, no horizontal scrolling. Every text goes through esc_html().
  */
 #include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "version.h"
 #include "harness/lib/escape.h"
-#include "reports/report.h"
+#include "reports/report_doc.h"
 
-static void num(FILE *f, double v)
-{
-	if (isnan(v))
-		fputs("&ndash;", f);
-	else if (v != 0 && (fabs(v) >= 1e7 || fabs(v) < 1e-3))
-		fprintf(f, "%.3g", v);
-	else
-		fprintf(f, "%.4g", v);
-}
-
-static void pct(FILE *f, double v)
-{
-	if (isnan(v))
-		fputs("&ndash;", f);
-	else
-		fprintf(f, "%+.1f%%", v);
-}
+static const char css[] =
+	"*{box-sizing:border-box}\n"
+	"body{font-family:sans-serif;font-size:15px;line-height:1.35;color:#222;"
+	"max-width:1220px;margin:0 auto;padding:6px 14px}\n"
+	"h1{font-size:21px;margin:4px 0}\n"
+	"p{margin:4px 0}\n"
+	".warn{background:#fff3df;border-left:4px solid #d08000;padding:1px 8px;margin:3px 0;"
+	"font-size:14px;line-height:1.3}\n"
+	"ul.verdicts{margin:4px 0;padding-left:22px;line-height:1.3}\n"
+	/* a table wider than the page scrolls in its box, never the page */
+	".tw{max-width:100%;overflow-x:auto}\n"
+	"table{border-collapse:collapse;font-size:13.5px;margin:6px 0}\n"
+	"caption{text-align:left;font-weight:bold;padding:2px 0}\n"
+	"th,td{border:1px solid #d4d4d4;padding:1px 6px;text-align:left;vertical-align:top;"
+	"line-height:1.25}\n"
+	"th{background:#f4f4f4}\n"
+	/* a CI "[lo, hi]" broken over two lines reads as two numbers */
+	"td.num,th.num{text-align:right;white-space:nowrap}\n"
+	"tr.g td{border-top:2px solid #999}\n"
+	".note{font-size:12px;color:#555;line-height:1.25}\n"
+	"td.metric .note{overflow-wrap:anywhere}\n"
+	".better{color:#006400;font-weight:bold}.worse{color:#b00000;font-weight:bold}\n"
+	".same{color:#555}.inconclusive{color:#8a5a00;font-weight:bold}\n"
+	".flag{color:#b00000;font-weight:bold}\n"
+	".figs{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:12px;margin:6px 0}\n"
+	".figs.key{grid-template-columns:repeat(3,minmax(0,1fr));gap:8px}\n"
+	"figure{margin:0}\n"
+	"figure img,figure svg{width:100%;height:auto;display:block}\n"
+	"figcaption,ul.refs{font-size:12.5px;color:#333}\n"
+	".missing{color:#8a5a00;font-style:italic}\n"
+	"details.sec{border-top:1px solid #bbb;margin:6px 0}\n"
+	"details.sec>summary{cursor:pointer;padding:5px 0}\n"
+	"details.sec>summary h2{display:inline;font-size:18px;margin:0}\n"
+	"summary .sum{color:#555;margin-left:10px;font-size:14px}\n"
+	"pre{background:#f5f5f5;padding:6px;overflow-x:auto;font-size:12px;margin:4px 0}\n"
+	"footer{border-top:1px solid #bbb;margin-top:12px;color:#555;font-size:13px}\n";
 
 static int slurp(const char *path, char **buf, size_t *len)
 {
@@ -85,55 +105,8 @@ static bool has_format(const struct report_ctx *c, const char *fmt)
 	return false;
 }
 
-static void html_fig(struct report_ctx *c, FILE *f, const struct report_fig *g)
-{
-	char path[4096], *buf = NULL;
-	size_t len;
-
-	fprintf(f, "<figure id=\"fig-%s\"><h3>", g->name);
-	esc_html(f, g->title);
-	fprintf(f, "</h3>\n");
-	if (g->missing[0]) {
-		fprintf(f, "<p class=\"missing\">Not drawn: ");
-		esc_html(f, g->missing);
-		fprintf(f, "</p>\n");
-	}
-	if (g->rendered) {
-		if (has_format(c, "png")) {
-			snprintf(path, sizeof(path), "%s/%s.png", c->outdir, g->name);
-			if (!slurp(path, &buf, &len)) {
-				fprintf(f, "<img alt=\"");
-				esc_html(f, g->title);
-				fprintf(f, "\" src=\"data:image/png;base64,");
-				base64(f, (unsigned char *)buf, len);
-				fprintf(f, "\">\n");
-			}
-		} else if (has_format(c, "svg")) {
-			snprintf(path, sizeof(path), "%s/%s.svg", c->outdir, g->name);
-			if (!slurp(path, &buf, &len)) {
-				/* inline: drop the XML prolog and DOCTYPE */
-				char *svg = strstr(buf, "<svg");
-
-				fputs(svg ? svg : "", f);
-			}
-		} else {
-			fprintf(f, "<p><a href=\"%s.%s\">%s.%s</a></p>\n", g->name, c->formats[0],
-				g->name, c->formats[0]);
-		}
-		free(buf);
-	}
-	fprintf(f, "<figcaption>");
-	esc_html(f, g->caption);
-	fprintf(f, " Data: <a href=\"%s.dat\">%s.dat</a>, script: <a href=\"%s.gp\">%s.gp</a>",
-		g->name, g->name, g->name, g->name);
-	for (int i = 0; g->rendered && i < c->nformats; i++)
-		fprintf(f, ", <a href=\"%s.%s\">%s</a>", g->name, c->formats[i], c->formats[i]);
-	fprintf(f, "</figcaption></figure>\n");
-}
-
-/* A metric name like scx_event.SCX_EV_DISPATCH_LOCAL_DSQ_OFFLINE has no
- * space: offer line breaks after its '.' and '_' so the column can stay
- * narrow without breaking inside a word. */
+/* A stored metric name like scx_event.SCX_EV_DISPATCH_LOCAL_DSQ_OFFLINE
+ * has no space: line breaks offered after its '.' and '_'. */
 static void esc_html_wbr(FILE *f, const char *s)
 {
 	char part[256];
@@ -153,203 +126,200 @@ static void esc_html_wbr(FILE *f, const char *s)
 	}
 }
 
-static void html_table(struct report_ctx *c, FILE *f)
+static const char *style_class(enum doc_style s)
 {
-	const struct cmp_table *t = c->table;
+	switch (s) {
+	case DS_BETTER:
+		return "better";
+	case DS_WORSE:
+		return "worse";
+	case DS_SAME:
+		return "same";
+	case DS_INCONCLUSIVE:
+		return "inconclusive";
+	case DS_WARN:
+		return "flag";
+	default:
+		return "";
+	}
+}
 
-	if (!t) {
-		fprintf(f, "<p class=\"missing\">No comparison table: ");
-		esc_html(f, c->table_missing);
-		fprintf(f, "</p>\n");
+static void html_table(FILE *f, const struct doc_block *b)
+{
+	const struct doc_table *t = b->table;
+	bool head = false;
+
+	for (int k = 0; k < t->ncols; k++)
+		head |= t->head[k] && t->head[k][0];
+	fputs("<div class=\"tw\"", f);
+	if (b->id)
+		fprintf(f, " id=\"%s\"", b->id);
+	fputs("><table>", f);
+	if (b->text) {
+		fputs("<caption>", f);
+		esc_html(f, b->text);
+		fputs("</caption>", f);
+	}
+	if (head) {
+		fputs("\n<tr>", f);
+		for (int k = 0; k < t->ncols; k++) {
+			fprintf(f, "<th%s>", t->num[k] ? " class=\"num\"" : "");
+			esc_html(f, t->head[k] ? t->head[k] : "");
+			fputs("</th>", f);
+		}
+		fputs("</tr>", f);
+	}
+	for (int r = 0; r < t->nrows; r++) {
+		fprintf(f, "\n<tr%s>", t->group[r] ? " class=\"g\"" : "");
+		for (int k = 0; k < t->ncols; k++) {
+			const struct doc_cell *cl = doc__cell((struct doc_table *)t, r, k);
+			const char *sc = cl->verdict ? "" : style_class(cl->style);
+
+			fprintf(f, "<td class=\"%s%s%s\">", t->num[k] ? "num" : k ? "" : "metric",
+				sc[0] ? " " : "", sc);
+			if (cl->text)
+				esc_html(f, cl->text);
+			if (cl->note) {
+				fputs("<div class=\"note\">", f);
+				esc_html_wbr(f, cl->note);
+				fputs("</div>", f);
+			}
+			if (cl->verdict) {
+				fprintf(f, "<div class=\"%s\">", style_class(cl->style));
+				esc_html(f, cl->verdict);
+				fputs("</div>", f);
+			}
+			fputs("</td>", f);
+		}
+		fputs("</tr>", f);
+	}
+	fputs("\n</table></div>\n", f);
+}
+
+static void html_img(const struct report_ctx *c, FILE *f, const struct report_fig *g)
+{
+	char path[4096], *buf = NULL;
+	size_t len;
+
+	if (has_format(c, "png")) {
+		snprintf(path, sizeof(path), "%s/%s.png", c->outdir, g->name);
+		if (!slurp(path, &buf, &len)) {
+			fputs("<img alt=\"", f);
+			esc_html(f, g->title);
+			fputs("\" title=\"", f);
+			esc_html(f, g->caption);
+			fputs("\" src=\"data:image/png;base64,", f);
+			base64(f, (unsigned char *)buf, len);
+			fputs("\">\n", f);
+		}
+	} else if (has_format(c, "svg")) {
+		snprintf(path, sizeof(path), "%s/%s.svg", c->outdir, g->name);
+		if (!slurp(path, &buf, &len)) {
+			/* inline: drop the XML prolog and DOCTYPE */
+			char *svg = strstr(buf, "<svg");
+
+			fputs(svg ? svg : "", f);
+		}
+	} else {
+		fprintf(f, "<p><a href=\"%s.%s\">%s.%s</a></p>\n", g->name, c->formats[0], g->name,
+			c->formats[0]);
+	}
+	free(buf);
+}
+
+/* a figure drawn elsewhere (a key figure): title, caption, files */
+static void html_fig_ref(const struct report_ctx *c, FILE *f, const struct report_fig *g)
+{
+	fprintf(f, "<li><a href=\"#fig-%s\">", g->name);
+	esc_html(f, g->title);
+	fputs("</a>: ", f);
+	esc_html(f, g->caption);
+	fprintf(f, " <a href=\"%s.dat\">data</a>, <a href=\"%s.gp\">script</a>", g->name, g->name);
+	for (int i = 0; g->rendered && i < c->nformats; i++)
+		fprintf(f, ", <a href=\"%s.%s\">%s</a>", g->name, c->formats[i], c->formats[i]);
+	fputs("</li>\n", f);
+}
+
+static void html_fig(const struct report_ctx *c, FILE *f, const struct report_fig *g, bool key)
+{
+	fprintf(f, "<figure id=\"fig-%s\">\n", g->name);
+	if (g->missing[0]) {
+		fputs("<p class=\"missing\"><b>", f);
+		esc_html(f, g->title);
+		fputs("</b>: not drawn: ", f);
+		esc_html(f, g->missing);
+		fputs("</p>\n", f);
+	}
+	if (g->rendered)
+		html_img(c, f, g);
+	/* the key figures' captions and files are in their families'
+	 * sections (html_fig_ref): the first screen keeps the figures */
+	if (key) {
+		fputs("</figure>\n", f);
 		return;
 	}
-	fprintf(f, "<p>Baseline: <b>");
-	esc_html(f, t->sched[0].name);
-	fprintf(f, "</b>. Median over successful runs with its 95&nbsp;%% bootstrap CI; delta ="
-		   " change of the median vs the baseline with its bootstrap CI; p = two-sided"
-		   " Mann-Whitney U, Holm-corrected over the %d tests of this comparison; effect ="
-		   " Cliff's delta. Survival = runs whose scheduler stayed loaded / runs.</p>\n",
-		t->family);
-	fprintf(f, "<table><tr><th>metric</th><th>unit</th><th>scheduler</th><th>n</th>"
-		   "<th>survived</th><th>median</th><th>95%% CI</th><th>CoV</th><th>delta</th>"
-		   "<th>delta 95%% CI</th><th>p (Holm)</th><th>effect</th><th>verdict</th></tr>\n");
-	for (int k = 0; k < t->nmetrics; k++)
-		for (int s = 0; s < t->nsched; s++) {
-			const struct q_result *r = compare__row(t, k, s);
-
-			fprintf(f, "<tr%s><td>", s ? "" : " class=\"first\"");
-			if (!s)
-				esc_html_wbr(f, r->metric);
-			fputs("</td><td>", f);
-			esc_html(f, r->unit);
-			fputs("</td><td>", f);
-			esc_html(f, r->scheduler);
-			fprintf(f, "</td><td>%d</td><td%s>%d/%d</td><td>", r->n,
-				r->survived < r->total ? " class=\"worse\"" : "", r->survived, r->total);
-			num(f, r->median);
-			fputs("</td><td>", f);
-			if (!isnan(r->ci_lo)) {
-				fputs("[", f);
-				num(f, r->ci_lo);
-				fputs(", ", f);
-				num(f, r->ci_hi);
-				fputs("]", f);
-			}
-			fputs("</td><td>", f);
-			if (!isnan(r->cov))
-				fprintf(f, "%.1f%%", 100 * r->cov);
-			fputs("</td><td>", f);
-			pct(f, s ? r->delta_pct : NAN);
-			fputs("</td><td>", f);
-			if (s && !isnan(r->delta_lo)) {
-				fputs("[", f);
-				pct(f, r->delta_lo);
-				fputs(", ", f);
-				pct(f, r->delta_hi);
-				fputs("]", f);
-			}
-			fputs("</td><td>", f);
-			num(f, r->better ? r->p_holm : r->p_value);
-			fputs("</td><td>", f);
-			num(f, r->effect);
-			fprintf(f, "</td><td class=\"%s\">",
-				!strcmp(r->verdict, "better") ? "better" :
-				!strcmp(r->verdict, "worse") ? "worse" : "");
-			esc_html(f, r->verdict);
-			fputs("</td></tr>\n", f);
-		}
-	fputs("</table>\n<ul>\n", f);
-	for (int s = 0; s < t->nsched; s++) {
-		fputs("<li>", f);
-		esc_html(f, t->sched[s].name);
-		fprintf(f, ": %d/%d runs survived (%d scheduler failures, %d harness errors, %d"
-			   " aborted)</li>\n", t->sched[s].total - t->sched[s].sched_failed,
-			t->sched[s].total, t->sched[s].sched_failed, t->sched[s].failed,
-			t->sched[s].aborted);
-	}
-	fputs("</ul>\n", f);
-	if (t->family && t->min_p * t->family >= CMP_ALPHA)
-		fprintf(f, "<p class=\"missing\">With this few runs the smallest reachable p is %.4f;"
-			   " after Holm over %d tests nothing can be significant. Use more"
-			   " repetitions.</p>\n", t->min_p, t->family);
+	fputs("<figcaption>", f);
+	esc_html(f, g->caption);
+	fprintf(f, " <a href=\"%s.dat\">data</a>, <a href=\"%s.gp\">script</a>", g->name, g->name);
+	for (int i = 0; g->rendered && i < c->nformats; i++)
+		fprintf(f, ", <a href=\"%s.%s\">%s</a>", g->name, c->formats[i], c->formats[i]);
+	fputs("</figcaption></figure>\n", f);
 }
 
-static void html_tasks(struct report_ctx *c, FILE *f)
+static void html_block(const struct report_ctx *c, FILE *f, const struct doc_block *b)
 {
-	fprintf(f, "<h2>Tasks that waited longest</h2>\n");
-	for (int s = 0; s < c->nsched; s++) {
-		for (int i = 0; i < c->runs->n; i++) {
-			const struct q_run *r = &c->runs->v[i];
-			struct q_task *t = NULL;
-			int n = 0;
-
-			if (report__run_sched(c, i) != s || strcmp(r->status, "ok") ||
-			    store__q_tasks(c->st, r->id, 8, &t, &n) || !n) {
-				free(t);
-				continue;
-			}
-			fprintf(f, "<p><b>");
-			esc_html(f, c->sched[s]);
-			fprintf(f, "</b>, run %lld:</p>\n<table><tr><th>task</th><th>pid</th><th>role</th>"
-				   "<th>wakeups</th><th>wait total (ms)</th><th>wait max (&micro;s)</th>"
-				   "<th>run (ms)</th><th>main antagonist</th></tr>\n", (long long)r->id);
-			for (int k = 0; k < n; k++) {
-				fputs("<tr><td>", f);
-				esc_html(f, t[k].comm);
-				fprintf(f, "</td><td>%d</td><td>", t[k].pid);
-				esc_html(f, t[k].role);
-				fprintf(f, "</td><td>%lld</td><td>%.2f</td><td>%.1f</td><td>%.2f</td><td>",
-					(long long)t[k].wakeups, t[k].wait_ns / 1e6, t[k].wait_max_ns / 1e3,
-					t[k].run_ns / 1e6);
-				esc_html(f, t[k].top_antagonist);
-				fputs("</td></tr>\n", f);
-			}
-			fputs("</table>\n", f);
-			free(t);
+	switch (b->kind) {
+	case DB_PARA:
+		fputs("<p>", f);
+		esc_html(f, b->text);
+		fputs("</p>\n", f);
+		break;
+	case DB_WARN:
+		fputs("<p class=\"warn\">", f);
+		esc_html(f, b->text);
+		fputs("</p>\n", f);
+		break;
+	case DB_LIST:
+		fputs("<ul class=\"verdicts\">\n", f);
+		for (int i = 0; i < b->nitems; i++) {
+			fputs("<li>", f);
+			esc_html(f, b->items[i]);
+			fputs("</li>\n", f);
+		}
+		fputs("</ul>\n", f);
+		break;
+	case DB_TABLE:
+		html_table(f, b);
+		break;
+	case DB_FIGS:
+		if (b->ref) {
+			fputs("<p>", f);
+			esc_html(f, b->text);
+			fputs("</p>\n<ul class=\"refs\">\n", f);
+			for (int i = 0; i < b->nfigs; i++)
+				html_fig_ref(c, f, &c->figs[b->figs[i]]);
+			fputs("</ul>\n", f);
 			break;
 		}
+		fprintf(f, "<div class=\"figs%s\"", b->key ? " key" : "");
+		if (b->id)
+			fprintf(f, " id=\"%s\"", b->id);
+		fputs(">\n", f);
+		for (int i = 0; i < b->nfigs; i++)
+			html_fig(c, f, &c->figs[b->figs[i]], b->key);
+		fputs("</div>\n", f);
+		break;
+	case DB_PRE:
+		fputs("<details><summary>", f);
+		esc_html(f, b->label ? b->label : "");
+		fputs("</summary><pre>", f);
+		esc_html(f, b->text);
+		fputs("</pre></details>\n", f);
+		break;
 	}
 }
 
-static void html_runs(struct report_ctx *c, FILE *f)
-{
-	int failed = 0;
-
-	fprintf(f, "<h2>Runs</h2>\n<table><tr><th>id</th><th>scheduler</th><th>status</th>"
-		   "<th>round</th><th>kernel</th><th>place</th><th>CPU</th><th>host</th>"
-		   "<th>scxbench</th><th>lost events</th></tr>\n");
-	for (int i = 0; i < c->runs->n; i++) {
-		const struct q_run *r = &c->runs->v[i];
-
-		fprintf(f, "<tr><td>%lld</td><td>", (long long)r->id);
-		esc_html(f, r->scheduler);
-		fprintf(f, "</td><td%s>", strcmp(r->status, "ok") ? " class=\"worse\"" : "");
-		esc_html(f, r->status);
-		fprintf(f, "</td><td>%d</td><td>", r->round);
-		esc_html(f, r->guest_kernel[0] ? r->guest_kernel : r->kernel_release);
-		fputs("</td><td>", f);
-		esc_html(f, r->place);
-		if (r->accel[0]) {
-			fputs(" (", f);
-			esc_html(f, r->accel);
-			fputs(")", f);
-		}
-		fputs("</td><td>", f);
-		esc_html(f, r->cpu_model);
-		fprintf(f, " &times;%d</td><td>", r->ncpus);
-		esc_html(f, r->hostname);
-		fputs("</td><td>", f);
-		esc_html(f, r->version);
-		fputs(" ", f);
-		esc_html(f, r->git_sha);
-		fprintf(f, "</td><td%s>%lld</td></tr>\n", r->lost_events ? " class=\"worse\"" : "",
-			(long long)r->lost_events);
-		failed += !strcmp(r->status, "sched_failed");
-	}
-	fprintf(f, "</table>\n<h2>Lost events and collector notes</h2>\n");
-	for (int i = 0; i < c->runs->n; i++) {
-		const struct q_run *r = &c->runs->v[i];
-		char *notes = NULL;
-
-		if (!store__q_notes(c->st, r->id, &notes) && notes && notes[0]) {
-			fprintf(f, "<p>run %lld%s:</p><pre>", (long long)r->id,
-				r->lost_events ? " <b class=\"worse\">lost events</b>" : "");
-			esc_html(f, notes);
-			fprintf(f, "</pre>\n");
-		} else if (r->lost_events) {
-			fprintf(f, "<p class=\"worse\">run %lld: %lld events lost</p>\n",
-				(long long)r->id, (long long)r->lost_events);
-		}
-		free(notes);
-	}
-	fprintf(f, "<h2>Scheduler failures</h2>\n");
-	if (!failed)
-		fprintf(f, "<p>No scheduler failed.</p>\n");
-	for (int i = 0; i < c->runs->n; i++) {
-		const struct q_run *r = &c->runs->v[i];
-		char *dump = NULL;
-
-		if (strcmp(r->status, "sched_failed"))
-			continue;
-		fprintf(f, "<h3>run %lld: ", (long long)r->id);
-		esc_html(f, r->scheduler);
-		fprintf(f, "</h3>\n<p>exit kind %lld, reason: ", (long long)r->exit_kind);
-		esc_html(f, r->exit_reason);
-		fprintf(f, "; message: ");
-		esc_html(f, r->exit_msg ? r->exit_msg : r->status_detail);
-		fprintf(f, "</p>\n");
-		if (!store__q_dump(c->st, r->id, &dump) && dump && dump[0]) {
-			fprintf(f, "<details><summary>scheduler dump</summary><pre>");
-			esc_html(f, dump);
-			fprintf(f, "</pre></details>\n");
-		} else {
-			fprintf(f, "<p>(no dump stored)</p>\n");
-		}
-		free(dump);
-	}
-}
-
-int report_html(struct report_ctx *c)
+int report_html(struct report_ctx *c, const struct report_doc *d)
 {
 	char path[4096];
 	FILE *f;
@@ -358,54 +328,35 @@ int report_html(struct report_ctx *c)
 	f = fopen(path, "w");
 	if (!f)
 		return -errno;
-	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>");
-	if (c->cmp) {
-		fprintf(f, "scxbench comparison %lld: ", (long long)c->cmp->id);
-		esc_html(f, c->cmp->schedulers);
-	} else {
-		fprintf(f, "scxbench report");
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", f);
+	esc_html(f, d->title);
+	fprintf(f, "</title>\n<style>\n%s</style></head><body>\n<h1>", css);
+	esc_html(f, d->title);
+	fputs("</h1>\n", f);
+	for (int i = 0; i < d->nsec; i++) {
+		const struct doc_section *s = d->sec[i];
+
+		if (s->collapsible) {
+			fprintf(f, "<details class=\"sec\" id=\"%s\"><summary><h2>", s->id);
+			esc_html(f, s->title);
+			fputs("</h2><span class=\"sum\">", f);
+			esc_html(f, s->summary ? s->summary : "");
+			fputs("</span></summary>\n", f);
+		} else {
+			fprintf(f, "<section id=\"%s\">\n", s->id);
+			if (s->title) {
+				fputs("<h2>", f);
+				esc_html(f, s->title);
+				fputs("</h2>\n", f);
+			}
+		}
+		for (int k = 0; k < s->nblocks; k++)
+			html_block(c, f, s->blocks[k]);
+		fputs(s->collapsible ? "</details>\n" : "</section>\n", f);
 	}
-	fprintf(f, "</title>\n<style>\n"
-		   "body{font-family:sans-serif;max-width:1200px;margin:1em auto;padding:0 1em}\n"
-		   /* a table too wide for the window scrolls on its own: the
-		    * page and its figures keep their width */
-		   "table{border-collapse:collapse;font-size:90%%;display:block;max-width:100%%;"
-		   "overflow-x:auto}\n"
-		   /* a CI "[lo, hi]" broken over two lines reads as two numbers */
-		   "td,th{border:1px solid #ccc;padding:2px 6px;text-align:right;white-space:nowrap}\n"
-		   "td:first-child,td:last-child{white-space:normal}\n"
-		   "td:first-child{overflow-wrap:break-word}\n"
-		   "td:first-child,td:nth-child(3),th:first-child,th:nth-child(3){text-align:left}\n"
-		   "tr.first td{border-top:2px solid #888}\n"
-		   ".better{color:#006400;font-weight:bold}.worse{color:#b00000;font-weight:bold}\n"
-		   ".missing{color:#8a5a00;font-style:italic}\n"
-		   "figure{margin:1.5em 0}figure img,figure svg{max-width:100%%;height:auto}\n"
-		   "pre{background:#f5f5f5;padding:.5em;overflow-x:auto}\n"
-		   "</style></head><body>\n");
-	if (c->cmp) {
-		fprintf(f, "<h1>scxbench comparison %lld: ", (long long)c->cmp->id);
-		esc_html(f, c->cmp->schedulers);
-		fprintf(f, " on ");
-		esc_html(f, c->cmp->workload);
-		fprintf(f, "</h1>\n<p>Seed %llu, %d repetitions per scheduler in shuffled rounds,"
-			   " place ", (unsigned long long)c->cmp->seed, c->cmp->reps);
-		esc_html(f, c->cmp->place);
-		fprintf(f, ", status ");
-		esc_html(f, c->cmp->status);
-		fprintf(f, ". Settings: <code>");
-		esc_html(f, c->cmp->settings);
-		fprintf(f, "</code></p>\n");
-	} else {
-		fprintf(f, "<h1>scxbench report of %d runs</h1>\n", c->runs->n);
-	}
-	fprintf(f, "<h2>Comparison</h2>\n");
-	html_table(c, f);
-	fprintf(f, "<h2>Figures</h2>\n");
-	for (int i = 0; i < c->nfigs; i++)
-		html_fig(c, f, &c->figs[i]);
-	html_tasks(c, f);
-	html_runs(c, f);
-	fprintf(f, "<hr><p>Generated by scxbench %s from the database alone.</p>\n</body></html>\n",
-		SCXB_VERSION);
+	fputs("<footer><p>", f);
+	esc_html(f, d->footer);
+	fputs("</p></footer>\n</body></html>\n", f);
 	return fclose(f) ? -EIO : 0;
 }

@@ -1,267 +1,179 @@
 // SPDX-License-Identifier: GPL-2.0
-/* report.md: the same content as report.html, for a repository or a
- * paper's supplementary material. System strings go through esc_md(). */
+/* report.md: the report's document (report_doc.h) as Markdown, for a
+ * repository or a paper's supplementary material. Collapsible sections are
+ * <details> (GitHub renders the Markdown inside). Every text goes through
+ * esc_md() (esc_html() inside HTML tags); fenced blocks cannot be closed
+ * by what they hold. */
 #include <errno.h>
-#include <math.h>
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
-#include <time.h>
 
-#include "version.h"
 #include "harness/lib/escape.h"
-#include "reports/report.h"
+#include "reports/report_doc.h"
 
-static void num(FILE *f, double v)
+/* inside a fence only ``` can break out: neutralised */
+static void fenced(FILE *f, const char *s)
 {
-	if (isnan(v))
-		fputs("-", f);
-	else if (v != 0 && (fabs(v) >= 1e7 || fabs(v) < 1e-3))
-		fprintf(f, "%.3g", v);
-	else
-		fprintf(f, "%.4g", v);
+	fputs("```\n", f);
+	for (; s && *s; s++)
+		fputc(*s == '`' ? '\'' : *s, f);
+	if (s && s[-1] != '\n')
+		fputc('\n', f);
+	fputs("```\n\n", f);
 }
 
-static void pct(FILE *f, double v)
+static void md_cell(FILE *f, const struct doc_cell *cl)
 {
-	if (isnan(v))
-		fputs("-", f);
-	else
-		fprintf(f, "%+.1f%%", v);
-}
+	bool any = false;
 
-static void md_table(struct report_ctx *c, FILE *f)
-{
-	const struct cmp_table *t = c->table;
-
-	if (!t) {
-		fprintf(f, "No comparison table: ");
-		esc_md(f, c->table_missing);
-		fprintf(f, "\n\n");
-		return;
+	if (cl->text) {
+		esc_md(f, cl->text);
+		any = true;
 	}
-	fprintf(f, "Baseline: **");
-	esc_md(f, t->sched[0].name);
-	fprintf(f, "**. Median over successful runs with its 95 %% bootstrap CI; delta = change"
-		   " of the median vs the baseline with its bootstrap CI; p = two-sided"
-		   " Mann-Whitney U, Holm-corrected over the %d tests of this comparison; effect ="
-		   " Cliff's delta. Survival = runs whose scheduler stayed loaded / runs.\n\n",
-		t->family);
-	fprintf(f, "| metric | unit | scheduler | n | survived | median | 95%% CI | CoV | delta |"
-		   " delta 95%% CI | p (Holm) | effect | verdict |\n");
-	fprintf(f, "|---|---|---|--:|--:|--:|---|--:|--:|---|--:|--:|---|\n");
-	for (int k = 0; k < t->nmetrics; k++)
-		for (int s = 0; s < t->nsched; s++) {
-			const struct q_result *r = compare__row(t, k, s);
+	if (cl->note) {
+		fputs(any ? "<br>" : "", f);
+		esc_md(f, cl->note);
+		any = true;
+	}
+	if (cl->verdict) {
+		bool strong = cl->style == DS_BETTER || cl->style == DS_WORSE;
 
-			fputs("| ", f);
-			if (!s)
-				esc_md(f, r->metric);
-			fputs(" | ", f);
-			esc_md(f, r->unit);
-			fputs(" | ", f);
-			esc_md(f, r->scheduler);
-			fprintf(f, " | %d | %d/%d | ", r->n, r->survived, r->total);
-			num(f, r->median);
-			fputs(" | ", f);
-			if (isnan(r->ci_lo)) {
-				fputs("-", f);
-			} else {
-				fputs("[", f);
-				num(f, r->ci_lo);
-				fputs(", ", f);
-				num(f, r->ci_hi);
-				fputs("]", f);
-			}
-			fputs(" | ", f);
-			if (isnan(r->cov))
-				fputs("-", f);
-			else
-				fprintf(f, "%.1f%%", 100 * r->cov);
-			fputs(" | ", f);
-			pct(f, s ? r->delta_pct : NAN);
-			fputs(" | ", f);
-			if (!s || isnan(r->delta_lo)) {
-				fputs("-", f);
-			} else {
-				fputs("[", f);
-				pct(f, r->delta_lo);
-				fputs(", ", f);
-				pct(f, r->delta_hi);
-				fputs("]", f);
-			}
-			fputs(" | ", f);
-			num(f, r->better ? r->p_holm : r->p_value);
-			fputs(" | ", f);
-			num(f, r->effect);
-			fputs(" | ", f);
-			if (!strcmp(r->verdict, "better") || !strcmp(r->verdict, "worse"))
-				fprintf(f, "**%s**", r->verdict);
-			else
-				esc_md(f, r->verdict);
-			fputs(" |\n", f);
+		fputs(any ? "<br>" : "", f);
+		fputs(strong ? "**" : "", f);
+		esc_md(f, cl->verdict);
+		fputs(strong ? "**" : "", f);
+	}
+}
+
+static void md_table(FILE *f, const struct doc_block *b)
+{
+	const struct doc_table *t = b->table;
+
+	if (b->text) {
+		fputs("**", f);
+		esc_md(f, b->text);
+		fputs("**\n\n", f);
+	}
+	fputc('|', f);
+	for (int k = 0; k < t->ncols; k++) {
+		fputc(' ', f);
+		esc_md(f, t->head[k] ? t->head[k] : "");
+		fputs(" |", f);
+	}
+	fputs("\n|", f);
+	for (int k = 0; k < t->ncols; k++)
+		fputs(t->num[k] ? "--:|" : "---|", f);
+	fputc('\n', f);
+	for (int r = 0; r < t->nrows; r++) {
+		fputc('|', f);
+		for (int k = 0; k < t->ncols; k++) {
+			fputc(' ', f);
+			md_cell(f, doc__cell((struct doc_table *)t, r, k));
+			fputs(" |", f);
 		}
-	fputc('\n', f);
-	for (int s = 0; s < t->nsched; s++) {
-		fputs("- ", f);
-		esc_md(f, t->sched[s].name);
-		fprintf(f, ": %d/%d runs survived (%d scheduler failures, %d harness errors, %d"
-			   " aborted)\n", t->sched[s].total - t->sched[s].sched_failed,
-			t->sched[s].total, t->sched[s].sched_failed, t->sched[s].failed,
-			t->sched[s].aborted);
+		fputc('\n', f);
 	}
-	if (t->family && t->min_p * t->family >= CMP_ALPHA)
-		fprintf(f, "\n> With this few runs the smallest reachable p is %.4f; after Holm over"
-			   " %d tests nothing can be significant. Use more repetitions.\n",
-			t->min_p, t->family);
 	fputc('\n', f);
 }
 
-static void md_fig(struct report_ctx *c, FILE *f, const struct report_fig *g)
+static void md_links(const struct report_ctx *c, FILE *f, const struct report_fig *g)
 {
-	fprintf(f, "### ");
-	esc_md(f, g->title);
-	fprintf(f, "\n\n");
-	if (g->missing[0]) {
-		fprintf(f, "*Not drawn:* ");
-		esc_md(f, g->missing);
-		fprintf(f, "\n\n");
-		if (!g->rendered && strncmp(g->missing, "gnuplot", 7))
-			return;
-	}
-	if (g->rendered)
-		fprintf(f, "![%s](%s.%s)\n\n", g->name, g->name, c->formats[0]);
-	esc_md(f, g->caption);
-	fprintf(f, "\n\nData: [%s.dat](%s.dat), script: [%s.gp](%s.gp)", g->name, g->name, g->name,
+	fprintf(f, "data: [%s.dat](%s.dat), script: [%s.gp](%s.gp)", g->name, g->name, g->name,
 		g->name);
 	for (int i = 0; g->rendered && i < c->nformats; i++)
 		fprintf(f, ", [%s](%s.%s)", c->formats[i], g->name, c->formats[i]);
-	fprintf(f, "\n\n");
 }
 
-/* The first successful traced run of each scheduler: its tasks that
- * waited longest. */
-static void md_tasks(struct report_ctx *c, FILE *f)
+static void md_figs(const struct report_ctx *c, FILE *f, const struct doc_block *b)
 {
-	fprintf(f, "## Tasks that waited longest\n\n");
-	for (int s = 0; s < c->nsched; s++) {
-		for (int i = 0; i < c->runs->n; i++) {
-			const struct q_run *r = &c->runs->v[i];
-			struct q_task *t = NULL;
-			int n = 0;
+	if (b->ref) { /* drawn at the top: their captions and files */
+		esc_md(f, b->text);
+		fputs("\n\n", f);
+		for (int i = 0; i < b->nfigs; i++) {
+			const struct report_fig *g = &c->figs[b->figs[i]];
 
-			if (report__run_sched(c, i) != s || strcmp(r->status, "ok") ||
-			    store__q_tasks(c->st, r->id, 8, &t, &n) || !n) {
-				free(t);
-				continue;
-			}
-			fprintf(f, "**");
-			esc_md(f, c->sched[s]);
-			fprintf(f, "**, run %lld:\n\n| task | pid | role | wakeups | wait total (ms) |"
-				   " wait max (us) | run (ms) | main antagonist |\n"
-				   "|---|--:|---|--:|--:|--:|--:|---|\n", (long long)r->id);
-			for (int k = 0; k < n; k++) {
-				fputs("| ", f);
-				esc_md(f, t[k].comm);
-				fprintf(f, " | %d | ", t[k].pid);
-				esc_md(f, t[k].role);
-				fprintf(f, " | %lld | %.2f | %.1f | %.2f | ", (long long)t[k].wakeups,
-					t[k].wait_ns / 1e6, t[k].wait_max_ns / 1e3, t[k].run_ns / 1e6);
-				esc_md(f, t[k].top_antagonist);
-				fputs(" |\n", f);
-			}
-			fputc('\n', f);
-			free(t);
-			break;
-		}
-	}
-}
-
-static void md_runs(struct report_ctx *c, FILE *f)
-{
-	int lost = 0, failed = 0;
-
-	fprintf(f, "## Runs\n\n| id | scheduler | status | round | kernel | place | CPU | host |"
-		   " scxbench | lost events |\n|--:|---|---|--:|---|---|---|---|---|--:|\n");
-	for (int i = 0; i < c->runs->n; i++) {
-		const struct q_run *r = &c->runs->v[i];
-
-		fprintf(f, "| %lld | ", (long long)r->id);
-		esc_md(f, r->scheduler);
-		fputs(" | ", f);
-		esc_md(f, r->status);
-		fprintf(f, " | %d | ", r->round);
-		esc_md(f, r->guest_kernel[0] ? r->guest_kernel : r->kernel_release);
-		fputs(" | ", f);
-		esc_md(f, r->place);
-		if (r->accel[0]) {
+			fputs("- **", f);
+			esc_md(f, g->title);
+			fputs("**: ", f);
+			esc_md(f, g->caption);
 			fputs(" (", f);
-			esc_md(f, r->accel);
-			fputs(")", f);
+			md_links(c, f, g);
+			fputs(")\n", f);
 		}
-		fputs(" | ", f);
-		esc_md(f, r->cpu_model);
-		fprintf(f, " x%d | ", r->ncpus);
-		esc_md(f, r->hostname);
-		fputs(" | ", f);
-		esc_md(f, r->version);
-		fputs(" ", f);
-		esc_md(f, r->git_sha);
-		fprintf(f, " | %s%lld%s |\n", r->lost_events ? "**" : "", (long long)r->lost_events,
-			r->lost_events ? "** (lost)" : "");
-		lost += r->lost_events > 0;
-		failed += !strcmp(r->status, "sched_failed");
+		fputc('\n', f);
+		return;
 	}
-	fprintf(f, "\n## Lost events and collector notes\n\n");
-	if (!lost)
-		fprintf(f, "No run lost trace events.\n\n");
-	for (int i = 0; i < c->runs->n; i++) {
-		const struct q_run *r = &c->runs->v[i];
-		char *notes = NULL;
+	/* the key figures side by side, their captions in their sections */
+	if (b->key) {
+		for (int i = 0; i < b->nfigs; i++) {
+			const struct report_fig *g = &c->figs[b->figs[i]];
 
-		if (store__q_notes(c->st, r->id, &notes) || !notes || !notes[0]) {
-			free(notes);
-			if (r->lost_events)
-				fprintf(f, "- run %lld: %lld events lost\n", (long long)r->id,
-					(long long)r->lost_events);
-			continue;
+			if (g->rendered) {
+				fputs("![", f);
+				esc_md(f, g->title);
+				fprintf(f, "](%s.%s) ", g->name, c->formats[0]);
+			}
 		}
-		fprintf(f, "- run %lld%s:\n\n```\n", (long long)r->id,
-			r->lost_events ? " (LOST EVENTS)" : "");
-		/* inside a fence only ``` can break out: neutralise it */
-		for (char *p = notes; *p; p++)
-			fputc(p[0] == '`' ? '\'' : p[0], f);
-		fprintf(f, "```\n\n");
-		free(notes);
+		fputs("\n\n", f);
+		return;
 	}
-	fprintf(f, "\n## Scheduler failures\n\n");
-	if (!failed)
-		fprintf(f, "No scheduler failed.\n\n");
-	for (int i = 0; i < c->runs->n; i++) {
-		const struct q_run *r = &c->runs->v[i];
-		char *dump = NULL;
+	for (int i = 0; !b->key && i < b->nfigs; i++) {
+		const struct report_fig *g = &c->figs[b->figs[i]];
 
-		if (strcmp(r->status, "sched_failed"))
-			continue;
-		fprintf(f, "### run %lld: ", (long long)r->id);
-		esc_md(f, r->scheduler);
-		fprintf(f, "\n\nexit kind %lld, reason: ", (long long)r->exit_kind);
-		esc_md(f, r->exit_reason);
-		fprintf(f, "; message: ");
-		esc_md(f, r->exit_msg ? r->exit_msg : r->status_detail);
-		fprintf(f, "\n\n");
-		if (!store__q_dump(c->st, r->id, &dump) && dump && dump[0]) {
-			fprintf(f, "```\n");
-			for (char *p = dump; *p; p++)
-				fputc(p[0] == '`' ? '\'' : p[0], f);
-			fprintf(f, "```\n\n");
-		} else {
-			fprintf(f, "(no dump stored)\n\n");
+		fputs("**", f);
+		esc_md(f, g->title);
+		fputs("**\n\n", f);
+		if (g->missing[0]) {
+			fputs("*Not drawn:* ", f);
+			esc_md(f, g->missing);
+			fputs("\n\n", f);
 		}
-		free(dump);
+		if (g->rendered)
+			fprintf(f, "![%s](%s.%s)\n\n", g->name, g->name, c->formats[0]);
+		esc_md(f, g->caption);
+		fputs(g->caption[0] ? " (" : "(", f);
+		md_links(c, f, g);
+		fputs(")\n\n", f);
 	}
 }
 
-int report_md(struct report_ctx *c)
+static void md_block(const struct report_ctx *c, FILE *f, const struct doc_block *b)
+{
+	switch (b->kind) {
+	case DB_PARA:
+		esc_md(f, b->text);
+		fputs("\n\n", f);
+		break;
+	case DB_WARN:
+		fputs("> **", f);
+		esc_md(f, b->text);
+		fputs("**\n\n", f);
+		break;
+	case DB_LIST:
+		for (int i = 0; i < b->nitems; i++) {
+			fputs("- ", f);
+			esc_md(f, b->items[i]);
+			fputc('\n', f);
+		}
+		fputc('\n', f);
+		break;
+	case DB_TABLE:
+		md_table(f, b);
+		break;
+	case DB_FIGS:
+		md_figs(c, f, b);
+		break;
+	case DB_PRE:
+		fputs("<details><summary>", f);
+		esc_html(f, b->label ? b->label : "");
+		fputs("</summary>\n\n", f);
+		fenced(f, b->text);
+		fputs("</details>\n\n", f);
+		break;
+	}
+}
+
+int report_md(struct report_ctx *c, const struct report_doc *d)
 {
 	char path[4096];
 	FILE *f;
@@ -270,31 +182,29 @@ int report_md(struct report_ctx *c)
 	f = fopen(path, "w");
 	if (!f)
 		return -errno;
-	if (c->cmp) {
-		fprintf(f, "# scxbench comparison %lld: ", (long long)c->cmp->id);
-		esc_md(f, c->cmp->schedulers);
-		fprintf(f, " on ");
-		esc_md(f, c->cmp->workload);
-		fprintf(f, "\n\nSeed %llu, %d repetitions per scheduler in shuffled rounds, place ",
-			(unsigned long long)c->cmp->seed, c->cmp->reps);
-		esc_md(f, c->cmp->place);
-		fprintf(f, ", status ");
-		esc_md(f, c->cmp->status);
-		fprintf(f, ". Settings: `");
-		for (const char *p = c->cmp->settings ? c->cmp->settings : ""; *p; p++)
-			fputc(*p == '`' ? '\'' : *p == '\n' ? ' ' : *p, f);
-		fprintf(f, "`\n\n");
-	} else {
-		fprintf(f, "# scxbench report of %d runs\n\n", c->runs->n);
+	fputs("# ", f);
+	esc_md(f, d->title);
+	fputs("\n\n", f);
+	for (int i = 0; i < d->nsec; i++) {
+		const struct doc_section *s = d->sec[i];
+
+		if (s->title) {
+			fputs("## ", f);
+			esc_md(f, s->title);
+			fputs("\n\n", f);
+		}
+		if (s->collapsible) {
+			fputs("<details><summary>", f);
+			esc_html(f, s->summary ? s->summary : s->title);
+			fputs("</summary>\n\n", f);
+		}
+		for (int k = 0; k < s->nblocks; k++)
+			md_block(c, f, s->blocks[k]);
+		if (s->collapsible)
+			fputs("</details>\n\n", f);
 	}
-	fprintf(f, "## Comparison\n\n");
-	md_table(c, f);
-	fprintf(f, "## Figures\n\n");
-	for (int i = 0; i < c->nfigs; i++)
-		md_fig(c, f, &c->figs[i]);
-	md_tasks(c, f);
-	md_runs(c, f);
-	fprintf(f, "\n---\nGenerated by scxbench %s from the database alone (`scxbench report`).\n",
-		SCXB_VERSION);
+	fputs("---\n", f);
+	esc_md(f, d->footer);
+	fputc('\n', f);
 	return fclose(f) ? -EIO : 0;
 }

@@ -22,8 +22,8 @@ for fmt in png svg pdf; do
 done
 if [ $docs = 1 ]; then
 	mkdir -p "$ROOT/docs"
-	cp "$TMP/png/cdf_wakeup.png" "$ROOT/docs/report-cdf.png"
-	cp "$TMP/png/pctl_wakeup.png" "$ROOT/docs/report-percentiles.png"
+	cp "$TMP/png/cdf_wakeup_lat.png" "$ROOT/docs/report-cdf.png"
+	cp "$TMP/png/pctl_wakeup_lat.png" "$ROOT/docs/report-percentiles.png"
 	echo "docs/report-cdf.png, docs/report-percentiles.png written"
 fi
 awk -v w="$worst" 'BEGIN{exit !(w < 5)}' && echo "PASS: slowest format $worst s < 5 s" ||

@@ -13,6 +13,19 @@
  *    latency. A worker still busy at a tick is skipped and counted, so
  *    requests/s falls when the scheduler cannot keep up.
  *
+ * Coordinated omission: a thread that runs late takes fewer samples, and
+ * the periods it skips are the ones that waited, so under a scheduler
+ * that starves the probe the percentiles describe the wakes that
+ * happened, not the periods that fell due. The probe therefore counts
+ * what was due and not measured: timer periods and message ticks a late
+ * thread ran past (or that fell due while it waited at the end of the
+ * run) and ticks that found their worker busy. It also keeps, per
+ * thread, the values HdrHistogram's recordValueWithExpectedInterval()
+ * would add for each sample (hist__add_missing(), expected interval =
+ * the period): merged with the raw histogram they give the corrected one
+ * (NAME_co), stored beside the raw cyclictest/schbench-like figures,
+ * which stay as they were.
+ *
  * All probe threads live in one child process that sets the timer slack
  * (PR_SET_TIMERSLACK) and the scheduling policy before creating them, so
  * every thread inherits both; the policy actually in effect is read back
@@ -42,9 +55,17 @@ struct probe_worker {
 	uint32_t gen;      /* futex word: bumped by the message thread per request */
 	uint32_t done_gen; /* last request the worker finished */
 	uint64_t wake_ns;  /* when the message thread called wake for `gen` */
+	uint64_t due_ns;   /* when the tick of `gen` was due */
 	uint64_t requests; /* finished after the warm-up */
 	uint64_t skipped;  /* ticks that found the worker still busy */
 	uint64_t sink;
+} __attribute__((aligned(WL_CACHELINE)));
+
+/* One periodic thread's (timer or message) bookkeeping, written by it alone. */
+struct probe_ticker {
+	uint64_t next;   /* the period it waits for: set before it starts */
+	uint64_t ticks;  /* periods it ran for, due after the warm-up */
+	uint64_t missed; /* periods due after the warm-up that it ran past */
 } __attribute__((aligned(WL_CACHELINE)));
 
 struct probe_shared {
@@ -61,8 +82,13 @@ struct probe {
 	size_t shsize;
 	struct probe_shared *sh;
 	struct probe_worker *workers; /* msg_threads * workers */
+	struct probe_ticker *timer_t; /* timer_threads */
+	struct probe_ticker *msg_t;   /* msg_threads */
 	struct hist *timer_h;         /* timer_threads */
 	struct hist *wake_h, *req_h;  /* one per worker */
+	/* what coordinated omission hid, per thread as above: the raw
+	 * histogram merged with its fill-ins is the corrected one */
+	struct hist *timer_fill, *wake_fill, *req_fill;
 	int nworkers, ntimers;
 };
 
@@ -93,12 +119,30 @@ static void sleep_until(uint64_t t_ns)
 		;
 }
 
-static uint64_t next_period(uint64_t next, uint64_t now, uint64_t interval)
+uint64_t probe__periods_in(uint64_t first, uint64_t interval, uint64_t lo, uint64_t hi)
 {
-	next += interval;
-	if (next <= now)
-		next += ((now - next) / interval + 1) * interval;
-	return next;
+	uint64_t j_lo, j_hi;
+
+	if (lo < first)
+		lo = first;
+	if (hi <= lo)
+		return 0;
+	/* j in [ceil((lo - first) / interval), ceil((hi - first) / interval)) */
+	j_lo = (lo - first + interval - 1) / interval;
+	j_hi = (hi - first - 1) / interval + 1;
+	return j_hi - j_lo;
+}
+
+uint64_t probe__next_due(uint64_t due, uint64_t now, uint64_t interval, uint64_t from,
+			 uint64_t *missed)
+{
+	uint64_t next = due + interval, k;
+
+	if (next > now)
+		return next; /* on time: nothing skipped */
+	k = (now - next) / interval + 1; /* next ... next + (k-1) * interval <= now */
+	*missed += probe__periods_in(next, interval, from, now + 1);
+	return next + k * interval;
 }
 
 static void *timer_thread(void *arg)
@@ -106,10 +150,10 @@ static void *timer_thread(void *arg)
 	struct probe_thread *t = arg;
 	struct probe *pr = t->pr;
 	struct probe_shared *sh = pr->sh;
-	struct hist *h = &pr->timer_h[t->idx];
+	struct probe_ticker *tk = &pr->timer_t[t->idx];
+	struct hist *h = &pr->timer_h[t->idx], *fill = &pr->timer_fill[t->idx];
 	uint64_t interval = pr->cfg.interval_ns, warm_end = sh->warm_end_ns;
-	/* stagger the threads over one period, like cyclictest's distance */
-	uint64_t next = sh->start_ns + interval * t->idx / pr->ntimers;
+	uint64_t next = tk->next;
 
 	wl_set_comm(ROLE_COMM_PROBE "-t");
 	for (;;) {
@@ -119,9 +163,13 @@ static void *timer_thread(void *arg)
 		now = now_mono_ns();
 		if (sh->stop)
 			break;
-		if (next >= warm_end)
+		if (next >= warm_end) {
 			hist__add(h, now - next);
-		next = next_period(next, now, interval);
+			hist__add_missing(fill, now - next, interval);
+			tk->ticks++;
+		}
+		next = probe__next_due(next, now, interval, warm_end, &tk->missed);
+		tk->next = next;
 	}
 	return NULL;
 }
@@ -137,9 +185,9 @@ static void *msg_thread(void *arg)
 	struct probe *pr = t->pr;
 	struct probe_shared *sh = pr->sh;
 	struct probe_worker *ws = &pr->workers[t->idx * pr->cfg.workers];
+	struct probe_ticker *tk = &pr->msg_t[t->idx];
 	uint64_t interval = pr->cfg.interval_ns, warm_end = sh->warm_end_ns;
-	/* ticks halfway between timer periods: the two modes do not collide */
-	uint64_t next = sh->start_ns + interval / 2 + interval * t->idx / pr->cfg.msg_threads;
+	uint64_t next = tk->next;
 
 	wl_set_comm(ROLE_COMM_PROBE "-m");
 	for (;;) {
@@ -149,20 +197,23 @@ static void *msg_thread(void *arg)
 		now = now_mono_ns();
 		if (sh->stop)
 			break;
+		tk->ticks += next >= warm_end;
 		for (int i = 0; i < pr->cfg.workers; i++) {
 			struct probe_worker *w = &ws[i];
 			uint32_t gen = w->gen;
 
 			if (__atomic_load_n(&w->done_gen, __ATOMIC_ACQUIRE) != gen) {
-				if (now >= warm_end)
+				if (next >= warm_end)
 					w->skipped++;
 				continue;
 			}
+			w->due_ns = next;
 			w->wake_ns = now_mono_ns();
 			__atomic_store_n(&w->gen, gen + 1, __ATOMIC_RELEASE);
 			futex(&w->gen, FUTEX_WAKE_PRIVATE, 1);
 		}
-		next = next_period(next, now, interval);
+		next = probe__next_due(next, now, interval, warm_end, &tk->missed);
+		tk->next = next;
 	}
 	for (int i = 0; i < pr->cfg.workers; i++) {
 		__atomic_add_fetch(&ws[i].gen, 1, __ATOMIC_RELEASE);
@@ -178,12 +229,13 @@ static void *worker_thread(void *arg)
 	struct probe_shared *sh = pr->sh;
 	struct probe_worker *w = &pr->workers[t->idx];
 	struct hist *wh = &pr->wake_h[t->idx], *rh = &pr->req_h[t->idx];
-	uint64_t warm_end = sh->warm_end_ns, sink = 0;
+	struct hist *wf = &pr->wake_fill[t->idx], *rf = &pr->req_fill[t->idx];
+	uint64_t warm_end = sh->warm_end_ns, interval = pr->cfg.interval_ns, sink = 0;
 	uint32_t seen = 0;
 
 	wl_set_comm(ROLE_COMM_PROBE "-w");
 	for (;;) {
-		uint64_t woke, done, wake;
+		uint64_t woke, done, wake, due;
 		uint32_t gen;
 
 		while ((gen = __atomic_load_n(&w->gen, __ATOMIC_ACQUIRE)) == seen && !sh->stop)
@@ -193,11 +245,16 @@ static void *worker_thread(void *arg)
 			break;
 		seen = gen;
 		wake = w->wake_ns;
+		due = w->due_ns;
 		sink ^= wl_work(pr->cfg.req_work, woke);
 		done = now_mono_ns();
-		if (wake >= warm_end) {
+		if (due >= warm_end) {
+			/* the next tick comes an interval after this one: a
+			 * worker still busy then skips it (requests_skipped) */
 			hist__add(wh, woke - wake);
+			hist__add_missing(wf, woke - wake, interval);
 			hist__add(rh, done - wake);
+			hist__add_missing(rf, done - wake, interval);
 			w->requests++;
 		}
 		__atomic_store_n(&w->done_gen, seen, __ATOMIC_RELEASE);
@@ -260,6 +317,14 @@ static int probe_master(void *arg)
 	/* a little ahead: thread creation must not eat into the first period */
 	sh->start_ns = now_mono_ns() + 5000000ull;
 	sh->warm_end_ns = sh->start_ns + warmup_ns;
+	/* stagger the timer threads over one period, like cyclictest's
+	 * distance; message ticks halfway between timer periods, so that the
+	 * two modes do not collide */
+	for (int i = 0; i < pr->ntimers; i++)
+		pr->timer_t[i].next = sh->start_ns + cfg->interval_ns * i / pr->ntimers;
+	for (int i = 0; pr->nworkers && i < cfg->msg_threads; i++)
+		pr->msg_t[i].next = sh->start_ns + cfg->interval_ns / 2 +
+				    cfg->interval_ns * i / cfg->msg_threads;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	for (int i = 0; i < pr->ntimers; i++, n++) {
 		targs[n] = (struct probe_thread){ pr, i };
@@ -327,7 +392,7 @@ int probe__cfg(const struct wl_params *p, const char *prefix, struct probe_cfg *
 int probe__new(const struct probe_cfg *cfg, struct probe **out)
 {
 	struct probe *pr = calloc(1, sizeof(*pr));
-	size_t off_w, off_h;
+	size_t off_w, off_t, off_h;
 	int nh;
 
 	if (!pr)
@@ -335,9 +400,11 @@ int probe__new(const struct probe_cfg *cfg, struct probe **out)
 	pr->cfg = *cfg;
 	pr->ntimers = cfg->timer_threads;
 	pr->nworkers = cfg->msg_threads * cfg->workers;
-	nh = pr->ntimers + 2 * pr->nworkers;
+	/* raw and fill-in histograms: timers, then wakeup and request per worker */
+	nh = 2 * (pr->ntimers + 2 * pr->nworkers);
 	off_w = (sizeof(struct probe_shared) + WL_CACHELINE - 1) / WL_CACHELINE * WL_CACHELINE;
-	off_h = off_w + pr->nworkers * sizeof(struct probe_worker);
+	off_t = off_w + pr->nworkers * sizeof(struct probe_worker);
+	off_h = off_t + (pr->ntimers + cfg->msg_threads) * sizeof(struct probe_ticker);
 	pr->shsize = off_h + nh * sizeof(struct hist);
 	pr->shm = wl_shm_alloc(pr->shsize);
 	if (!pr->shm) {
@@ -346,9 +413,14 @@ int probe__new(const struct probe_cfg *cfg, struct probe **out)
 	}
 	pr->sh = pr->shm;
 	pr->workers = (struct probe_worker *)((char *)pr->shm + off_w);
+	pr->timer_t = (struct probe_ticker *)((char *)pr->shm + off_t);
+	pr->msg_t = pr->timer_t + pr->ntimers;
 	pr->timer_h = (struct hist *)((char *)pr->shm + off_h);
 	pr->wake_h = pr->timer_h + pr->ntimers;
 	pr->req_h = pr->wake_h + pr->nworkers;
+	pr->timer_fill = pr->req_h + pr->nworkers;
+	pr->wake_fill = pr->timer_fill + pr->ntimers;
+	pr->req_fill = pr->wake_fill + pr->nworkers;
 	for (int i = 0; i < nh; i++)
 		hist__init(&pr->timer_h[i]);
 	*out = pr;
@@ -391,41 +463,99 @@ static uint64_t samples(const struct hist *h, int n)
 	return s;
 }
 
-static int add_merged(struct results *res, const char *name, const struct hist *hs, int n,
-		      struct hist *tmp)
+static void merge(struct hist *dst, const struct hist *hs, int n)
 {
-	hist__init(tmp);
 	for (int i = 0; i < n; i++)
-		hist__merge(tmp, &hs[i]);
-	return results__add_latency(res, name, tmp);
+		hist__merge(dst, &hs[i]);
+}
+
+/*
+ * NAME (raw) and NAME_co (raw + fill-ins: corrected for coordinated
+ * omission) from n per-thread histograms of each; tmp holds one hist.
+ */
+static int add_pair(struct results *res, const char *name, const struct hist *raw,
+		    const struct hist *fill, int n, struct hist *tmp)
+{
+	char co[64];
+	int err;
+
+	hist__init(tmp);
+	merge(tmp, raw, n);
+	err = results__add_latency(res, name, tmp);
+	merge(tmp, fill, n);
+	snprintf(co, sizeof(co), "%s_co", name);
+	return err ? err : results__add_latency(res, co, tmp);
+}
+
+/*
+ * Periods of ticker tk missed: those it ran past, and those that fell due
+ * while it waited at the end (before the probe stopped, after the warm-
+ * up): a thread still stuck when the run ends is counted here, not lost.
+ */
+static uint64_t missed_of(const struct probe *pr, const struct probe_ticker *tk)
+{
+	return tk->missed + probe__periods_in(tk->next, pr->cfg.interval_ns, pr->sh->warm_end_ns,
+					      pr->sh->end_ns);
 }
 
 int probe__report(const struct probe *pr, struct results *res)
 {
 	const struct probe_shared *sh = pr->sh;
 	struct hist *tmp = malloc(sizeof(*tmp));
-	uint64_t requests = 0, skipped = 0;
+	uint64_t requests = 0, skipped = 0, ticks = 0, tmissed = 0, missed = 0;
 	double window;
 	int err = 0;
 
 	if (!tmp)
 		return -ENOMEM;
-	if (pr->ntimers)
-		err = add_merged(res, "timer_lat", pr->timer_h, pr->ntimers, tmp);
-	if (!err && pr->nworkers) {
-		err = add_merged(res, "wakeup_lat", pr->wake_h, pr->nworkers, tmp);
+	if (pr->ntimers) {
+		err = add_pair(res, "timer_lat", pr->timer_h, pr->timer_fill, pr->ntimers, tmp);
+		for (int i = 0; i < pr->ntimers; i++) {
+			ticks += pr->timer_t[i].ticks;
+			missed += missed_of(pr, &pr->timer_t[i]);
+		}
+		/* due = sampled + missed: every period after the warm-up */
 		if (!err)
-			err = add_merged(res, "request_lat", pr->req_h, pr->nworkers, tmp);
+			err = results__add_metric(res, "timer_lat_due", (double)(ticks + missed),
+						  "count", BETTER_NONE);
+		if (!err)
+			err = results__add_metric(res, "timer_lat_missed", (double)missed, "count",
+						  BETTER_LOWER);
+	}
+	if (!err && pr->nworkers) {
+		err = add_pair(res, "wakeup_lat", pr->wake_h, pr->wake_fill, pr->nworkers, tmp);
+		if (!err)
+			err = add_pair(res, "request_lat", pr->req_h, pr->req_fill, pr->nworkers, tmp);
 		for (int i = 0; i < pr->nworkers; i++) {
 			requests += pr->workers[i].requests;
 			skipped += pr->workers[i].skipped;
+		}
+		ticks = 0;
+		for (int i = 0; i < pr->cfg.msg_threads; i++) {
+			ticks += pr->msg_t[i].ticks;
+			tmissed += missed_of(pr, &pr->msg_t[i]);
 		}
 		window = sh->end_ns > sh->warm_end_ns ? (sh->end_ns - sh->warm_end_ns) / 1e9 : 0;
 		if (!err)
 			err = results__add_metric(res, "requests_per_s", window ? requests / window : 0,
 						  "req/s", BETTER_HIGHER);
+		/* a tick that found its worker still busy with the last one */
 		if (!err)
 			err = results__add_metric(res, "requests_skipped", (double)skipped, "count",
+						  BETTER_LOWER);
+		/* ticks the message threads themselves ran past: no worker woken */
+		if (!err)
+			err = results__add_metric(res, "msg_ticks_missed", (double)tmissed, "count",
+						  BETTER_LOWER);
+		/* in worker-ticks (one tick wakes each of its workers): due =
+		 * woken + missed; missed = skipped + ticks missed x workers */
+		if (!err)
+			err = results__add_metric(res, "wakeup_lat_due",
+						  (double)((ticks + tmissed) * pr->cfg.workers), "count",
+						  BETTER_NONE);
+		if (!err)
+			err = results__add_metric(res, "wakeup_lat_missed",
+						  (double)(skipped + tmissed * pr->cfg.workers), "count",
 						  BETTER_LOWER);
 	}
 	/* the policy the probe really ran under (SCHED_* number) */

@@ -163,9 +163,27 @@ int probe__new(const struct probe_cfg *cfg, struct probe **out);
 int probe__start(struct probe *pr, double duration_s, struct wl_proc *proc);
 void probe__stop(struct probe *pr);
 int probe__error(const struct probe *pr);
-/* Adds timer_lat / wakeup_lat / request_lat, requests_per_s, policy echo. */
+/*
+ * Adds timer_lat / wakeup_lat / request_lat and their coordinated-omission
+ * corrected twins (NAME_co), what was due and missed (timer_lat_due,
+ * timer_lat_missed, wakeup_lat_due, wakeup_lat_missed, msg_ticks_missed,
+ * requests_skipped), requests_per_s, the policy echo.
+ */
 int probe__report(const struct probe *pr, struct results *res);
 void probe__free(struct probe *pr);
+
+/*
+ * Missed-period counting, pure so that it can be tested on made-up
+ * sequences. probe__periods_in(): how many of the periods first + j *
+ * interval (j >= 0) fall due in [lo, hi). probe__next_due(): a periodic
+ * thread due at `due` ran at `now`; returns the first period after now
+ * (the one it waits for next) and adds to *missed the periods it ran past
+ * (due + interval ... <= now) that fell due at or after `from` (the end
+ * of the warm-up): a thread L late past k whole intervals missed k.
+ */
+uint64_t probe__periods_in(uint64_t first, uint64_t interval, uint64_t lo, uint64_t hi);
+uint64_t probe__next_due(uint64_t due, uint64_t now, uint64_t interval, uint64_t from,
+			 uint64_t *missed);
 
 /* ---- CPU hogs component (cpu.c) ---- */
 

@@ -70,7 +70,7 @@ int ci_baseline__select(const struct ci_config *c, const char *sched, const stru
 
 		if (strcmp(r->scheduler, sched) || !ci_baseline__same_machine(r, ident))
 			continue;
-		b->ok[i] = !strcmp(r->status, "ok");
+		b->ok[i] = r->status == RUN_OK;
 		b->cur[i] = tonight[i];
 		if (b->cur[i] || !b->ok[i])
 			continue;

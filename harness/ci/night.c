@@ -79,15 +79,13 @@ static void survival(struct ci_cell *sc, const struct q_runs *runs, const bool *
 	for (int i = 0; i < runs->n; i++) {
 		const struct q_run *r = &runs->v[i];
 
-		if (!cur[i] || !strcmp(r->status, "aborted") || !strcmp(r->status, "running"))
+		if (!cur[i] || r->status == RUN_ABORTED || r->status == RUN_RUNNING)
 			continue;
 		sc->total++;
-		if (!strcmp(r->status, "sched_failed") ||
-		    (!strcmp(r->status, "failed") &&
-		     !strncmp(r->status_detail, "scheduler did not start", 23))) {
+		if (r->status == RUN_SCHED_FAILED) {
 			dns++;
 			failed_run = failed_run ? failed_run : r;
-		} else if (!strcmp(r->status, "failed")) {
+		} else if (r->status == RUN_FAILED) {
 			sc->harness_failed++;
 		}
 	}
@@ -322,10 +320,10 @@ static int gate_workload(struct ci_ctx *x, struct store *st, const struct ci_wor
 		if (!tonight[i] || !ci_baseline__same_machine(r, ident))
 			continue;
 		night->runs++;
-		night->runs_ok += !strcmp(r->status, "ok");
-		night->runs_sched_failed += !strcmp(r->status, "sched_failed");
-		night->runs_failed += !strcmp(r->status, "failed");
-		night->runs_aborted += !strcmp(r->status, "aborted") || !strcmp(r->status, "running");
+		night->runs_ok += r->status == RUN_OK;
+		night->runs_sched_failed += r->status == RUN_SCHED_FAILED;
+		night->runs_failed += r->status == RUN_FAILED;
+		night->runs_aborted += r->status == RUN_ABORTED || r->status == RUN_RUNNING;
 		if (!x->compare_id[w - x->cfg.wl])
 			x->compare_id[w - x->cfg.wl] = r->compare_id;
 		for (k = 0; k < nnames && strcmp(names[k], r->scheduler); k++)
@@ -353,7 +351,9 @@ cleanup:
 	return err;
 }
 
-static int write_report(struct ci_ctx *x, struct store *st, int wi, struct ci_night *night)
+/* -errno with why set when the folder could not be written */
+static int write_report(struct ci_ctx *x, struct store *st, int wi, struct ci_night *night,
+			char *why, size_t len)
 {
 	struct q_compare cmp = { 0 };
 	struct q_runs runs = { 0 };
@@ -367,13 +367,15 @@ static int write_report(struct ci_ctx *x, struct store *st, int wi, struct ci_ni
 	err = store__q_compare(st, x->compare_id[wi], &cmp);
 	if (!err)
 		err = store__q_runs_of_compare(st, x->compare_id[wi], &runs);
-	if (err)
+	if (err) {
+		snprintf(why, len, "reading comparison %lld: %s", (long long)x->compare_id[wi],
+			 store__corrupt(st) ? store__corrupt(st) : strerror(-err));
 		goto cleanup;
+	}
 	report__stem(stem, sizeof(stem), "report-", x->cfg.wl[wi].name);
 	snprintf(dir, sizeof(dir), "%s/%s", x->out, stem);
 	terr = compare__eval(st, cmp.schedulers, &runs, cmp.seed, &t);
 	rc.st = st;
-	rc.outdir = dir;
 	rc.formats[0] = "svg";
 	rc.nformats = 1;
 	rc.cmp = &cmp;
@@ -382,7 +384,8 @@ static int write_report(struct ci_ctx *x, struct store *st, int wi, struct ci_ni
 	if (terr)
 		snprintf(rc.table_missing, sizeof(rc.table_missing), "no comparison table: %s",
 			 strerror(-terr));
-	err = report__write(&rc);
+	/* written aside and renamed: never half a report under its name */
+	err = report__write_folder(&rc, dir, why, len);
 	report__free(&rc);
 	if (!err && night->nreports < 16)
 		snprintf(night->reports[night->nreports++], sizeof(night->reports[0]),
@@ -408,7 +411,9 @@ int ci_night__gate(struct ci_ctx *x, struct store *st, double started)
 	for (int wi = 0; wi < x->cfg.nwl && !rc; wi++)
 		rc = gate_workload(x, st, &x->cfg.wl[wi], &cells, &night);
 	if (rc) {
-		ci_ctx__fail(x, "reading the history failed: %s", strerror(-rc));
+		ci_ctx__fail(x, "reading the history failed: %s%s",
+			     store__corrupt(st) ? "the database is corrupt: " : strerror(-rc),
+			     store__corrupt(st) ? store__corrupt(st) : "");
 		goto cleanup;
 	}
 	fam = ci_gate__eval(cells.v, cells.n, x->cfg.alpha, x->seed);
@@ -433,10 +438,10 @@ int ci_night__gate(struct ci_ctx *x, struct store *st, double started)
 		goto cleanup;
 	}
 	for (int wi = 0; wi < x->cfg.nwl; wi++) {
-		int e = write_report(x, st, wi, &night);
+		int e = write_report(x, st, wi, &night, err, sizeof(err));
 
 		if (e)
-			ci_ctx__fail(x, "HTML report of %s: %s", x->cfg.wl[wi].name, strerror(-e));
+			ci_ctx__fail(x, "HTML report of %s: %s", x->cfg.wl[wi].name, err);
 	}
 	night.cells = cells.v;
 	night.ncells = cells.n;

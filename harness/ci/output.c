@@ -14,6 +14,7 @@
 
 #include "harness/ci/output.h"
 #include "harness/lib/escape.h"
+#include "harness/lib/metric_info.h"
 #include "reports/gnuplot.h"
 #include "harness/lib/json.h"
 #include "harness/lib/log.h"
@@ -415,7 +416,8 @@ static int history_fig(const struct ci_night *n, const char *dir, int first, con
 		       bool have_gp, int *nplots, char *err, size_t errlen)
 {
 	const struct ci_cell *c0 = &n->cells[first];
-	char stem[160], path[4200], labels[64][128];
+	char stem[160], path[4200], labels[64][128], title[200];
+	struct metric_info mi;
 	int nl = 0, ns = 0, rc;
 	FILE *d, *g;
 
@@ -466,21 +468,19 @@ static int history_fig(const struct ci_night *n, const char *dir, int first, con
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -errno;
 	}
-	g = gp__begin(dir, stem, c0->metric);
+	metric__info(c0->metric, &mi);
+	snprintf(title, sizeof(title), "%s: %s", c0->workload, mi.label);
+	g = gp__begin(dir, stem, title);
 	if (!g) {
 		fclose(d);
 		snprintf(err, errlen, "%s/%s.gp: %s", dir, stem, strerror(errno));
 		return -EIO;
 	}
-	fprintf(g, "set title \"");
-	esc_gp(g, c0->workload);
-	fprintf(g, ": ");
-	esc_gp(g, c0->metric);
-	fprintf(g, "\"\nset label 1 \"shaded: baseline median +- minimum effect (dashed: median);"
+	fprintf(g, "set label 1 \"shaded: baseline median +- minimum effect (dashed: median);"
 		   " circled: this night; bars: min..max of the night's runs\" at screen 0.01,0.03"
 		   " font \",9\"\n");
 	fprintf(g, "set ylabel \"");
-	esc_gp(g, c0->metric);
+	esc_gp(g, mi.label);
 	if (c0->unit[0]) {
 		fprintf(g, " (");
 		esc_gp(g, c0->unit);
@@ -514,8 +514,8 @@ static int history_fig(const struct ci_night *n, const char *dir, int first, con
 				   " fs transparent solid 0.15 noborder\n"
 				   "set arrow %d from -0.5,%.9g to %g,%.9g nohead dt 2 lc rgb \"%s\"\n",
 				ns + 1, bm * (1 - c->min_effect_pct / 100), nl - 0.5,
-				bm * (1 + c->min_effect_pct / 100), gp__color(ns), ns + 1, bm, nl - 0.5,
-				bm, gp__color(ns));
+				bm * (1 + c->min_effect_pct / 100), gp__sched_color(c->scheduler), ns + 1, bm,
+				nl - 0.5, bm, gp__sched_color(c->scheduler));
 		ns++;
 	}
 	fprintf(g, "plot ");
@@ -526,10 +526,10 @@ static int history_fig(const struct ci_night *n, const char *dir, int first, con
 		if (c->survival || strcmp(c->workload, c0->workload) || strcmp(c->metric, c0->metric))
 			continue;
 		fprintf(g, "%s\"%s.dat\" index %d using 1:3:4:5 with yerrorlines lc rgb \"%s\" pt 7"
-			   " title \"", ns ? ", \\\n     " : "", stem, ns, gp__color(ns));
+			   " title \"", ns ? ", \\\n     " : "", stem, ns, gp__sched_color(c->scheduler));
 		esc_gp(g, c->scheduler);
 		fprintf(g, "\", \"\" index %d using ($8 > 0 ? $1 : 1/0):3 with points pt 6 ps 2.5"
-			   " lc rgb \"%s\" notitle", ns, gp__color(ns));
+			   " lc rgb \"%s\" notitle", ns, gp__sched_color(c->scheduler));
 		ns++;
 	}
 	fprintf(g, "\n");

@@ -244,7 +244,9 @@ int cmd_ci(int argc, char **argv)
 			rc = EXIT_USAGE;
 			goto out;
 		}
-		pr_info("ci: starting a new history in %s\n", x.db);
+		/* (a VM guest's --run-only database is not a history) */
+		if (!run_only)
+			pr_info("ci: starting a new history in %s\n", x.db);
 	} else if (init) {
 		pr_info("ci: %s exists: --init has nothing to do, using its history\n", x.db);
 	}
@@ -252,6 +254,10 @@ int cmd_ci(int argc, char **argv)
 	if (!st) {
 		pr_err("ci: history database %s: %s (left untouched)\n", x.db, err);
 		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (store__corrupt(st)) {
+		rc = command__store_corrupt("ci", st, "nothing was run or gated");
 		goto out;
 	}
 	if (!gate_only) {
@@ -308,6 +314,10 @@ int cmd_ci(int argc, char **argv)
 		if (!st) {
 			pr_err("ci: history database %s: %s\n", x.db, err);
 			rc = EXIT_USAGE;
+			goto out;
+		}
+		if (store__corrupt(st)) {
+			rc = command__store_corrupt("ci", st, "nothing was gated");
 			goto out;
 		}
 	} else if (!gate_only) {

@@ -325,6 +325,10 @@ int cmd_compare(int argc, char **argv)
 		goto bad;
 	}
 
+	/* a report folder that cannot be written is said before the runs */
+	if (do_report && out_dir && report__check_folder(out_dir, err, sizeof(err)))
+		goto bad;
+
 	/*
 	 * A host without sched_ext runs the whole comparison in the guest
 	 * (same argv, --host added by place.c), then imports the guest's
@@ -365,6 +369,10 @@ int cmd_compare(int argc, char **argv)
 				      (until_ci > 0 ? max_reps : reps) * nsched * (rq.duration_s + 15),
 				      cmdline, &pr, err, sizeof(err));
 		free(vargv);
+		if (rc == -EBADMSG) { /* the host's database (before the boot, or at the import) */
+			rc = command__corrupt("compare", db_path, err, "nothing was stored in it");
+			goto out;
+		}
 		if (rc < 0) {
 			pr_err("compare: %s\n", err);
 			rc = runner_stop ? runner__signal_exit_code() : EXIT_USAGE;
@@ -389,7 +397,9 @@ int cmd_compare(int argc, char **argv)
 		}
 		if (!do_report) {
 			rrc = print_stored_table(st, cid, stdout, err, sizeof(err));
-			if (rrc < 0) {
+			if (rrc < 0 && store__corrupt(st)) {
+				rc = command__store_corrupt("compare", st, "no table was printed");
+			} else if (rrc < 0) {
 				pr_err("compare: %s\n", err);
 				rc = rc ? rc : 1;
 			}
@@ -402,7 +412,9 @@ int cmd_compare(int argc, char **argv)
 		rrc = report__run(st, cid, NULL, 0, out_dir, formats, nformats, stdout, err,
 				  sizeof(err));
 		fflush(stdout);
-		if (rrc < 0) {
+		if (rrc < 0 && store__corrupt(st)) {
+			rc = command__store_corrupt("compare", st, "no report was written");
+		} else if (rrc < 0) {
 			pr_err("compare: report: %s\n", err);
 			rc = rc ? rc : 1;
 		} else {
@@ -421,6 +433,10 @@ int cmd_compare(int argc, char **argv)
 		pr_err("compare: %s\n", err);
 		goto out;
 	}
+	if (store__corrupt(st)) {
+		rc = command__store_corrupt("compare", st, "nothing was run");
+		goto out;
+	}
 	sched_list = run_opts__join(nsched, names, "", SCHED_LIST_SEP);
 	settings = settings_json(&params, rq.duration_s, (int)reps, until_ci, (int)max_reps,
 				 rq.trace, rq.keep_events);
@@ -433,7 +449,8 @@ int cmd_compare(int argc, char **argv)
 		};
 
 		if (store__add_comparison(st, &m, &cid)) {
-			pr_err("compare: cannot store the comparison in %s\n", db_path);
+			if (!command__store_corrupt("compare", st, "nothing was run"))
+				pr_err("compare: cannot store the comparison in %s\n", db_path);
 			goto out;
 		}
 	}
@@ -483,8 +500,12 @@ int cmd_compare(int argc, char **argv)
 			rq.round = it->round;
 			err[0] = 0;
 			if (runner__run(st, &rq, &res, err, sizeof(err))) {
-				pr_err("compare: %s\n", err);
-				rc = EXIT_USAGE;
+				rc = command__store_corrupt("compare", st,
+							    "stopped, the run in progress was not stored");
+				if (!rc) {
+					pr_err("compare: %s\n", err);
+					rc = EXIT_USAGE;
+				}
 				goto stopped;
 			}
 			run_time_sum += now_wall() - t0;
@@ -526,7 +547,7 @@ int cmd_compare(int argc, char **argv)
 stopped:
 	store__set_comparison_status(st, cid, runner_stop ? "aborted" : rc ? "failed" : "done",
 				     rounds_done);
-	if (!quiet)
+	if (!quiet && !store__corrupt(st))
 		pr_info("%d run(s) in %.0f s, %d not ok\n", nruns_done, now_wall() - t_start, nbad);
 	if (rc)
 		goto out;
@@ -538,7 +559,10 @@ stopped:
 			e = compare__eval(st, sched_list, &runs, seed, &table);
 			q_runs__free(&runs);
 		}
-		if (e == -ENODATA) {
+		if (e && store__corrupt(st)) {
+			rc = command__store_corrupt("compare", st, "no table or report was made");
+			goto out;
+		} else if (e == -ENODATA) {
 			pr_err("compare: no successful run with metrics: nothing to compare\n");
 			rc = 1;
 		} else if (e) {
@@ -566,7 +590,9 @@ stopped:
 			out_dir = outbuf;
 		}
 		rrc = report__run(st, cid, NULL, 0, out_dir, formats, nformats, NULL, err, sizeof(err));
-		if (rrc < 0) {
+		if (rrc < 0 && store__corrupt(st)) {
+			rc = command__store_corrupt("compare", st, "no report was written");
+		} else if (rrc < 0) {
 			pr_err("compare: report: %s\n", err);
 			rc = rc ? rc : 1;
 		} else {

@@ -58,7 +58,7 @@ static void csv_run(FILE *f, const struct q_run *r)
 	fputc(',', f);
 	esc_csv(f, r->workload);
 	fputc(',', f);
-	esc_csv(f, r->status);
+	esc_csv(f, run_status__name(r->status));
 	fputc(',', f);
 	esc_csv(f, r->place);
 	fputc(',', f);
@@ -143,7 +143,7 @@ static int export_json(struct store *st, const struct q_runs *runs, const int64_
 		fputs(",\"workload\":", f);
 		json_str(f, r->workload);
 		fputs(",\"status\":", f);
-		json_str(f, r->status);
+		json_str(f, run_status__name(r->status));
 		fputs(",\"status_detail\":", f);
 		json_str(f, r->status_detail);
 		fputs(",\"place\":", f);
@@ -286,6 +286,11 @@ int cmd_export(int argc, char **argv)
 	int ncids = 0, opt, rc = EXIT_USAGE;
 	struct store *st = NULL;
 	struct q_runs runs = { 0 };
+	/* everything is built in memory and written at the end: a database
+	 * that turns out damaged halfway exports nothing, not a prefix */
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = NULL;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
@@ -349,10 +354,15 @@ int cmd_export(int argc, char **argv)
 		pr_err("export: %s\n", err);
 		goto out;
 	}
+	mem = open_memstream(&buf, &len);
+	if (!mem)
+		goto io;
 	if (cid) {
 		struct q_compare c;
 
 		if (store__q_compare(st, cid, &c)) {
+			if (store__corrupt(st))
+				goto io;
 			pr_err("export: no comparison with id %lld in %s\n", (long long)cid, db_path);
 			goto out;
 		}
@@ -367,13 +377,11 @@ int cmd_export(int argc, char **argv)
 	} else if (store__q_runs_all(st, &runs) || store__q_compare_ids(st, &cids, &ncids)) {
 		goto io;
 	}
-	if (!runs.n && !ncids)
-		pr_warn("export: %s holds no runs\n", db_path);
 	if (json) {
-		if (export_json(st, &runs, cids, ncids, stdout))
+		if (export_json(st, &runs, cids, ncids, mem))
 			goto io;
 	} else if (!strcmp(table, "results")) {
-		csv_results_head(stdout);
+		csv_results_head(mem);
 		for (int i = 0; i < ncids; i++) {
 			struct q_result *res;
 			int nres;
@@ -381,49 +389,62 @@ int cmd_export(int argc, char **argv)
 			if (store__q_results(st, cids[i], &res, &nres))
 				goto io;
 			for (int k = 0; k < nres; k++)
-				csv_result(stdout, cids[i], &res[k]);
+				csv_result(mem, cids[i], &res[k]);
 			free(res);
 		}
 	} else if (!strcmp(table, "runs")) {
-		csv_run_head(stdout);
-		fputs(",exit_reason\n", stdout);
+		csv_run_head(mem);
+		fputs(",exit_reason\n", mem);
 		for (int i = 0; i < runs.n; i++) {
-			csv_run(stdout, &runs.v[i]);
-			fputc(',', stdout);
-			esc_csv(stdout, runs.v[i].exit_reason);
-			fputc('\n', stdout);
+			csv_run(mem, &runs.v[i]);
+			fputc(',', mem);
+			esc_csv(mem, runs.v[i].exit_reason);
+			fputc('\n', mem);
 		}
 	} else {
-		csv_run_head(stdout);
-		fputs(",metric,value,unit,better\n", stdout);
+		csv_run_head(mem);
+		fputs(",metric,value,unit,better\n", mem);
 		for (int i = 0; i < runs.n; i++) {
 			struct q_metrics m;
 
 			if (store__q_metrics(st, &runs.v[i].id, 1, &m))
 				goto io;
 			for (int k = 0; k < m.n; k++) {
-				csv_run(stdout, &runs.v[i]);
-				fputc(',', stdout);
-				esc_csv(stdout, m.v[k].name);
-				fputc(',', stdout);
-				csv_num(stdout, m.v[k].value);
-				fputc(',', stdout);
-				esc_csv(stdout, m.v[k].unit);
-				fprintf(stdout, ",%d\n", m.v[k].better);
+				csv_run(mem, &runs.v[i]);
+				fputc(',', mem);
+				esc_csv(mem, m.v[k].name);
+				fputc(',', mem);
+				csv_num(mem, m.v[k].value);
+				fputc(',', mem);
+				esc_csv(mem, m.v[k].unit);
+				fprintf(mem, ",%d\n", m.v[k].better);
 			}
 			q_metrics__free(&m);
 		}
 	}
-	rc = fflush(stdout) ? EXIT_USAGE : 0;
+	if (fclose(mem)) {
+		mem = NULL;
+		goto io;
+	}
+	mem = NULL;
+	if (!runs.n && !ncids)
+		pr_warn("export: %s holds no runs\n", db_path);
+	rc = fwrite(buf, 1, len, stdout) != len || fflush(stdout) ? EXIT_USAGE : 0;
 	goto out;
 io:
-	pr_err("export: reading %s failed\n", db_path);
-	rc = EXIT_USAGE;
+	rc = command__store_corrupt("export", st, "nothing was exported");
+	if (!rc) {
+		pr_err("export: reading %s failed\n", db_path);
+		rc = EXIT_USAGE;
+	}
 	goto out;
 bad:
 	pr_err("export: %s\n", err);
 	rc = EXIT_USAGE;
 out:
+	if (mem)
+		fclose(mem);
+	free(buf);
 	q_runs__free(&runs);
 	free(cids);
 	store__close(st);

@@ -100,12 +100,24 @@ int cmd_merge(int argc, char **argv)
 			pr_err("merge: %s: %s\n", argv[i], err);
 			return EXIT_USAGE;
 		}
+		/* and sound: a damaged source is refused before anything is merged */
+		if (store__check(src, true, err, sizeof(err))) {
+			if (!command__store_corrupt("merge", src, "nothing was merged"))
+				pr_err("merge: %s: cannot check it: %s\n", argv[i], err);
+			store__close(src);
+			return EXIT_USAGE;
+		}
 		store__close(src);
 	}
 	st = store__open(outp, STORE_CREATE, err, sizeof(err));
 	if (!st) {
 		pr_err("merge: %s: %s (left untouched)\n", outp, err);
 		return EXIT_USAGE;
+	}
+	if (store__corrupt(st)) {
+		rc = command__store_corrupt("merge", st, "nothing was merged");
+		store__close(st);
+		return rc;
 	}
 	for (int i = optind; i < argc; i++) {
 		struct import_opts io = { 0 };

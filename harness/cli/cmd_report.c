@@ -29,9 +29,12 @@ const char cmd_report_usage[] =
 	"  -f, --format LIST   png, svg, pdf, comma-separated (default png)\n"
 	"  -q, --quiet         no table on stdout;  -v, --verbose\n"
 	"\n"
+	"The folder is written under a hidden name beside DIR and renamed to DIR once\n"
+	"complete, replacing an older report there; a DIR holding other files is refused.\n"
+	"\n"
 	"Exit status: 0 complete report, 1 report written but partial (gnuplot\n"
 	"missing, no successful run...: the report says what is missing), 2 bad usage,\n"
-	"unknown id or empty database.\n";
+	"unknown id, empty or damaged database (then no folder is written).\n";
 
 /* "png,svg" -> formats[]; -EINVAL on an unknown one */
 int report_parse_formats(const char *s, const char **formats, int *n, char *err, size_t len)
@@ -173,8 +176,9 @@ int cmd_report(int argc, char **argv)
 		goto out;
 	}
 	if (!cid && !nids && store__q_last_compare(st, &cid)) {
-		pr_err("report: %s has no comparison; give --runs ID,ID... (see: scxbench show)\n",
-		       db_path);
+		if (!command__store_corrupt("report", st, "no report was written"))
+			pr_err("report: %s has no comparison; give --runs ID,ID... (see: scxbench show)\n",
+			       db_path);
 		goto out;
 	}
 	if (!out) {
@@ -187,7 +191,8 @@ int cmd_report(int argc, char **argv)
 	rc = report__run(st, cid, ids, nids, out, formats, nformats, quiet ? NULL : stdout, err,
 			 sizeof(err));
 	if (rc < 0) {
-		pr_err("report: %s\n", err);
+		if (!command__store_corrupt("report", st, "no report was written"))
+			pr_err("report: %s\n", err);
 		rc = EXIT_USAGE;
 		goto out;
 	}

@@ -187,6 +187,10 @@ int cmd_run(int argc, char **argv)
 
 		rc = place__run_in_vm(&po, argc, orig_argv, db_path, reps * (rq.duration_s + 15),
 				      cmdline, &pr, err, sizeof(err));
+		if (rc == -EBADMSG) { /* the host's database (before the boot, or at the import) */
+			rc = command__corrupt("run", db_path, err, "nothing was stored in it");
+			goto out;
+		}
 		if (rc < 0) {
 			pr_err("run: %s\n", err);
 			rc = runner_stop ? runner__signal_exit_code() : EXIT_USAGE;
@@ -201,13 +205,18 @@ int cmd_run(int argc, char **argv)
 			place_result__free(&pr);
 			goto out;
 		}
-		for (int i = 0; i < pr.nruns; i++) {
+		for (int i = 0; i < pr.nruns && !store__corrupt(st); i++) {
 			if (json)
 				store__print_run_json(st, pr.run_ids[i], stdout);
 			else
 				store__print_run_summary(st, pr.run_ids[i], stdout);
 		}
 		fflush(stdout);
+		if (store__corrupt(st)) {
+			rc = command__store_corrupt("run", st, "the runs were stored, not shown");
+			place_result__free(&pr);
+			goto out;
+		}
 		if (pr.stopped)
 			rc = runner__signal_exit_code();
 		place_result__free(&pr);
@@ -218,6 +227,10 @@ int cmd_run(int argc, char **argv)
 	if (!st) {
 		pr_err("run: %s\n", err);
 		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (store__corrupt(st)) {
+		rc = command__store_corrupt("run", st, "nothing was run");
 		goto out;
 	}
 	rq.sched_spec = sched;
@@ -233,8 +246,11 @@ int cmd_run(int argc, char **argv)
 		rq.round = rep;
 		err[0] = 0;
 		if (runner__run(st, &rq, &out, err, sizeof(err))) {
-			pr_err("run: %s\n", err);
-			rc = EXIT_USAGE;
+			rc = command__store_corrupt("run", st, "stopped, the run in progress was not stored");
+			if (!rc) {
+				pr_err("run: %s\n", err);
+				rc = EXIT_USAGE;
+			}
 			break;
 		}
 		if (out.status == RUN_OK)
@@ -246,6 +262,10 @@ int cmd_run(int argc, char **argv)
 		else
 			store__print_run_summary(st, out.run_id, stdout);
 		fflush(stdout);
+		if (store__corrupt(st)) {
+			rc = command__store_corrupt("run", st, "stopped after storing this run");
+			break;
+		}
 		if (out.status == RUN_SCHED_FAILED && out.stage != FAIL_RUN) {
 			/* it could not start: the next repetition would not either */
 			pr_err("run: %s\n", out.detail);
@@ -267,7 +287,7 @@ int cmd_run(int argc, char **argv)
 	} else if (!rc && nbad) {
 		rc = 1;
 	}
-	if (!quiet && reps > 1)
+	if (!quiet && reps > 1 && !store__corrupt(st))
 		pr_info("%d of %lld run(s) ok, stored in %s\n", nok, (long long)reps, store__path(st));
 	goto out;
 bad:

@@ -21,9 +21,13 @@ const char cmd_show_usage[] =
 	"  --dump      also the scheduler's exit output and sched_ext_dump lines\n"
 	"  --tasks     also per-CPU trace counts (lost events), per-task wakeup latency,\n"
 	"              waits, switches, migrations, and the probe tasks' antagonists\n"
-	"  --json      RUN as one JSON object\n"
+	"  --json      RUN as one JSON object; without RUN, the listed runs as a JSON array\n"
 	"  --last N    how many runs the table shows (default 50, 0 = all)\n"
-	"  --check     run SQLite's integrity check on the database (exit 1 if unsound)\n";
+	"  --check     run SQLite's integrity check on the database (exit 1 if unsound)\n"
+	"\n"
+	"Exit status: 0 shown (--check: sound), 1 no such run or no runs yet (--check:\n"
+	"damaged), 2 bad usage or a database that cannot be read; a damaged one is\n"
+	"named in one line and nothing is shown.\n";
 
 int cmd_show(int argc, char **argv)
 {
@@ -75,16 +79,24 @@ int cmd_show(int argc, char **argv)
 	}
 	if (check) {
 		/* after a crash or a copy between machines: is the file sound? */
-		rc = store__check(st, err, sizeof(err));
+		rc = store__check(st, false, err, sizeof(err));
 		printf("%s: integrity %s\n", db_path, err);
 		store__close(st);
 		return rc ? 1 : 0;
 	}
+	/* each print is all or nothing: a damaged file shows no rows at all */
 	if (run_id)
 		rc = json ? store__print_run_json(st, run_id, stdout)
 			  : store__print_run(st, run_id, dump, tasks, stdout);
+	else if (json)
+		rc = store__print_runs_json(st, (int)last, stdout);
 	else
 		rc = store__print_runs(st, (int)last, stdout);
+	if (store__corrupt(st)) {
+		rc = command__store_corrupt("show", st, "nothing was shown");
+		store__close(st);
+		return rc;
+	}
 	store__close(st);
 	if (rc == -ENOENT) {
 		if (run_id)

@@ -45,4 +45,20 @@ const struct command *command__find(const char *name);
 /* Parse -v/-q style global verbosity flags shared by every subcommand. */
 void command__verbosity(int verbose, bool quiet);
 
+struct store;
+
+/*
+ * The one line a command prints for a damaged database, and its exit
+ * status (EXIT_USAGE): the file, SQLite's finding, what the command did
+ * about it, the way out. E.g.
+ *   scxbench: error: show: scxbench.db is corrupt (database disk image is
+ *   malformed): nothing was shown; run scxbench show --check
+ * (all on one line; "--db PATH" follows for another file than the
+ * default). Whatever the command computed from the file is dropped.
+ */
+int command__corrupt(const char *cmd, const char *path, const char *why, const char *done);
+/* command__corrupt() when store__corrupt(st) says why; 0 when st is
+ * sound (or NULL). */
+int command__store_corrupt(const char *cmd, const struct store *st, const char *done);
+
 #endif

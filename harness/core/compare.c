@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "harness/core/compare.h"
+#include "harness/core/probe_samples.h"
 #include "harness/lib/sched_spec.h"
 #include "workloads/workload.h"
 #include "harness/core/plan.h"
@@ -189,12 +190,12 @@ int compare__eval(struct store *st, const char *schedulers, const struct q_runs 
 			si = t->nsched - 1;
 		}
 		t->run_slot[i] = si;
-		if (!strcmp(r->status, "ok")) {
+		if (r->status == RUN_OK) {
 			t->sched[si].ok++;
 			ids[nids++] = r->id;
-		} else if (!strcmp(r->status, "sched_failed")) {
+		} else if (r->status == RUN_SCHED_FAILED) {
 			t->sched[si].sched_failed++;
-		} else if (!strcmp(r->status, "failed")) {
+		} else if (r->status == RUN_FAILED) {
 			t->sched[si].failed++;
 		} else {
 			t->sched[si].aborted++; /* aborted or still running */
@@ -474,6 +475,16 @@ void compare__print(const struct cmp_table *t, FILE *f)
 				t->sched[s].total, t->sched[s].sched_failed, t->sched[s].failed);
 	fprintf(f, "verdicts marked * are exploratory: metrics outside the workload's primary set,"
 		   " uncorrected p (look, do not conclude)\n");
+	{
+		struct probe_sample_gap g[PROBE_SAMPLES_MAX_GAPS];
+		int ng = probe_samples__gaps(t, g, PROBE_SAMPLES_MAX_GAPS);
+		char line[512];
+
+		for (int i = 0; i < ng && i < PROBE_SAMPLES_MAX_GAPS; i++) {
+			probe_samples__warning(t, &g[i], line, sizeof(line));
+			fprintf(f, "%s\n", line);
+		}
+	}
 	if (t->family && t->min_p * t->family >= CMP_ALPHA)
 		fprintf(f, "note: with %d/%d ok runs the smallest possible p is %.4f; after Holm over"
 			   " %d tests nothing can reach %.2f: add --reps\n",

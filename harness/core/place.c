@@ -205,7 +205,18 @@ int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const ch
 		rc = -EINVAL;
 		goto out;
 	}
-	store__next_ids(st, &next_run, &next_cmp);
+	/* a damaged database is refused before the boot, and nothing is
+	 * imported into it: -EBADMSG, SQLite's finding in err */
+	rc = store__next_ids(st, &next_run, &next_cmp);
+	if (rc && store__corrupt(st)) {
+		snprintf(err, len, "%s", store__corrupt(st));
+		rc = -EBADMSG;
+		goto out;
+	}
+	if (rc) {
+		snprintf(err, len, "%s: cannot read the next ids: %s", db_path, strerror(-rc));
+		goto out;
+	}
 	snprintf(idbase, sizeof(idbase), "SCXB_ID_BASE=run:%lld,cmp:%lld", (long long)next_run,
 		 (long long)next_cmp);
 	env[nenv++] = idbase;
@@ -243,6 +254,11 @@ int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const ch
 		if (gethostname(host, sizeof(host)) == 0)
 			io.hostname = host;
 		n = store__import(st, guest_db, &io, &ir, why, sizeof(why));
+		if (n < 0 && store__corrupt(st)) {
+			snprintf(err, len, "%s", store__corrupt(st));
+			rc = -EBADMSG;
+			goto out;
+		}
 		if (n < 0) {
 			snprintf(err, len, "%s", why);
 			rc = n;

@@ -96,7 +96,9 @@ void place__free_guest_argv(char **g);
  * comparisons from where db_path's end, so that the ids it prints are the
  * ones stored here (the import keeps them when nothing took them
  * meanwhile). cmdline is stored as the runs' command. Returns the guest
- * command's exit code, or -errno with err. expected_s sizes the hard
+ * command's exit code, or -errno with err; -EBADMSG: db_path is corrupt
+ * (err holds store__corrupt()'s reason), found before the boot or at the
+ * import, and nothing was stored in it. expected_s sizes the hard
  * timeout. The guest's stdout is dropped: the caller prints its results
  * from db_path, with the host's ids and place (its stderr comes through).
  */

@@ -51,6 +51,24 @@ void hist__add(struct hist *h, uint64_t v)
 		h->max = v;
 }
 
+uint64_t hist__add_missing(struct hist *h, uint64_t v, uint64_t interval)
+{
+	uint64_t n = 0;
+
+	/* v < 2 * interval, written so that it cannot overflow */
+	if (!interval || v < interval || v - interval < interval)
+		return 0;
+	for (uint64_t m = v - interval; m >= interval; m -= interval, n++)
+		hist__add(h, m);
+	return n;
+}
+
+void hist__add_expected(struct hist *h, uint64_t v, uint64_t interval)
+{
+	hist__add(h, v);
+	hist__add_missing(h, v, interval);
+}
+
 void hist__merge(struct hist *dst, const struct hist *src)
 {
 	unsigned int i;

@@ -39,6 +39,34 @@ struct hist {
 void hist__init(struct hist *h);
 void hist__add(struct hist *h, uint64_t v);
 void hist__merge(struct hist *dst, const struct hist *src);
+
+/*
+ * Coordinated omission, corrected at recording time exactly as
+ * HdrHistogram's recordValueWithExpectedInterval() does (Java
+ * AbstractHistogram.recordSingleValueWithExpectedInterval(), C
+ * hdr_record_corrected_values() in HdrHistogram_c's hdr_histogram.c):
+ *
+ *	record(v);
+ *	if (interval <= 0) return;
+ *	for (m = v - interval; m >= interval; m -= interval)
+ *		record(m);
+ *
+ * A sample that took v while samples were due every `interval` stood in
+ * the way of the floor(v / interval) - 1 samples that would have waited
+ * v - interval, v - 2 * interval, ... (down to `interval` itself); a
+ * measurement loop that waits for the slow sample instead of taking
+ * those never records them: its percentiles describe the samples it
+ * took, not the ones that were due. interval 0 records v only.
+ *
+ * hist__add_expected() records v and the fill-ins into h;
+ * hist__add_missing() only the fill-ins, so that a histogram of fill-ins
+ * merged with the raw one (hist__merge) is the corrected histogram:
+ * the measurement path then pays one comparison for a sample under
+ * 2 * interval. It returns how many values it recorded. Neither
+ * allocates; each fill-in costs one hist__add().
+ */
+void hist__add_expected(struct hist *h, uint64_t v, uint64_t interval);
+uint64_t hist__add_missing(struct hist *h, uint64_t v, uint64_t interval);
 unsigned int hist__bucket(uint64_t v);
 uint64_t hist__bucket_lo(unsigned int idx);
 uint64_t hist__bucket_hi(unsigned int idx); /* inclusive */

@@ -44,6 +44,12 @@ static int probe_hist(const char *name, const char *prefix, const char *what,
 	size_t n = strlen(prefix);
 	const char *st;
 
+	if (!strcmp(name, prefix)) { /* the histogram itself */
+		out->family = MF_LATENCY;
+		snprintf(out->label, sizeof(out->label), "%s", what);
+		snprintf(out->short_label, sizeof(out->short_label), "%s", shortwhat);
+		return 1;
+	}
 	if (strncmp(name, prefix, n) || name[n] != '_' || !(st = stat_words(name + n + 1)))
 		return 0;
 	out->family = strcmp(st, "samples") ? MF_LATENCY : MF_HARNESS;
@@ -62,7 +68,12 @@ static const struct {
 	{ "hackbench_rounds", "hackbench rounds", "hackbench rounds", MF_HARNESS },
 	{ "cpu_work_per_s", "CPU hog work/s", "hog work/s", MF_THROUGHPUT },
 	{ "requests_per_s", "probe requests/s", "requests/s", MF_THROUGHPUT },
-	{ "requests_skipped", "probe request ticks skipped", "req. skipped", MF_LATENCY },
+	{ "requests_skipped", "probe ticks that found their worker busy", "req. skipped", MF_LATENCY },
+	{ "msg_ticks_missed", "probe message ticks run past", "ticks missed", MF_LATENCY },
+	{ "timer_lat_missed", "probe timer periods missed", "timer missed", MF_LATENCY },
+	{ "timer_lat_due", "probe timer periods due", "timer due", MF_HARNESS },
+	{ "wakeup_lat_missed", "probe worker wakeups missed", "wakeup missed", MF_LATENCY },
+	{ "wakeup_lat_due", "probe worker wakeups due", "wakeup due", MF_HARNESS },
 	{ "cpu_fairness_jain", "hog fairness (Jain's index)", "Jain fairness", MF_FAIRNESS },
 	{ "cpu_minmax_ratio", "slowest / fastest hog", "hog min/max", MF_FAIRNESS },
 	{ "cpu_hog_min_units", "slowest hog's work", "min hog work", MF_FAIRNESS },
@@ -128,6 +139,54 @@ static int trace_metric(const char *name, struct metric_info *out)
 	return 0;
 }
 
+/* "SELECT_CPU_FALLBACK" -> "select cpu fallback": a name made of words
+ * shown as words (an axis tick, a table row) */
+static void words(char *buf, size_t len, const char *s)
+{
+	size_t k = 0;
+
+	for (; *s && k + 1 < len; s++)
+		buf[k++] = *s == '_' || *s == '.' ? ' ' : *s >= 'A' && *s <= 'Z' ? *s - 'A' + 'a' : *s;
+	buf[k] = 0;
+}
+
+/* The kernel's sched_ext event counters: PREFIX + "SCX_EV_" + NAME */
+static int scx_event(const char *name, const char *prefix, const char *how,
+		     struct metric_info *out)
+{
+	size_t n = strlen(prefix);
+	const char *ev = name + n;
+
+	if (strncmp(name, prefix, n))
+		return 0;
+	if (!strncmp(ev, "SCX_EV_", 7))
+		ev += 7;
+	out->family = MF_SCX_EVENTS;
+	words(out->short_label, sizeof(out->short_label), ev);
+	snprintf(out->label, sizeof(out->label), "sched_ext event: %s%s", out->short_label, how);
+	return 1;
+}
+
+/* One of a numbered set: cpu_hogN_units (each hog's work), sys_cpuN_util */
+static int numbered(const char *name, struct metric_info *out)
+{
+	int k, end = 0;
+
+	if (sscanf(name, "cpu_hog%d_units%n", &k, &end) == 1 && end && !name[end]) {
+		out->family = MF_FAIRNESS;
+		snprintf(out->label, sizeof(out->label), "hog %d's work", k);
+		snprintf(out->short_label, sizeof(out->short_label), "hog %d work", k);
+		return 1;
+	}
+	if (sscanf(name, "sys_cpu%d_util%n", &k, &end) == 1 && end && !name[end]) {
+		out->family = MF_SYSTEM;
+		snprintf(out->label, sizeof(out->label), "CPU %d utilisation", k);
+		snprintf(out->short_label, sizeof(out->short_label), "CPU %d util", k);
+		return 1;
+	}
+	return 0;
+}
+
 void metric__info(const char *name, struct metric_info *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -141,23 +200,29 @@ void metric__info(const char *name, struct metric_info *out)
 			snprintf(out->short_label, sizeof(out->short_label), "%s", fixed[i].short_label);
 			return;
 		}
-	if (probe_hist(name, "wakeup_lat", "probe wakeup latency", "wakeup", out) ||
+	/* the _co twins first: "timer_lat" is a prefix of "timer_lat_co" */
+	if (probe_hist(name, "wakeup_lat_co", "probe wakeup latency (CO-corrected)", "wakeup co", out) ||
+	    probe_hist(name, "timer_lat_co", "probe timer latency (CO-corrected)", "timer co", out) ||
+	    probe_hist(name, "request_lat_co", "probe request latency (CO-corrected)", "request co",
+		       out) ||
+	    probe_hist(name, "wakeup_lat", "probe wakeup latency", "wakeup", out) ||
 	    probe_hist(name, "timer_lat", "probe timer latency", "timer", out) ||
 	    probe_hist(name, "request_lat", "probe request latency", "request", out) ||
 	    trace_metric(name, out))
 		return;
-	if (!strncmp(name, "scx_event.", 10)) {
-		out->family = MF_SCX_EVENTS;
-		snprintf(out->label, sizeof(out->label), "sched_ext event %s", name + 10);
-		snprintf(out->short_label, sizeof(out->short_label), "%s", name + 10);
+	if (scx_event(name, "scx_event.", "", out) ||
+	    scx_event(name, "scx_trace_event.", " (trace)", out) || numbered(name, out))
 		return;
-	}
 	if (!strncmp(name, "sched_", 6)) {
 		out->family = MF_SCHED;
+		words(out->short_label, sizeof(out->short_label), name + 6);
+		snprintf(out->label, sizeof(out->label), "scheduler: %s", out->short_label);
 		return;
 	}
 	if (!strncmp(name, "sys_", 4)) {
 		out->family = MF_SYSTEM;
+		words(out->short_label, sizeof(out->short_label), name + 4);
+		snprintf(out->label, sizeof(out->label), "%s", out->short_label);
 		return;
 	}
 	if (!strncmp(name, "cpu_hog", 7))
@@ -174,44 +239,83 @@ static int fmt3(double v, char *buf, size_t len, const char *unit)
 	return snprintf(buf, len, "%.*f%s%s", dec, v, unit[0] ? " " : "", unit);
 }
 
-int metric__format(double v, const char *unit, char *buf, size_t len)
+/* "count" says nothing a number does not: shown without a unit */
+static const char *shown_unit(const char *unit)
+{
+	return !unit || !strcmp(unit, "count") ? "" : unit;
+}
+
+static double time_us(const char *unit)
+{
+	return !strcmp(unit, "ns") ? 1e-3 : !strcmp(unit, "us") ? 1 : !strcmp(unit, "ms") ? 1e3 :
+	       !strcmp(unit, "s") ? 1e6 : 0;
+}
+
+void metric__scale(double v, const char *unit, double *mul, char *out, size_t len)
 {
 	static const char *const prefix[] = { "", "k", "M", "G", "T" };
-	char u[40];
-	double a = fabs(v);
+	double a = fabs(v), tu;
 	int k = 0;
+
+	unit = shown_unit(unit);
+	*mul = 1;
+	if ((tu = time_us(unit)) > 0) {
+		double aus = a * tu;
+
+		/* a range that is all zero keeps its unit */
+		const char *to = aus == 0 ? unit : aus < 1 ? "ns" : aus < 1e3 ? "us" :
+				 aus < 1e6 ? "ms" : "s";
+
+		*mul = tu / time_us(to);
+		snprintf(out, len, "%s", to);
+		return;
+	}
+	if (!strcmp(unit, "%") || isnan(a)) {
+		snprintf(out, len, "%s", unit);
+		return;
+	}
+	while (a >= 1000 && k < 4) {
+		a /= 1000;
+		*mul /= 1000;
+		k++;
+	}
+	if (!unit[0] || unit[0] == '/')
+		snprintf(out, len, "%s%s", prefix[k], unit);
+	else
+		snprintf(out, len, "%s%s%s", prefix[k], k ? " " : "", unit);
+}
+
+int metric__format(double v, const char *unit, char *buf, size_t len)
+{
+	char u[48];
+	double mul;
 
 	if (isnan(v))
 		return snprintf(buf, len, "-");
-	if (!unit)
-		unit = "";
-	if (!strcmp(unit, "us") || !strcmp(unit, "ms") || !strcmp(unit, "s") ||
-	    !strcmp(unit, "ns")) {
-		double us = !strcmp(unit, "ns") ? v / 1e3 : !strcmp(unit, "us") ? v :
-			    !strcmp(unit, "ms") ? v * 1e3 : v * 1e6;
-		double aus = fabs(us);
+	metric__scale(v, unit, &mul, u, sizeof(u));
+	return fmt3(v * mul, buf, len, u);
+}
 
-		if (aus == 0)
-			return fmt3(0, buf, len, unit);
-		if (aus < 1)
-			return fmt3(us * 1e3, buf, len, "ns");
-		if (aus < 1e3)
-			return fmt3(us, buf, len, "us");
-		if (aus < 1e6)
-			return fmt3(us / 1e3, buf, len, "ms");
-		return fmt3(us / 1e6, buf, len, "s");
-	}
-	if (!strcmp(unit, "%") || a < 1000)
-		return fmt3(v, buf, len, unit);
-	while (a >= 1000 && k < 4) {
-		a /= 1000;
-		v /= 1000;
-		k++;
-	}
-	snprintf(u, sizeof(u), "%s%s%s", prefix[k], unit[0] && unit[0] != '/' ? " " : "", unit);
-	if (!unit[0] || unit[0] == '/')
-		snprintf(u, sizeof(u), "%s%s", prefix[k], unit);
-	return fmt3(v, buf, len, u);
+int metric__format_ci(double lo, double hi, const char *unit, char *buf, size_t len)
+{
+	char u[48], a[32], b[32];
+	double mul;
+
+	if (isnan(lo) || isnan(hi))
+		return snprintf(buf, len, "-");
+	metric__scale(fabs(lo) > fabs(hi) ? lo : hi, unit, &mul, u, sizeof(u));
+	fmt3(lo * mul, a, sizeof(a), "");
+	fmt3(hi * mul, b, sizeof(b), "");
+	return snprintf(buf, len, "[%s, %s]%s%s", a, b, u[0] ? " " : "", u);
+}
+
+int metric__format_p(double p, char *buf, size_t len)
+{
+	if (isnan(p))
+		return snprintf(buf, len, "-");
+	if (p < 0.001)
+		return snprintf(buf, len, "< 0.001");
+	return snprintf(buf, len, "%.*f", p < 0.1 ? 3 : 2, p);
 }
 
 int metric__format_pct(double pct, char *buf, size_t len)

@@ -46,6 +46,17 @@ const char *metric_family__name(enum metric_family f);
  * Returns snprintf's length.
  */
 int metric__format(double value, const char *unit, char *buf, size_t len);
+/* The CI [lo, hi] in the scale of its larger end: "[1.30, 1.42] ms",
+ * "[13.2, 14.0] k msg/s"; "-" when an end is NaN. */
+int metric__format_ci(double lo, double hi, const char *unit, char *buf, size_t len);
+/*
+ * The unit metric__format shows v in (for an axis: pass the largest value
+ * it shows): *mul converts a value in unit into it, out names it ("ms",
+ * "k msg/s", "M"). A "count" unit is shown as none.
+ */
+void metric__scale(double v, const char *unit, double *mul, char *out, size_t len);
+/* a p-value for reading: "0.024", "0.31", "< 0.001", "-" for NaN */
+int metric__format_p(double p, char *buf, size_t len);
 /* a delta/percentage: "+12.3 %", "-0.8 %" (3 significant digits, at most
  * one decimal below 10) */
 int metric__format_pct(double pct, char *buf, size_t len);

@@ -12,27 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "harness/lib/log.h"
-#include "harness/store/query.h"
+#include "harness/lib/owner.h"
 #include "harness/lib/util.h"
-
-static int prep(sqlite3 *db, sqlite3_stmt **s, const char *sql)
-{
-	if (sqlite3_prepare_v2(db, sql, -1, s, NULL) != SQLITE_OK) {
-		pr_err("sqlite prepare: %s\n", sqlite3_errmsg(db));
-		return -EIO;
-	}
-	return 0;
-}
-
-static int step_done(sqlite3 *db, sqlite3_stmt *s)
-{
-	if (sqlite3_step(s) != SQLITE_DONE) {
-		pr_err("sqlite: %s\n", sqlite3_errmsg(db));
-		return -EIO;
-	}
-	return 0;
-}
+#include "harness/store/query.h"
+#include "harness/store/sql.h"
 
 static void bind_real(sqlite3_stmt *s, int i, double v)
 {
@@ -44,22 +27,28 @@ static void bind_real(sqlite3_stmt *s, int i, double v)
 
 int store__add_comparison(struct store *st, const struct compare_meta *m, int64_t *id)
 {
-	sqlite3 *db = store__db(st);
 	sqlite3_stmt *s;
+	struct owner self;
 	char uuid[64];
 	int err;
 
 	if (read_text_file("/proc/sys/kernel/random/uuid", uuid, sizeof(uuid)))
 		snprintf(uuid, sizeof(uuid), "cmp-%lx-%d-%llx", (long)time(NULL), getpid(),
 			 (unsigned long long)now_mono_ns());
-	err = prep(db, &s,
+	owner__self(&self);
+	err = sql__prep(st, &s,
 		   "INSERT INTO comparisons (uuid, created_at, schedulers, workload, settings, seed,"
-		   " reps, place, status, label, id) VALUES (?,?,?,?,?,?,?,?,'running',?,"
+		   " reps, place, status, label, pid, boot_id, pid_start, id)"
+		   " VALUES (?,?,?,?,?,?,?,?,'running',?,?,?,?,"
 		   " (SELECT max(coalesce(max(id), 0) + 1, ?) FROM comparisons))");
 	if (err)
 		return err;
+	/* the owner: a comparison left running by a dead harness is found */
+	sqlite3_bind_int64(s, 10, self.pid);
+	sql__bind_text(s, 11, self.boot);
+	sqlite3_bind_int64(s, 12, (int64_t)self.start);
 	/* SCXB_ID_BASE (a guest numbering after its host's database) */
-	sqlite3_bind_int64(s, 10, store__id_base(st, true));
+	sqlite3_bind_int64(s, 13, store__id_base(st, true));
 	sqlite3_bind_text(s, 1, uuid, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_double(s, 2, now_wall());
 	sqlite3_bind_text(s, 3, m->schedulers, -1, SQLITE_TRANSIENT);
@@ -69,53 +58,48 @@ int store__add_comparison(struct store *st, const struct compare_meta *m, int64_
 	sqlite3_bind_int64(s, 6, (int64_t)m->seed);
 	sqlite3_bind_int(s, 7, m->reps);
 	sqlite3_bind_text(s, 8, m->place ? m->place : "host", -1, SQLITE_TRANSIENT);
-	if (m->label)
-		sqlite3_bind_text(s, 9, m->label, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(s, 9);
-	err = step_done(db, s);
+	sql__bind_text(s, 9, m->label);
+	err = sql__run(st, s);
 	sqlite3_finalize(s);
 	if (!err)
-		*id = sqlite3_last_insert_rowid(db);
+		*id = sqlite3_last_insert_rowid(store__db(st));
 	return err;
 }
 
 int store__set_comparison_status(struct store *st, int64_t id, const char *status, int reps)
 {
-	sqlite3 *db = store__db(st);
 	sqlite3_stmt *s;
 	int err;
 
-	err = prep(db, &s, "UPDATE comparisons SET status = ?, reps = ? WHERE id = ?");
+	err = sql__prep(st, &s, "UPDATE comparisons SET status = ?, reps = ? WHERE id = ?");
 	if (err)
 		return err;
 	sqlite3_bind_text(s, 1, status, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(s, 2, reps);
 	sqlite3_bind_int64(s, 3, id);
-	err = step_done(db, s);
+	err = sql__run(st, s);
 	sqlite3_finalize(s);
 	return err;
 }
 
 int store__set_comparison_results(struct store *st, int64_t id, const struct q_result *r, int n)
 {
-	sqlite3 *db = store__db(st);
 	sqlite3_stmt *s = NULL;
 	int err;
 
 	err = store__txn_begin(st);
 	if (err)
 		return err;
-	err = prep(db, &s, "DELETE FROM comparison_results WHERE compare_id = ?");
+	err = sql__prep(st, &s, "DELETE FROM comparison_results WHERE compare_id = ?");
 	if (err)
 		goto cleanup;
 	sqlite3_bind_int64(s, 1, id);
-	err = step_done(db, s);
+	err = sql__run(st, s);
 	sqlite3_finalize(s);
 	s = NULL;
 	if (err)
 		goto cleanup;
-	err = prep(db, &s,
+	err = sql__prep(st, &s,
 		   "INSERT INTO comparison_results (compare_id, metric, scheduler, unit, better, n,"
 		   " survived, total, median, mean, stddev, cov, ci_lo, ci_hi, delta_pct, delta_lo,"
 		   " delta_hi, p_value, p_holm, effect, verdict)"
@@ -144,8 +128,7 @@ int store__set_comparison_results(struct store *st, int64_t id, const struct q_r
 		bind_real(s, 19, r[i].p_holm);
 		bind_real(s, 20, r[i].effect);
 		sqlite3_bind_text(s, 21, r[i].verdict, -1, SQLITE_TRANSIENT);
-		err = step_done(db, s);
-		sqlite3_reset(s);
+		err = sql__run(st, s);
 	}
 cleanup:
 	sqlite3_finalize(s);

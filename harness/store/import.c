@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/lib/log.h"
+#include "harness/store/sql.h"
 #include "harness/store/store.h"
 
 /* tables whose rows belong to a run (column run_id) */
@@ -23,81 +23,72 @@ static const char *const run_tables[] = {
 	"task_stats", "antagonists", "events", "collector_notes",
 };
 
-static int exec(sqlite3 *db, const char *sql)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		pr_err("import: %s\n", msg ? msg : sqlite3_errmsg(db));
-		sqlite3_free(msg);
-		return -EIO;
-	}
-	return 0;
-}
-
 /* "a, b, c" of a table's columns, skipping `skip` (NULL = none), with an
  * optional prefix on each ("s." -> "s.a, s.b"). */
-static int column_list(sqlite3 *db, const char *table, const char *skip, const char *prefix,
+static int column_list(struct store *st, const char *table, const char *skip, const char *prefix,
 		       char *buf, size_t len)
 {
 	char sql[128];
 	sqlite3_stmt *s;
 	size_t off = 0;
+	int err;
 
 	snprintf(sql, sizeof(sql), "PRAGMA main.table_info(%s)", table);
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
-		return -EIO;
+	err = sql__prep(st, &s, sql);
+	if (err)
+		return err;
 	buf[0] = 0;
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		const char *col = (const char *)sqlite3_column_text(s, 1);
+	while ((err = sql__step(st, s)) > 0) {
+		const char *col = sql__col_text(s, 1);
 		int n;
 
 		if (skip && !strcmp(col, skip))
 			continue;
 		n = snprintf(buf + off, len - off, "%s%s%s", off ? ", " : "", prefix, col);
 		if (n < 0 || (size_t)n >= len - off) {
-			sqlite3_finalize(s);
-			return -ENAMETOOLONG;
+			err = -ENAMETOOLONG;
+			break;
 		}
 		off += n;
 	}
 	sqlite3_finalize(s);
-	return off ? 0 : -ENOENT;
+	return err ? err : off ? 0 : -ENOENT;
 }
 
-static int copy_children(sqlite3 *db, const char *table, const char *key, const char *map)
+static int copy_children(struct store *st, const char *table, const char *key, const char *map)
 {
 	char cols[2048], scols[2048], sql[5000];
 	int err;
 
-	err = column_list(db, table, key, "", cols, sizeof(cols));
+	err = column_list(st, table, key, "", cols, sizeof(cols));
 	if (!err)
-		err = column_list(db, table, key, "s.", scols, sizeof(scols));
+		err = column_list(st, table, key, "s.", scols, sizeof(scols));
 	if (err)
 		return err;
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO main.%s (%s, %s) SELECT m.new, %s FROM src.%s s"
 		 " JOIN temp.%s m ON m.old = s.%s",
 		 table, key, cols, scols, table, map, key);
-	return exec(db, sql);
+	return sql__exec(st, sql);
 }
 
 /* SELECT one int64 column into a fresh array */
-static int collect_ids(sqlite3 *db, const char *sql, int64_t **out, int *n)
+static int collect_ids(struct store *st, const char *sql, int64_t **out, int *n)
 {
 	sqlite3_stmt *s;
-	int cap = 0, rc;
+	int cap = 0, err;
 
 	*out = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
-		return -EIO;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	err = sql__prep(st, &s, sql);
+	if (err)
+		return err;
+	while ((err = sql__step(st, s)) > 0) {
 		if (*n == cap) {
 			int64_t *p = realloc(*out, (cap = cap ? cap * 2 : 16) * sizeof(**out));
 
 			if (!p) {
-				rc = SQLITE_NOMEM;
+				err = -ENOMEM;
 				break;
 			}
 			*out = p;
@@ -105,24 +96,29 @@ static int collect_ids(sqlite3 *db, const char *sql, int64_t **out, int *n)
 		(*out)[(*n)++] = sqlite3_column_int64(s, 0);
 	}
 	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
+	if (err) {
 		free(*out);
 		*out = NULL;
 		*n = 0;
-		return -EIO;
 	}
-	return 0;
+	return err;
 }
 
-static int64_t count_of(sqlite3 *db, const char *sql)
+/* A count (>= 0) or -errno. */
+static int64_t count_of(struct store *st, const char *sql)
 {
 	sqlite3_stmt *s;
-	int64_t n = -1;
+	int64_t n = -EIO;
+	int err;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW)
+	err = sql__prep(st, &s, sql);
+	if (err)
+		return err;
+	err = sql__step(st, s);
+	if (err > 0)
 		n = sqlite3_column_int64(s, 0);
+	else if (err < 0)
+		n = err;
 	sqlite3_finalize(s);
 	return n;
 }
@@ -149,12 +145,19 @@ int store__import(struct store *st, const char *src_path, const struct import_op
 		snprintf(err, errlen, "%s", tmp);
 		return -EINVAL;
 	}
+	/* and sound: damage met while copying would be taken for this
+	 * database's (the statements run here), and refuse it for good */
+	if (store__check(src, true, tmp, sizeof(tmp))) {
+		snprintf(err, errlen, "%s is corrupt (%s): nothing was imported", src_path, tmp);
+		store__close(src);
+		return -EINVAL;
+	}
 	store__close(src);
 
-	if (sqlite3_prepare_v2(db, "ATTACH DATABASE ? AS src", -1, &s, NULL) != SQLITE_OK)
+	if (sql__prep(st, &s, "ATTACH DATABASE ? AS src"))
 		goto sqlfail;
 	sqlite3_bind_text(s, 1, src_path, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) != SQLITE_DONE)
+	if (sql__run(st, s))
 		goto sqlfail;
 	sqlite3_finalize(s);
 	s = NULL;
@@ -163,10 +166,10 @@ int store__import(struct store *st, const char *src_path, const struct import_op
 		goto detach;
 	/* runs arrive pointing at the source's comparison ids and are
 	 * remapped below: check the foreign keys at commit, not per row */
-	if (exec(db, "PRAGMA defer_foreign_keys = ON") ||
-	    exec(db, "CREATE TEMP TABLE IF NOT EXISTS runmap (old INTEGER PRIMARY KEY, new INTEGER)") ||
-	    exec(db, "CREATE TEMP TABLE IF NOT EXISTS cmpmap (old INTEGER PRIMARY KEY, new INTEGER)") ||
-	    exec(db, "DELETE FROM temp.runmap") || exec(db, "DELETE FROM temp.cmpmap"))
+	if (sql__exec(st, "PRAGMA defer_foreign_keys = ON") ||
+	    sql__exec(st, "CREATE TEMP TABLE IF NOT EXISTS runmap (old INTEGER PRIMARY KEY, new INTEGER)") ||
+	    sql__exec(st, "CREATE TEMP TABLE IF NOT EXISTS cmpmap (old INTEGER PRIMARY KEY, new INTEGER)") ||
+	    sql__exec(st, "DELETE FROM temp.runmap") || sql__exec(st, "DELETE FROM temp.cmpmap"))
 		goto rollback;
 
 	/*
@@ -174,16 +177,16 @@ int store__import(struct store *st, const char *src_path, const struct import_op
 	 * rows after this database's (SCXB_ID_BASE), so the ids it printed
 	 * stay true. Else renumber everything imported, oldest first.
 	 */
-	if (exec(db, "CREATE TEMP TABLE IF NOT EXISTS newruns (uuid TEXT PRIMARY KEY)") ||
-	    exec(db, "DELETE FROM temp.newruns") ||
-	    exec(db, "INSERT INTO temp.newruns SELECT uuid FROM src.runs"
+	if (sql__exec(st, "CREATE TEMP TABLE IF NOT EXISTS newruns (uuid TEXT PRIMARY KEY)") ||
+	    sql__exec(st, "DELETE FROM temp.newruns") ||
+	    sql__exec(st, "INSERT INTO temp.newruns SELECT uuid FROM src.runs"
 		     " WHERE uuid NOT IN (SELECT uuid FROM main.runs)") ||
-	    exec(db, "CREATE TEMP TABLE IF NOT EXISTS newcmpu (uuid TEXT PRIMARY KEY)") ||
-	    exec(db, "DELETE FROM temp.newcmpu") ||
-	    exec(db, "INSERT INTO temp.newcmpu SELECT uuid FROM src.comparisons"
+	    sql__exec(st, "CREATE TEMP TABLE IF NOT EXISTS newcmpu (uuid TEXT PRIMARY KEY)") ||
+	    sql__exec(st, "DELETE FROM temp.newcmpu") ||
+	    sql__exec(st, "INSERT INTO temp.newcmpu SELECT uuid FROM src.comparisons"
 		     " WHERE uuid NOT IN (SELECT uuid FROM main.comparisons)"))
 		goto rollback;
-	clash = count_of(db, "SELECT (SELECT count(*) FROM src.runs WHERE uuid IN temp.newruns"
+	clash = count_of(st, "SELECT (SELECT count(*) FROM src.runs WHERE uuid IN temp.newruns"
 			     "  AND id IN (SELECT id FROM main.runs))"
 			     " + (SELECT count(*) FROM src.comparisons WHERE uuid IN temp.newcmpu"
 			     "  AND id IN (SELECT id FROM main.comparisons))");
@@ -193,37 +196,37 @@ int store__import(struct store *st, const char *src_path, const struct import_op
 	idcol = keep_ids ? NULL : "id";
 
 	/* comparisons first: runs point at them */
-	if (column_list(db, "comparisons", idcol, "", cols, sizeof(cols)))
+	if (column_list(st, "comparisons", idcol, "", cols, sizeof(cols)))
 		goto rollback;
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO main.comparisons (%s) SELECT %s FROM src.comparisons"
 		 " WHERE uuid IN (SELECT uuid FROM temp.newcmpu) ORDER BY created_at, id",
 		 cols, cols);
-	if (exec(db, sql) ||
-	    exec(db, "INSERT INTO temp.cmpmap SELECT s.id, m.id FROM src.comparisons s"
+	if (sql__exec(st, sql) ||
+	    sql__exec(st, "INSERT INTO temp.cmpmap SELECT s.id, m.id FROM src.comparisons s"
 		     " JOIN main.comparisons m ON m.uuid = s.uuid"))
 		goto rollback;
 
 	/* runs not yet present (one still 'running' in the source is marked
 	 * aborted below: the read-only open above changes nothing) */
-	if (column_list(db, "runs", idcol, "", cols, sizeof(cols)))
+	if (column_list(st, "runs", idcol, "", cols, sizeof(cols)))
 		goto rollback;
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO main.runs (%s) SELECT %s FROM src.runs"
 		 " WHERE uuid IN (SELECT uuid FROM temp.newruns) ORDER BY started_at, id", cols, cols);
-	if (exec(db, sql) ||
-	    exec(db, "INSERT INTO temp.runmap SELECT s.id, m.id FROM src.runs s"
+	if (sql__exec(st, sql) ||
+	    sql__exec(st, "INSERT INTO temp.runmap SELECT s.id, m.id FROM src.runs s"
 		     " JOIN main.runs m ON m.uuid = s.uuid WHERE s.uuid IN (SELECT uuid FROM temp.newruns)"))
 		goto rollback;
 
 	/* fix up what the source could not know */
-	if (sqlite3_prepare_v2(db,
-			       "UPDATE main.runs SET"
-			       " compare_id = (SELECT new FROM temp.cmpmap WHERE old = runs.compare_id),"
-			       " place = COALESCE(?1, place), accel = COALESCE(?2, accel),"
-			       " guest_kernel = COALESCE(?3, guest_kernel),"
-			       " hostname = COALESCE(?4, hostname), cmdline = COALESCE(?5, cmdline)"
-			       " WHERE id IN (SELECT new FROM temp.runmap)", -1, &s, NULL) != SQLITE_OK)
+	if (sql__prep(st, &s,
+		      "UPDATE main.runs SET"
+		      " compare_id = (SELECT new FROM temp.cmpmap WHERE old = runs.compare_id),"
+		      " place = COALESCE(?1, place), accel = COALESCE(?2, accel),"
+		      " guest_kernel = COALESCE(?3, guest_kernel),"
+		      " hostname = COALESCE(?4, hostname), cmdline = COALESCE(?5, cmdline)"
+		      " WHERE id IN (SELECT new FROM temp.runmap)"))
 		goto rollback;
 	if (o && o->place)
 		sqlite3_bind_text(s, 1, o->place, -1, SQLITE_TRANSIENT);
@@ -235,45 +238,45 @@ int store__import(struct store *st, const char *src_path, const struct import_op
 		sqlite3_bind_text(s, 4, o->hostname, -1, SQLITE_TRANSIENT);
 	if (o && o->cmdline)
 		sqlite3_bind_text(s, 5, o->cmdline, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) != SQLITE_DONE)
+	if (sql__run(st, s))
 		goto rollback;
 	sqlite3_finalize(s);
 	s = NULL;
 	/* a run still 'running' in the source can never finish here */
-	if (exec(db, "UPDATE main.runs SET status = 'aborted', status_detail ="
+	if (sql__exec(st, "UPDATE main.runs SET status = 'aborted', status_detail ="
 		     " 'never finished in the imported database' WHERE status = 'running'"
 		     " AND id IN (SELECT new FROM temp.runmap)"))
 		goto rollback;
 	if (o && o->place &&
-	    exec(db, "UPDATE main.comparisons SET place = 'vm' WHERE id IN (SELECT new FROM temp.cmpmap)"
+	    sql__exec(st, "UPDATE main.comparisons SET place = 'vm' WHERE id IN (SELECT new FROM temp.cmpmap)"
 		     " AND EXISTS (SELECT 1 FROM main.runs r WHERE r.compare_id = comparisons.id AND r.place = 'vm')"))
 		goto rollback;
 
 	for (size_t i = 0; i < sizeof(run_tables) / sizeof(run_tables[0]); i++)
-		if (copy_children(db, run_tables[i], "run_id", "runmap"))
+		if (copy_children(st, run_tables[i], "run_id", "runmap"))
 			goto rollback;
 	/* results of comparisons imported now */
-	if (exec(db, "CREATE TEMP TABLE IF NOT EXISTS newcmp AS SELECT * FROM temp.cmpmap WHERE 0") ||
-	    exec(db, "DELETE FROM temp.newcmp") ||
-	    exec(db, "INSERT INTO temp.newcmp SELECT old, new FROM temp.cmpmap WHERE new NOT IN"
+	if (sql__exec(st, "CREATE TEMP TABLE IF NOT EXISTS newcmp AS SELECT * FROM temp.cmpmap WHERE 0") ||
+	    sql__exec(st, "DELETE FROM temp.newcmp") ||
+	    sql__exec(st, "INSERT INTO temp.newcmp SELECT old, new FROM temp.cmpmap WHERE new NOT IN"
 		     " (SELECT DISTINCT compare_id FROM main.comparison_results)") ||
-	    copy_children(db, "comparison_results", "compare_id", "newcmp"))
+	    copy_children(st, "comparison_results", "compare_id", "newcmp"))
 		goto rollback;
 
-	n = count_of(db, "SELECT count(*) FROM temp.runmap");
+	n = count_of(st, "SELECT count(*) FROM temp.runmap");
 	if (n < 0)
 		goto rollback;
 	if (res) {
 		res->renumbered = !keep_ids;
-		if (collect_ids(db, "SELECT m.new FROM temp.runmap m JOIN main.runs r ON r.id = m.new"
+		if (collect_ids(st, "SELECT m.new FROM temp.runmap m JOIN main.runs r ON r.id = m.new"
 				    " ORDER BY r.started_at, r.id", &res->run_ids, &res->nruns) ||
-		    collect_ids(db, "SELECT id FROM main.comparisons WHERE uuid IN temp.newcmpu"
+		    collect_ids(st, "SELECT id FROM main.comparisons WHERE uuid IN temp.newcmpu"
 				    " ORDER BY created_at, id", &res->cmp_ids, &res->ncmp))
 			goto rollback;
 	}
 	if (store__txn_commit(st))
 		goto detach;
-	exec(db, "DETACH DATABASE src");
+	sql__exec(st, "DETACH DATABASE src");
 	return (int)n;
 
 rollback:
@@ -286,11 +289,13 @@ rollback:
 		memset(res, 0, sizeof(*res));
 	}
 detach:
-	exec(db, "DETACH DATABASE src");
-	snprintf(err, errlen, "import of %s failed: %s", src_path, sqlite3_errmsg(db));
+	sql__exec(st, "DETACH DATABASE src");
+	snprintf(err, errlen, "import of %s failed: %s", src_path,
+		 store__corrupt(st) ? store__corrupt(st) : sqlite3_errmsg(db));
 	return -EIO;
 sqlfail:
-	snprintf(err, errlen, "cannot attach %s: %s", src_path, sqlite3_errmsg(db));
+	snprintf(err, errlen, "cannot attach %s: %s", src_path,
+		 store__corrupt(st) ? store__corrupt(st) : sqlite3_errmsg(db));
 	sqlite3_finalize(s);
 	return -EIO;
 }

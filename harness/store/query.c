@@ -9,23 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/lib/log.h"
 #include "harness/store/query.h"
-
-static int prep(sqlite3 *db, sqlite3_stmt **s, const char *sql)
-{
-	if (sqlite3_prepare_v2(db, sql, -1, s, NULL) != SQLITE_OK) {
-		pr_err("sqlite prepare: %s\n", sqlite3_errmsg(db));
-		return -EIO;
-	}
-	return 0;
-}
+#include "harness/store/sql.h"
 
 static void col_text(sqlite3_stmt *s, int i, char *buf, size_t len)
 {
-	const char *t = (const char *)sqlite3_column_text(s, i);
-
-	snprintf(buf, len, "%s", t ? t : "");
+	snprintf(buf, len, "%s", sql__col_text(s, i));
 }
 
 static char *col_strdup(sqlite3_stmt *s, int i)
@@ -68,7 +57,7 @@ void q_runs__free(struct q_runs *r)
 	"SELECT id, scheduler, sched_kind, workload, status, place, accel, guest_kernel," \
 	" kernel_release, hostname, cpu_model, version, git_sha, ncpus, rep, round, trace," \
 	" compare_id, lost_events, exit_kind, started_at, ended_at, status_detail,"       \
-	" exit_reason, exit_msg FROM runs"
+	" exit_reason, exit_msg, fail_stage FROM runs"
 
 static void fill_run(sqlite3_stmt *s, struct q_run *r)
 {
@@ -77,7 +66,18 @@ static void fill_run(sqlite3_stmt *s, struct q_run *r)
 	col_text(s, 1, r->scheduler, sizeof(r->scheduler));
 	col_text(s, 2, r->sched_kind, sizeof(r->sched_kind));
 	col_text(s, 3, r->workload, sizeof(r->workload));
-	col_text(s, 4, r->status, sizeof(r->status));
+	{
+		char st[16];
+		int v;
+
+		col_text(s, 4, st, sizeof(st));
+		/* the schema's CHECK keeps it one of the names */
+		v = run_status__parse(st);
+		r->status = v < 0 ? RUN_FAILED : v;
+		col_text(s, 25, st, sizeof(st));
+		v = fail_stage__parse(st);
+		r->stage = v < 0 ? FAIL_NONE : v;
+	}
 	col_text(s, 5, r->place, sizeof(r->place));
 	col_text(s, 6, r->accel, sizeof(r->accel));
 	col_text(s, 7, r->guest_kernel, sizeof(r->guest_kernel));
@@ -100,30 +100,30 @@ static void fill_run(sqlite3_stmt *s, struct q_run *r)
 	r->exit_msg = col_strdup(s, 24);
 }
 
-static int collect_runs(sqlite3_stmt *s, struct q_runs *out)
+static int collect_runs(struct store *st, sqlite3_stmt *s, struct q_runs *out, int *cap)
 {
-	int cap = out->n, rc, err;
+	int err;
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		err = grow((void **)&out->v, out->n, &cap, sizeof(*out->v));
+	while ((err = sql__step(st, s)) > 0) {
+		err = grow((void **)&out->v, out->n, cap, sizeof(*out->v));
 		if (err)
 			return err;
 		fill_run(s, &out->v[out->n++]);
 	}
-	return rc == SQLITE_DONE ? 0 : -EIO;
+	return err;
 }
 
 int store__q_runs_of_compare(struct store *st, int64_t compare_id, struct q_runs *out)
 {
 	sqlite3_stmt *s;
-	int err;
+	int err, cap = 0;
 
 	memset(out, 0, sizeof(*out));
-	err = prep(store__db(st), &s, RUN_COLS " WHERE compare_id = ? ORDER BY round, id");
+	err = sql__prep(st, &s, RUN_COLS " WHERE compare_id = ? ORDER BY round, id");
 	if (err)
 		return err;
 	sqlite3_bind_int64(s, 1, compare_id);
-	err = collect_runs(s, out);
+	err = collect_runs(st, s, out, &cap);
 	sqlite3_finalize(s);
 	if (err)
 		q_runs__free(out);
@@ -133,13 +133,13 @@ int store__q_runs_of_compare(struct store *st, int64_t compare_id, struct q_runs
 int store__q_runs_all(struct store *st, struct q_runs *out)
 {
 	sqlite3_stmt *s;
-	int err;
+	int err, cap = 0;
 
 	memset(out, 0, sizeof(*out));
-	err = prep(store__db(st), &s, RUN_COLS " ORDER BY id");
+	err = sql__prep(st, &s, RUN_COLS " ORDER BY id");
 	if (err)
 		return err;
-	err = collect_runs(s, out);
+	err = collect_runs(st, s, out, &cap);
 	sqlite3_finalize(s);
 	if (err)
 		q_runs__free(out);
@@ -150,17 +150,17 @@ int store__q_runs_by_id(struct store *st, const int64_t *ids, int n, struct q_ru
 			int64_t *missing)
 {
 	sqlite3_stmt *s;
-	int err = 0;
+	int err, cap = 0;
 
 	memset(out, 0, sizeof(*out));
-	err = prep(store__db(st), &s, RUN_COLS " WHERE id = ?");
+	err = sql__prep(st, &s, RUN_COLS " WHERE id = ?");
 	if (err)
 		return err;
 	for (int i = 0; i < n && !err; i++) {
 		int before = out->n;
 
 		sqlite3_bind_int64(s, 1, ids[i]);
-		err = collect_runs(s, out);
+		err = collect_runs(st, s, out, &cap);
 		sqlite3_reset(s);
 		if (!err && out->n == before) {
 			if (missing)
@@ -184,16 +184,16 @@ void q_metrics__free(struct q_metrics *m)
 int store__q_metrics(struct store *st, const int64_t *run_ids, int n, struct q_metrics *out)
 {
 	sqlite3_stmt *s;
-	int cap = 0, err = 0, rc;
+	int cap = 0, err = 0;
 
 	memset(out, 0, sizeof(*out));
-	err = prep(store__db(st), &s,
+	err = sql__prep(st, &s,
 		   "SELECT run_id, name, unit, value, better FROM metrics WHERE run_id = ?");
 	if (err)
 		return err;
 	for (int i = 0; i < n && !err; i++) {
 		sqlite3_bind_int64(s, 1, run_ids[i]);
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		while ((err = sql__step(st, s)) > 0) {
 			struct q_metric *m;
 
 			err = grow((void **)&out->v, out->n, &cap, sizeof(*out->v));
@@ -206,8 +206,6 @@ int store__q_metrics(struct store *st, const int64_t *run_ids, int n, struct q_m
 			m->value = sqlite3_column_double(s, 3);
 			m->better = sqlite3_column_int(s, 4);
 		}
-		if (!err && rc != SQLITE_DONE)
-			err = -EIO;
 		sqlite3_reset(s);
 	}
 	sqlite3_finalize(s);
@@ -220,22 +218,22 @@ int store__q_hist_names(struct store *st, const int64_t *run_ids, int n, char (*
 			char (**units)[16], int *nnames)
 {
 	sqlite3_stmt *s;
-	int cap = 0, ucap = 0, err, rc, k = 0;
+	int cap = 0, ucap = 0, err, k = 0;
 
 	*names = NULL;
 	*units = NULL;
 	*nnames = 0;
-	err = prep(store__db(st), &s, "SELECT name, unit FROM histograms WHERE run_id = ?");
+	err = sql__prep(st, &s, "SELECT name, unit FROM histograms WHERE run_id = ?");
 	if (err)
 		return err;
 	for (int i = 0; i < n && !err; i++) {
 		sqlite3_bind_int64(s, 1, run_ids[i]);
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-			const char *nm = (const char *)sqlite3_column_text(s, 0);
+		while ((err = sql__step(st, s)) > 0) {
+			const char *nm = sql__col_text(s, 0);
 			int j;
 
 			for (j = 0; j < k; j++)
-				if (!strcmp((*names)[j], nm ? nm : ""))
+				if (!strcmp((*names)[j], nm))
 					break;
 			if (j < k)
 				continue;
@@ -277,17 +275,17 @@ int store__q_hist_names(struct store *st, const int64_t *run_ids, int n, char (*
 int store__q_hist(struct store *st, int64_t run_id, const char *name, struct hist *h)
 {
 	sqlite3_stmt *s;
-	int err, rc;
+	int err;
 
-	err = prep(store__db(st), &s,
+	err = sql__prep(st, &s,
 		   "SELECT scheme, count, sum, min, max, buckets FROM histograms"
 		   " WHERE run_id = ? AND name = ?");
 	if (err)
 		return err;
 	sqlite3_bind_int64(s, 1, run_id);
 	sqlite3_bind_text(s, 2, name, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	err = sql__step(st, s);
+	if (err > 0) {
 		const char *scheme = (const char *)sqlite3_column_text(s, 0);
 		const void *blob = sqlite3_column_blob(s, 5);
 		int len = sqlite3_column_bytes(s, 5);
@@ -303,8 +301,8 @@ int store__q_hist(struct store *st, int64_t run_id, const char *name, struct his
 			if (!err && h->count != (uint64_t)sqlite3_column_int64(s, 1))
 				err = -EINVAL; /* blob and count disagree */
 		}
-	} else {
-		err = rc == SQLITE_DONE ? -ENOENT : -EIO;
+	} else if (!err) {
+		err = -ENOENT;
 	}
 	sqlite3_finalize(s);
 	return err;
@@ -313,10 +311,10 @@ int store__q_hist(struct store *st, int64_t run_id, const char *name, struct his
 int store__q_task_sum(struct store *st, int64_t run_id, const char *role, struct q_task_sum *ts)
 {
 	sqlite3_stmt *s;
-	int err, rc;
+	int err;
 
 	memset(ts, 0, sizeof(*ts));
-	err = prep(store__db(st), &s,
+	err = sql__prep(st, &s,
 		   "SELECT COUNT(*), TOTAL(wakeups), TOTAL(wait_ns), TOTAL(rq_wait_ns), TOTAL(run_ns),"
 		   " (SELECT TOTAL(a.wait_ns) FROM antagonists a WHERE a.run_id = ?1 AND"
 		   "   a.victim_pid IN (SELECT pid FROM task_stats WHERE run_id = ?1 AND role = ?2))"
@@ -325,8 +323,8 @@ int store__q_task_sum(struct store *st, int64_t run_id, const char *role, struct
 		return err;
 	sqlite3_bind_int64(s, 1, run_id);
 	sqlite3_bind_text(s, 2, role, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	err = sql__step(st, s);
+	if (err > 0) {
 		ts->tasks = sqlite3_column_int64(s, 0);
 		ts->wakeups = (int64_t)sqlite3_column_double(s, 1);
 		ts->wait_ns = (int64_t)sqlite3_column_double(s, 2);
@@ -334,8 +332,8 @@ int store__q_task_sum(struct store *st, int64_t run_id, const char *role, struct
 		ts->run_ns = (int64_t)sqlite3_column_double(s, 4);
 		ts->antagonist_wait_ns = (int64_t)sqlite3_column_double(s, 5);
 		err = ts->tasks ? 0 : -ENOENT;
-	} else {
-		err = -EIO;
+	} else if (!err) {
+		err = -EIO; /* an aggregate without a row */
 	}
 	sqlite3_finalize(s);
 	return err;
@@ -345,11 +343,11 @@ int store__q_events(struct store *st, int64_t run_id, int64_t window_ns, int max
 		    struct q_event **out, int *n)
 {
 	sqlite3_stmt *s;
-	int cap = 0, err, rc;
+	int cap = 0, err;
 
 	*out = NULL;
 	*n = 0;
-	err = prep(store__db(st), &s,
+	err = sql__prep(st, &s,
 		   "SELECT ts, cpu, type, pid, arg1, arg2 FROM events WHERE run_id = ?1 AND"
 		   " ts <= (SELECT MIN(ts) FROM events WHERE run_id = ?1) + ?2"
 		   " ORDER BY ts LIMIT ?3");
@@ -358,7 +356,7 @@ int store__q_events(struct store *st, int64_t run_id, int64_t window_ns, int max
 	sqlite3_bind_int64(s, 1, run_id);
 	sqlite3_bind_int64(s, 2, window_ns);
 	sqlite3_bind_int(s, 3, max);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((err = sql__step(st, s)) > 0) {
 		struct q_event *e;
 
 		err = grow((void **)out, *n, &cap, sizeof(**out));
@@ -372,8 +370,6 @@ int store__q_events(struct store *st, int64_t run_id, int64_t window_ns, int max
 		e->arg1 = sqlite3_column_int64(s, 4);
 		e->arg2 = sqlite3_column_int64(s, 5);
 	}
-	if (!err && rc != SQLITE_DONE)
-		err = -EIO;
 	sqlite3_finalize(s);
 	if (err) {
 		free(*out);
@@ -389,25 +385,26 @@ int store__q_task_comm(struct store *st, int64_t run_id, int pid, char *buf, siz
 	int err;
 
 	buf[0] = 0;
-	err = prep(store__db(st), &s, "SELECT comm FROM task_stats WHERE run_id = ? AND pid = ?");
+	err = sql__prep(st, &s, "SELECT comm FROM task_stats WHERE run_id = ? AND pid = ?");
 	if (err)
 		return err;
 	sqlite3_bind_int64(s, 1, run_id);
 	sqlite3_bind_int(s, 2, pid);
-	if (sqlite3_step(s) == SQLITE_ROW)
+	err = sql__step(st, s);
+	if (err > 0)
 		col_text(s, 0, buf, len);
 	sqlite3_finalize(s);
-	return 0;
+	return err < 0 ? err : 0;
 }
 
 /* Concatenate column 0 of every row, one line each. */
-static int concat_rows(sqlite3_stmt *s, char **text)
+static int concat_rows(struct store *st, sqlite3_stmt *s, char **text)
 {
 	size_t len = 0, cap = 0;
 	char *buf = NULL;
-	int rc;
+	int err;
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((err = sql__step(st, s)) > 0) {
 		const char *t = (const char *)sqlite3_column_text(s, 0);
 		size_t l = t ? strlen(t) : 0;
 
@@ -427,9 +424,9 @@ static int concat_rows(sqlite3_stmt *s, char **text)
 		buf[len++] = '\n';
 		buf[len] = 0;
 	}
-	if (rc != SQLITE_DONE) {
+	if (err) {
 		free(buf);
-		return -EIO;
+		return err;
 	}
 	*text = buf;
 	return 0;
@@ -441,7 +438,7 @@ int store__q_notes(struct store *st, int64_t run_id, char **text)
 	int err;
 
 	*text = NULL;
-	err = prep(store__db(st), &s,
+	err = sql__prep(st, &s,
 		   "SELECT collector || ': ' || note FROM collector_notes WHERE run_id = ?1"
 		   " UNION ALL SELECT 'cpu ' || cpu || ': ' || lost || ' events lost, ' || overrun ||"
 		   " ' overrun, ' || dropped || ' dropped' FROM trace_cpus WHERE run_id = ?1 AND"
@@ -449,7 +446,7 @@ int store__q_notes(struct store *st, int64_t run_id, char **text)
 	if (err)
 		return err;
 	sqlite3_bind_int64(s, 1, run_id);
-	err = concat_rows(s, text);
+	err = concat_rows(st, s, text);
 	sqlite3_finalize(s);
 	return err;
 }
@@ -460,14 +457,14 @@ int store__q_dump(struct store *st, int64_t run_id, char **text)
 	int err;
 
 	*text = NULL;
-	err = prep(store__db(st), &s,
+	err = sql__prep(st, &s,
 		   "SELECT line FROM (SELECT 0 AS k, seq, line FROM scx_dump WHERE run_id = ?1"
 		   " UNION ALL SELECT 1, rowid, '[' || kind || '] ' || text FROM sched_output"
 		   " WHERE run_id = ?1) ORDER BY k, seq");
 	if (err)
 		return err;
 	sqlite3_bind_int64(s, 1, run_id);
-	err = concat_rows(s, text);
+	err = concat_rows(st, s, text);
 	sqlite3_finalize(s);
 	return err;
 }
@@ -482,17 +479,17 @@ void q_compare__free(struct q_compare *c)
 int store__q_compare(struct store *st, int64_t id, struct q_compare *c)
 {
 	sqlite3_stmt *s;
-	int err, rc;
+	int err;
 
 	memset(c, 0, sizeof(*c));
-	err = prep(store__db(st), &s,
+	err = sql__prep(st, &s,
 		   "SELECT id, uuid, workload, place, status, schedulers, settings, created_at,"
 		   " seed, reps FROM comparisons WHERE id = ?");
 	if (err)
 		return err;
 	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	err = sql__step(st, s);
+	if (err > 0) {
 		c->id = sqlite3_column_int64(s, 0);
 		col_text(s, 1, c->uuid, sizeof(c->uuid));
 		col_text(s, 2, c->workload, sizeof(c->workload));
@@ -504,8 +501,8 @@ int store__q_compare(struct store *st, int64_t id, struct q_compare *c)
 		c->seed = (uint64_t)sqlite3_column_int64(s, 8);
 		c->reps = sqlite3_column_int(s, 9);
 		err = c->schedulers ? 0 : -ENOMEM;
-	} else {
-		err = rc == SQLITE_DONE ? -ENOENT : -EIO;
+	} else if (!err) {
+		err = -ENOENT;
 	}
 	sqlite3_finalize(s);
 	if (err)
@@ -516,21 +513,19 @@ int store__q_compare(struct store *st, int64_t id, struct q_compare *c)
 int store__q_compare_ids(struct store *st, int64_t **ids, int *n)
 {
 	sqlite3_stmt *s;
-	int cap = 0, err, rc;
+	int cap = 0, err;
 
 	*ids = NULL;
 	*n = 0;
-	err = prep(store__db(st), &s, "SELECT id FROM comparisons ORDER BY id");
+	err = sql__prep(st, &s, "SELECT id FROM comparisons ORDER BY id");
 	if (err)
 		return err;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((err = sql__step(st, s)) > 0) {
 		err = grow((void **)ids, *n, &cap, sizeof(**ids));
 		if (err)
 			break;
 		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
 	}
-	if (!err && rc != SQLITE_DONE)
-		err = -EIO;
 	sqlite3_finalize(s);
 	return err;
 }
@@ -540,13 +535,15 @@ int store__q_last_compare(struct store *st, int64_t *id)
 	sqlite3_stmt *s;
 	int err;
 
-	err = prep(store__db(st), &s, "SELECT MAX(id) FROM comparisons");
+	err = sql__prep(st, &s, "SELECT MAX(id) FROM comparisons");
 	if (err)
 		return err;
-	err = -ENOENT;
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+	err = sql__step(st, s);
+	if (err > 0 && sqlite3_column_type(s, 0) != SQLITE_NULL) {
 		*id = sqlite3_column_int64(s, 0);
 		err = 0;
+	} else if (err >= 0) {
+		err = -ENOENT;
 	}
 	sqlite3_finalize(s);
 	return err;
@@ -555,11 +552,11 @@ int store__q_last_compare(struct store *st, int64_t *id)
 int store__q_results(struct store *st, int64_t compare_id, struct q_result **out, int *n)
 {
 	sqlite3_stmt *s;
-	int cap = 0, err, rc;
+	int cap = 0, err;
 
 	*out = NULL;
 	*n = 0;
-	err = prep(store__db(st), &s,
+	err = sql__prep(st, &s,
 		   "SELECT metric, scheduler, unit, verdict, better, n, survived, total, median,"
 		   " mean, stddev, cov, ci_lo, ci_hi, delta_pct, delta_lo, delta_hi, p_value,"
 		   " p_holm, effect FROM comparison_results WHERE compare_id = ?"
@@ -567,7 +564,7 @@ int store__q_results(struct store *st, int64_t compare_id, struct q_result **out
 	if (err)
 		return err;
 	sqlite3_bind_int64(s, 1, compare_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((err = sql__step(st, s)) > 0) {
 		struct q_result *r;
 
 		err = grow((void **)out, *n, &cap, sizeof(**out));
@@ -595,8 +592,6 @@ int store__q_results(struct store *st, int64_t compare_id, struct q_result **out
 		r->p_holm = col_real(s, 18);
 		r->effect = col_real(s, 19);
 	}
-	if (!err && rc != SQLITE_DONE)
-		err = -EIO;
 	sqlite3_finalize(s);
 	if (err) {
 		free(*out);
@@ -609,11 +604,11 @@ int store__q_results(struct store *st, int64_t compare_id, struct q_result **out
 int store__q_tasks(struct store *st, int64_t run_id, int max, struct q_task **out, int *n)
 {
 	sqlite3_stmt *s;
-	int cap = 0, err, rc;
+	int cap = 0, err;
 
 	*out = NULL;
 	*n = 0;
-	err = prep(store__db(st), &s,
+	err = sql__prep(st, &s,
 		   "SELECT t.pid, t.comm, t.role, t.wakeups, t.wait_ns, t.wait_max_ns, t.run_ns,"
 		   " (SELECT a.comm FROM antagonists a WHERE a.run_id = t.run_id AND"
 		   "  a.victim_pid = t.pid ORDER BY a.wait_ns DESC LIMIT 1)"
@@ -622,7 +617,7 @@ int store__q_tasks(struct store *st, int64_t run_id, int max, struct q_task **ou
 		return err;
 	sqlite3_bind_int64(s, 1, run_id);
 	sqlite3_bind_int(s, 2, max);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((err = sql__step(st, s)) > 0) {
 		struct q_task *t;
 
 		err = grow((void **)out, *n, &cap, sizeof(**out));
@@ -638,8 +633,6 @@ int store__q_tasks(struct store *st, int64_t run_id, int max, struct q_task **ou
 		t->run_ns = sqlite3_column_int64(s, 6);
 		col_text(s, 7, t->top_antagonist, sizeof(t->top_antagonist));
 	}
-	if (!err && rc != SQLITE_DONE)
-		err = -EIO;
 	sqlite3_finalize(s);
 	if (err) {
 		free(*out);

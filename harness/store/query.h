@@ -20,7 +20,9 @@
 
 struct q_run {
 	int64_t id;
-	char scheduler[SCHED_NAME_MAX], sched_kind[16], workload[32], status[16];
+	char scheduler[SCHED_NAME_MAX], sched_kind[16], workload[32];
+	enum run_status status;
+	enum fail_stage stage;  /* FAIL_NONE when none is stored */
 	char place[8], accel[8], guest_kernel[128], kernel_release[128];
 	char hostname[128], cpu_model[128], version[32], git_sha[40];
 	int ncpus, rep, round, trace;

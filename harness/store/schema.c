@@ -176,7 +176,12 @@ static const char *const migrations[] = {
 	"ALTER TABLE runs ADD COLUMN sched_exit_status INTEGER;" /* exit code, process */
 	"ALTER TABLE runs ADD COLUMN sched_exit_signal INTEGER;"
 	"ALTER TABLE runs ADD COLUMN pid_start INTEGER;",       /* owner start time */
-	/* 3: captures of real applications (scxbench capture): the capture
+	/* 3: a comparison's owner, so that one left 'running' by a harness
+	 * that died is found like a dangling run */
+	"ALTER TABLE comparisons ADD COLUMN pid INTEGER;"
+	"ALTER TABLE comparisons ADD COLUMN boot_id TEXT;"
+	"ALTER TABLE comparisons ADD COLUMN pid_start INTEGER;",
+	/* 4: captures of real applications (scxbench capture): the capture
 	 * file itself, and per thread and per wakeup edge what it found */
 	"CREATE TABLE captures ("
 	"  id INTEGER PRIMARY KEY,"

@@ -18,7 +18,9 @@
 #include "harness/lib/log.h"
 #include "harness/store/store.h"
 #include "harness/store/schema.h"
+#include "harness/store/sql.h"
 #include "harness/lib/json.h"
+#include "harness/lib/owner.h"
 #include "harness/lib/util.h"
 
 struct store {
@@ -27,6 +29,8 @@ struct store {
 	int nr_recovered;
 	bool in_txn;
 	int64_t run_base, cmp_base; /* SCXB_ID_BASE, 0 = none */
+	bool corrupt;
+	char corrupt_why[256];      /* SQLite's words, one line */
 };
 
 sqlite3 *store__db(struct store *st)
@@ -44,40 +48,41 @@ int store__nr_recovered(const struct store *st)
 	return st->nr_recovered;
 }
 
-static int exec_sql(struct store *st, const char *sql)
+const char *store__corrupt(const struct store *st)
 {
-	char *msg = NULL;
-
-	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		pr_err("sqlite: %s\n", msg ? msg : sqlite3_errmsg(st->db));
-		sqlite3_free(msg);
-		return -EIO;
-	}
-	return 0;
+	return st->corrupt ? st->corrupt_why : NULL;
 }
 
-static int query_int(sqlite3 *db, const char *sql, int64_t *out)
+void store__set_corrupt(struct store *st, const char *why)
+{
+	size_t n = 0;
+
+	if (st->corrupt)
+		return;
+	st->corrupt = true;
+	/* one line: integrity_check findings hold newlines */
+	for (const char *c = why && *why ? why : "database disk image is malformed";
+	     *c && n + 1 < sizeof(st->corrupt_why); c++)
+		st->corrupt_why[n++] = *c == '\n' || *c == '\t' ? ' ' : *c;
+	st->corrupt_why[n] = 0;
+}
+
+/* The first column of a one-row query as an int64. */
+static int query_int(struct store *st, const char *sql, int64_t *out)
 {
 	sqlite3_stmt *s;
-	int rc;
+	int err;
 
-	rc = sqlite3_prepare_v2(db, sql, -1, &s, NULL);
-	if (rc != SQLITE_OK)
-		return rc;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	err = sql__prep(st, &s, sql);
+	if (err)
+		return err;
+	err = sql__step(st, s);
+	if (err > 0)
 		*out = sqlite3_column_int64(s, 0);
-		rc = SQLITE_OK;
-	}
 	sqlite3_finalize(s);
-	return rc;
+	return err > 0 ? 0 : err ? err : -ENOENT;
 }
 
-static void boot_id(char *buf, size_t len)
-{
-	if (read_text_file("/proc/sys/kernel/random/boot_id", buf, len))
-		snprintf(buf, len, "unknown");
-}
 
 static void new_uuid(char *buf, size_t len)
 {
@@ -86,48 +91,162 @@ static void new_uuid(char *buf, size_t len)
 }
 
 /*
- * A run left 'running' by a process that no longer exists (SIGKILL, power
- * loss) can never finish: mark it aborted. A run of a live scxbench on the
- * same boot is left alone.
+ * A run or comparison left 'running' by a process that no longer exists
+ * (SIGKILL, power loss) can never finish: mark it aborted. Its owner is
+ * alive only when pid, boot id and process start time all match a live
+ * process (harness/lib/owner.h): a reused pid is not its owner. Rows from
+ * before start times were kept (pid_start NULL) go by pid and boot id.
+ * The candidates are read first and the updates made after, in one
+ * write transaction that waits for another writer's lock (busy timeout).
  */
+struct dangling {
+	int64_t id;
+	bool comparison;
+};
+
+static int find_dangling(struct store *st, const char *sql, bool comparison,
+			 struct dangling **v, int *n, int *cap)
+{
+	sqlite3_stmt *sel = NULL;
+	int err;
+
+	err = sql__prep(st, &sel, sql);
+	while (!err && (err = sql__step(st, sel)) > 0) {
+		struct owner o = { 0 };
+		const char *b = sql__col_text(sel, 2);
+
+		o.pid = (pid_t)sqlite3_column_int64(sel, 1);
+		snprintf(o.boot, sizeof(o.boot), "%s", b[0] ? b : "unknown");
+		o.start = (uint64_t)sqlite3_column_int64(sel, 3);
+		/* a comparison from before owners were kept: dangling when
+		 * none of its runs is still running */
+		if (comparison && sqlite3_column_type(sel, 1) == SQLITE_NULL) {
+			if (sqlite3_column_int64(sel, 4))
+				continue;
+		} else if (o.pid > 0 && owner__alive(&o)) {
+			continue;
+		}
+		if (*n == *cap) {
+			struct dangling *p = realloc(*v, (*cap = *cap ? *cap * 2 : 8) * sizeof(**v));
+
+			if (!p) {
+				err = -ENOMEM;
+				break;
+			}
+			*v = p;
+		}
+		(*v)[*n].id = sqlite3_column_int64(sel, 0);
+		(*v)[*n].comparison = comparison;
+		(*n)++;
+	}
+	sqlite3_finalize(sel);
+	return err < 0 ? err : 0;
+}
+
 static int recover_dangling(struct store *st)
 {
-	sqlite3_stmt *sel = NULL, *upd = NULL;
-	char boot[64];
-	int err = 0, n = 0;
+	struct dangling *v = NULL;
+	sqlite3_stmt *upd_run = NULL, *upd_cmp = NULL;
+	int err, n = 0, cap = 0, nruns = 0, ncmps = 0;
 
-	boot_id(boot, sizeof(boot));
-	if (sqlite3_prepare_v2(st->db, "SELECT id, pid, boot_id FROM runs WHERE status = 'running'",
-			       -1, &sel, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(st->db,
-			       "UPDATE runs SET status = 'aborted', ended_at = COALESCE(ended_at, ?),"
-			       " status_detail = 'harness died during the run (found at next start)'"
-			       " WHERE id = ? AND status = 'running'", -1, &upd, NULL) != SQLITE_OK) {
-		err = -EIO;
+	err = find_dangling(st, "SELECT id, pid, boot_id, pid_start FROM runs WHERE status = 'running'",
+			    false, &v, &n, &cap);
+	if (!err)
+		err = find_dangling(st, "SELECT c.id, c.pid, c.boot_id, c.pid_start,"
+				    " (SELECT count(*) FROM runs r WHERE r.compare_id = c.id"
+				    "  AND r.status = 'running') FROM comparisons c WHERE c.status = 'running'",
+				    true, &v, &n, &cap);
+	if (err || !n)
 		goto cleanup;
-	}
-	while (sqlite3_step(sel) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(sel, 0);
-		pid_t pid = (pid_t)sqlite3_column_int64(sel, 1);
-		const char *b = (const char *)sqlite3_column_text(sel, 2);
+	err = store__txn_begin(st);
+	if (err)
+		goto cleanup;
+	err = sql__prep(st, &upd_run,
+			"UPDATE runs SET status = 'aborted', ended_at = COALESCE(ended_at, ?),"
+			" status_detail = 'harness died during the run (found at next start)'"
+			" WHERE id = ? AND status = 'running'");
+	if (!err)
+		err = sql__prep(st, &upd_cmp,
+				"UPDATE comparisons SET status = 'aborted' WHERE id = ? AND status = 'running'");
+	for (int i = 0; !err && i < n; i++) {
+		sqlite3_stmt *u = v[i].comparison ? upd_cmp : upd_run;
 
-		if (b && !strcmp(b, boot) && pid > 0 && (kill(pid, 0) == 0 || errno == EPERM))
-			continue;
-		sqlite3_bind_double(upd, 1, now_wall());
-		sqlite3_bind_int64(upd, 2, id);
-		if (sqlite3_step(upd) != SQLITE_DONE) {
-			err = -EIO;
-			goto cleanup;
+		sqlite3_reset(u);
+		if (v[i].comparison) {
+			sqlite3_bind_int64(u, 1, v[i].id);
+			ncmps++;
+		} else {
+			sqlite3_bind_double(u, 1, now_wall());
+			sqlite3_bind_int64(u, 2, v[i].id);
+			nruns++;
 		}
-		sqlite3_reset(upd);
-		n++;
+		err = sql__run(st, u);
 	}
-	st->nr_recovered = n;
-	if (n)
-		pr_warn("%d run(s) left 'running' by a harness that died were marked aborted\n", n);
+	if (!err)
+		err = store__txn_commit(st);
+	else
+		store__txn_rollback(st);
+	if (err)
+		goto cleanup;
+	st->nr_recovered = nruns;
+	if (nruns)
+		pr_warn("%d run(s) left 'running' by a harness that died were marked aborted\n", nruns);
+	if (ncmps)
+		pr_warn("%d comparison(s) left 'running' by a harness that died were marked aborted\n",
+			ncmps);
 cleanup:
-	sqlite3_finalize(sel);
-	sqlite3_finalize(upd);
+	sqlite3_finalize(upd_run);
+	sqlite3_finalize(upd_cmp);
+	free(v);
+	return err;
+}
+
+/* ROLLBACK even on a corrupt store (sql__exec would refuse it): undoing
+ * writes nothing to the database file. */
+static int rollback(struct store *st)
+{
+	if (sqlite3_get_autocommit(st->db))
+		return 0;
+	if (sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
+		return sql__errno(sqlite3_errcode(st->db));
+	return 0;
+}
+
+/* quick_check's first finding, one line, without its "*** in database
+ * main ***" heading. 0 when "ok". */
+static int quick_check(struct store *st, bool quick, char *msg, size_t len)
+{
+	sqlite3_stmt *s;
+	const char *r;
+	int err;
+
+	snprintf(msg, len, "%s did not run", quick ? "quick_check" : "integrity_check");
+	err = sql__prep_flags(st, &s, quick ? "PRAGMA quick_check(1)" : "PRAGMA integrity_check(1)",
+			      SQL_EVEN_CORRUPT);
+	if (err)
+		return err;
+	err = sql__step(st, s);
+	if (err > 0) {
+		r = sql__col_text(s, 0);
+		if (!strncmp(r, "*** in database main ***", 24))
+			r += 24;
+		while (*r == '\n' || *r == ' ')
+			r++;
+		snprintf(msg, len, "%s", *r ? r : "?");
+		for (char *c = msg; *c; c++)
+			if (*c == '\n')
+				*c = ' ';
+		err = strcmp(msg, "ok") ? -EBADMSG : 0;
+	} else if (!err) {
+		err = -EIO; /* no row at all */
+	}
+	sqlite3_finalize(s);
+	if (err == -EBADMSG && !store__corrupt(st)) {
+		char why[300];
+
+		snprintf(why, sizeof(why), "%s: %s", quick ? "quick_check" : "integrity_check", msg);
+		store__set_corrupt(st, why);
+	}
 	return err;
 }
 
@@ -135,17 +254,17 @@ static int migrate(struct store *st, int64_t from, char *err, size_t errlen)
 {
 	char sql[64];
 
-	if (exec_sql(st, "BEGIN IMMEDIATE"))
+	if (sql__exec(st, "BEGIN IMMEDIATE"))
 		goto fail;
 	for (int v = (int)from; v < store_schema__version(); v++) {
-		if (exec_sql(st, store_schema__migration(v))) {
-			exec_sql(st, "ROLLBACK");
+		if (sql__exec(st, store_schema__migration(v))) {
+			rollback(st);
 			goto fail;
 		}
 	}
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", store_schema__version());
-	if (exec_sql(st, sql) || exec_sql(st, "COMMIT")) {
-		exec_sql(st, "ROLLBACK");
+	if (sql__exec(st, sql) || sql__exec(st, "COMMIT")) {
+		rollback(st);
 		goto fail;
 	}
 	if (from)
@@ -156,6 +275,9 @@ fail:
 	snprintf(err, errlen, "%s: could not set up the schema", st->path);
 	return -EIO;
 }
+
+/* how long a writer waits for another's lock before saying so */
+#define STORE_BUSY_TIMEOUT_MS 5000
 
 struct store *store__open(const char *path, int flags, char *err, size_t errlen)
 {
@@ -192,15 +314,18 @@ struct store *store__open(const char *path, int flags, char *err, size_t errlen)
 			 st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
 		goto fail;
 	}
-	sqlite3_busy_timeout(st->db, 5000);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
 	/* Reading the schema is what tells an SQLite file from anything else;
 	 * do it before any write so a foreign file is left untouched. */
-	rc = query_int(st->db, "SELECT count(*) FROM sqlite_master", &tmp);
-	if (rc != SQLITE_OK) {
-		snprintf(err, errlen, "%s: not an SQLite database (%s)", path, sqlite3_errstr(rc));
+	rc = query_int(st, "SELECT count(*) FROM sqlite_master", &tmp);
+	if (rc == -EBADMSG && (sqlite3_errcode(st->db) & 0xff) == SQLITE_CORRUPT)
+		return st; /* an SQLite file, damaged: store__corrupt() says so */
+	if (rc) {
+		snprintf(err, errlen, "%s: not an SQLite database (%s)", path,
+			 sqlite3_errstr(sqlite3_errcode(st->db)));
 		goto fail;
 	}
-	if (query_int(st->db, "PRAGMA user_version", &version) != SQLITE_OK) {
+	if (query_int(st, "PRAGMA user_version", &version)) {
 		snprintf(err, errlen, "%s: cannot read the schema version", path);
 		goto fail;
 	}
@@ -225,15 +350,35 @@ struct store *store__open(const char *path, int flags, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
 		goto fail;
 	}
-	if (exec_sql(st, "PRAGMA journal_mode = WAL") || exec_sql(st, "PRAGMA foreign_keys = ON") ||
-	    exec_sql(st, "PRAGMA synchronous = NORMAL")) {
+	/* Nothing is added to a damaged file: every page is walked once
+	 * before the first write (50 MB: 32 ms cached, 0.5 s from disk) */
+	if (exists) {
+		char msg[256];
+
+		rc = quick_check(st, true, msg, sizeof(msg));
+		if (rc == -EBADMSG)
+			return st;
+		if (rc) {
+			snprintf(err, errlen, "%s: cannot check the database: %s", path, strerror(-rc));
+			goto fail;
+		}
+	}
+	if (sql__exec(st, "PRAGMA journal_mode = WAL") || sql__exec(st, "PRAGMA foreign_keys = ON") ||
+	    sql__exec(st, "PRAGMA synchronous = NORMAL")) {
 		snprintf(err, errlen, "%s: cannot configure the database (read-only location?)", path);
 		goto fail;
 	}
 	if (version < store_schema__version() && migrate(st, version, err, errlen))
 		goto fail;
-	if (recover_dangling(st)) {
-		snprintf(err, errlen, "%s: cannot check for dangling runs", path);
+	rc = recover_dangling(st);
+	if (rc) {
+		if (rc == -EBUSY)
+			snprintf(err, errlen, "%s: another process holds its write lock (waited %d s to"
+				 " mark dangling runs aborted): try again when it is done", path,
+				 STORE_BUSY_TIMEOUT_MS / 1000);
+		else
+			snprintf(err, errlen, "%s: cannot check for dangling runs: %s", path,
+				 strerror(-rc));
 		goto fail;
 	}
 	{
@@ -265,23 +410,16 @@ void store__close(struct store *st)
 	free(st);
 }
 
-static int64_t next_id(struct store *st, const char *table)
-{
-	char sql[96];
-	int64_t v = 1;
-
-	snprintf(sql, sizeof(sql), "SELECT coalesce(max(id), 0) + 1 FROM %s", table);
-	if (query_int(st->db, sql, &v) != SQLITE_OK)
-		return -EIO;
-	return v;
-}
-
 int store__next_ids(struct store *st, int64_t *run, int64_t *cmp)
 {
-	int64_t r = next_id(st, "runs"), c = next_id(st, "comparisons");
+	int64_t r, c;
+	int err;
 
-	if (r < 0 || c < 0)
-		return -EIO;
+	err = query_int(st, "SELECT coalesce(max(id), 0) + 1 FROM runs", &r);
+	if (!err)
+		err = query_int(st, "SELECT coalesce(max(id), 0) + 1 FROM comparisons", &c);
+	if (err)
+		return err;
 	*run = r;
 	*cmp = c;
 	return 0;
@@ -298,7 +436,7 @@ int store__txn_begin(struct store *st)
 
 	if (st->in_txn)
 		return -EBUSY;
-	err = exec_sql(st, "BEGIN IMMEDIATE");
+	err = sql__exec(st, "BEGIN IMMEDIATE");
 	if (!err)
 		st->in_txn = true;
 	return err;
@@ -310,9 +448,9 @@ int store__txn_commit(struct store *st)
 
 	if (!st->in_txn)
 		return -EINVAL;
-	err = exec_sql(st, "COMMIT");
+	err = sql__exec(st, "COMMIT");
 	if (err)
-		store__txn_rollback(st);
+		rollback(st);
 	st->in_txn = false;
 	return err;
 }
@@ -320,88 +458,62 @@ int store__txn_commit(struct store *st)
 int store__txn_rollback(struct store *st)
 {
 	st->in_txn = false;
-	return sqlite3_get_autocommit(st->db) ? 0 : exec_sql(st, "ROLLBACK");
-}
-
-/* prepare + bind helpers keep every value a bound parameter */
-static int prep(struct store *st, sqlite3_stmt **s, const char *sql)
-{
-	if (sqlite3_prepare_v2(st->db, sql, -1, s, NULL) != SQLITE_OK) {
-		pr_err("sqlite prepare: %s\n", sqlite3_errmsg(st->db));
-		return -EIO;
-	}
-	return 0;
-}
-
-static void bind_text(sqlite3_stmt *s, int i, const char *v)
-{
-	if (v)
-		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(s, i);
-}
-
-static int step_done(struct store *st, sqlite3_stmt *s)
-{
-	int rc = sqlite3_step(s);
-
-	if (rc != SQLITE_DONE) {
-		pr_err("sqlite: %s\n", sqlite3_errmsg(st->db));
-		return -EIO;
-	}
-	return 0;
+	return rollback(st);
 }
 
 int store__begin_run(struct store *st, const struct run_meta *m, int64_t *run_id)
 {
 	sqlite3_stmt *s = NULL;
 	struct utsname u;
-	char uuid[64], boot[64], host[256], cpu[256];
+	struct owner self;
+	char uuid[64], host[256], cpu[256];
 	int err;
 
 	uname(&u);
 	new_uuid(uuid, sizeof(uuid));
-	boot_id(boot, sizeof(boot));
+	owner__self(&self);
 	if (gethostname(host, sizeof(host)))
 		snprintf(host, sizeof(host), "unknown");
 	host_cpu_model(cpu, sizeof(cpu));
 
-	err = prep(st, &s,
+	err = sql__prep(st, &s,
 		   "INSERT INTO runs (uuid, scheduler, sched_kind, workload, status, place, accel,"
 		   " guest_kernel, kernel_release, hostname, cpu_model, ncpus, version, git_sha,"
-		   " cmdline, started_at, pid, boot_id, compare_id, rep, round, label, trace, id)"
-		   " VALUES (?,?,?,?,'running',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+		   " cmdline, started_at, pid, boot_id, compare_id, rep, round, label, trace,"
+		   " pid_start, id)"
+		   " VALUES (?,?,?,?,'running',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
 		   "  (SELECT max(coalesce(max(id), 0) + 1, ?) FROM runs))");
 	if (err)
 		return err;
-	bind_text(s, 1, uuid);
-	bind_text(s, 2, m->scheduler);
-	bind_text(s, 3, m->sched_kind ? m->sched_kind : "eevdf");
-	bind_text(s, 4, m->workload);
-	bind_text(s, 5, m->place ? m->place : "host");
-	bind_text(s, 6, m->accel);
-	bind_text(s, 7, m->guest_kernel);
-	bind_text(s, 8, u.release);
-	bind_text(s, 9, host);
-	bind_text(s, 10, cpu);
+	sql__bind_text(s, 1, uuid);
+	sql__bind_text(s, 2, m->scheduler);
+	sql__bind_text(s, 3, m->sched_kind ? m->sched_kind : "eevdf");
+	sql__bind_text(s, 4, m->workload);
+	sql__bind_text(s, 5, m->place ? m->place : "host");
+	sql__bind_text(s, 6, m->accel);
+	sql__bind_text(s, 7, m->guest_kernel);
+	sql__bind_text(s, 8, u.release);
+	sql__bind_text(s, 9, host);
+	sql__bind_text(s, 10, cpu);
 	sqlite3_bind_int(s, 11, host_ncpus());
-	bind_text(s, 12, SCXB_VERSION);
-	bind_text(s, 13, SCXB_GIT_SHA);
-	bind_text(s, 14, m->cmdline);
+	sql__bind_text(s, 12, SCXB_VERSION);
+	sql__bind_text(s, 13, SCXB_GIT_SHA);
+	sql__bind_text(s, 14, m->cmdline);
 	sqlite3_bind_double(s, 15, now_wall());
-	sqlite3_bind_int64(s, 16, getpid());
-	bind_text(s, 17, boot);
+	sqlite3_bind_int64(s, 16, self.pid);
+	sql__bind_text(s, 17, self.boot);
 	if (m->compare_id > 0)
 		sqlite3_bind_int64(s, 18, m->compare_id);
 	else
 		sqlite3_bind_null(s, 18);
 	sqlite3_bind_int(s, 19, m->rep);
 	sqlite3_bind_int(s, 20, m->round);
-	bind_text(s, 21, m->label);
+	sql__bind_text(s, 21, m->label);
 	sqlite3_bind_int(s, 22, m->trace);
+	sqlite3_bind_int64(s, 23, (int64_t)self.start);
 	/* the id is chosen inside the INSERT: under the write lock */
-	sqlite3_bind_int64(s, 23, st->run_base);
-	err = step_done(st, s);
+	sqlite3_bind_int64(s, 24, st->run_base);
+	err = sql__run(st, s);
 	sqlite3_finalize(s);
 	if (err)
 		return err;
@@ -409,13 +521,12 @@ int store__begin_run(struct store *st, const struct run_meta *m, int64_t *run_id
 
 	/* parameters belong to the run from its start: what was asked for
 	 * is known even when the run never finishes */
-	err = prep(st, &s, "INSERT OR REPLACE INTO params (run_id, name, value) VALUES (?,?,?)");
+	err = sql__prep(st, &s, "INSERT OR REPLACE INTO params (run_id, name, value) VALUES (?,?,?)");
 	for (int i = 0; !err && i < m->nr_params; i++) {
 		sqlite3_bind_int64(s, 1, *run_id);
-		bind_text(s, 2, m->param_names[i]);
-		bind_text(s, 3, m->param_values[i]);
-		err = step_done(st, s);
-		sqlite3_reset(s);
+		sql__bind_text(s, 2, m->param_names[i]);
+		sql__bind_text(s, 3, m->param_values[i]);
+		err = sql__run(st, s);
 	}
 	sqlite3_finalize(s);
 	return err;
@@ -427,18 +538,17 @@ int store__add_results(struct store *st, int64_t run_id, const struct results *r
 	uint8_t *buf = NULL;
 	int err;
 
-	err = prep(st, &s, "INSERT OR REPLACE INTO metrics (run_id, name, value, unit, better)"
+	err = sql__prep(st, &s, "INSERT OR REPLACE INTO metrics (run_id, name, value, unit, better)"
 			   " VALUES (?,?,?,?,?)");
 	for (int i = 0; !err && i < results__nr_metrics(r); i++) {
 		const struct metric *m = results__metric(r, i);
 
 		sqlite3_bind_int64(s, 1, run_id);
-		bind_text(s, 2, m->name);
+		sql__bind_text(s, 2, m->name);
 		sqlite3_bind_double(s, 3, m->value);
-		bind_text(s, 4, m->unit);
+		sql__bind_text(s, 4, m->unit);
 		sqlite3_bind_int(s, 5, m->better);
-		err = step_done(st, s);
-		sqlite3_reset(s);
+		err = sql__run(st, s);
 	}
 	sqlite3_finalize(s);
 	s = NULL;
@@ -448,23 +558,22 @@ int store__add_results(struct store *st, int64_t run_id, const struct results *r
 	buf = malloc(hist__encoded_max());
 	if (!buf)
 		return -ENOMEM;
-	err = prep(st, &s, "INSERT OR REPLACE INTO histograms (run_id, name, unit, scheme, count,"
+	err = sql__prep(st, &s, "INSERT OR REPLACE INTO histograms (run_id, name, unit, scheme, count,"
 			   " sum, min, max, buckets) VALUES (?,?,?,?,?,?,?,?,?)");
 	for (int i = 0; !err && i < results__nr_hists(r); i++) {
 		const struct hist_entry *e = results__hist(r, i);
 		size_t len = hist__encode(e->hist, buf);
 
 		sqlite3_bind_int64(s, 1, run_id);
-		bind_text(s, 2, e->name);
-		bind_text(s, 3, e->unit);
-		bind_text(s, 4, HIST_SCHEME);
+		sql__bind_text(s, 2, e->name);
+		sql__bind_text(s, 3, e->unit);
+		sql__bind_text(s, 4, HIST_SCHEME);
 		sqlite3_bind_int64(s, 5, (int64_t)e->hist->count);
 		sqlite3_bind_int64(s, 6, (int64_t)e->hist->sum);
 		sqlite3_bind_int64(s, 7, e->hist->count ? (int64_t)e->hist->min : 0);
 		sqlite3_bind_int64(s, 8, (int64_t)e->hist->max);
 		sqlite3_bind_blob(s, 9, buf, (int)len, SQLITE_TRANSIENT);
-		err = step_done(st, s);
-		sqlite3_reset(s);
+		err = sql__run(st, s);
 	}
 	sqlite3_finalize(s);
 	free(buf);
@@ -494,19 +603,19 @@ int store__set_sched_info(struct store *st, int64_t run_id, const struct run_sch
 			return -ENOMEM;
 		}
 	}
-	err = prep(st, &s, "UPDATE runs SET sched_ops = ?, sched_path = ?, sched_sha256 = ?,"
+	err = sql__prep(st, &s, "UPDATE runs SET sched_ops = ?, sched_path = ?, sched_sha256 = ?,"
 			   " sched_build_id = ?, sched_args = ? WHERE id = ?");
 	if (err) {
 		free(args);
 		return err;
 	}
-	bind_text(s, 1, si->ops && *si->ops ? si->ops : NULL);
-	bind_text(s, 2, si->path && *si->path ? si->path : NULL);
-	bind_text(s, 3, si->sha256 && *si->sha256 ? si->sha256 : NULL);
-	bind_text(s, 4, si->build_id && *si->build_id ? si->build_id : NULL);
-	bind_text(s, 5, args);
+	sql__bind_text(s, 1, si->ops && *si->ops ? si->ops : NULL);
+	sql__bind_text(s, 2, si->path && *si->path ? si->path : NULL);
+	sql__bind_text(s, 3, si->sha256 && *si->sha256 ? si->sha256 : NULL);
+	sql__bind_text(s, 4, si->build_id && *si->build_id ? si->build_id : NULL);
+	sql__bind_text(s, 5, args);
 	sqlite3_bind_int64(s, 6, run_id);
-	err = step_done(st, s);
+	err = sql__run(st, s);
 	sqlite3_finalize(s);
 	free(args);
 	return err;
@@ -519,7 +628,7 @@ int store__set_sched_exit(struct store *st, int64_t run_id, const struct sched_e
 
 	if (!ex->valid && !ex->proc_valid)
 		return 0;
-	err = prep(st, &s, "UPDATE runs SET exit_kind = ?, exit_reason = ?, exit_msg = ?,"
+	err = sql__prep(st, &s, "UPDATE runs SET exit_kind = ?, exit_reason = ?, exit_msg = ?,"
 			   " time_to_exit_s = ?, sched_exit_status = ?, sched_exit_signal = ?"
 			   " WHERE id = ?");
 	if (err)
@@ -529,8 +638,8 @@ int store__set_sched_exit(struct store *st, int64_t run_id, const struct sched_e
 		sqlite3_bind_int64(s, 1, ex->kind);
 	else
 		sqlite3_bind_null(s, 1);
-	bind_text(s, 2, ex->valid && ex->reason[0] ? ex->reason : NULL);
-	bind_text(s, 3, ex->valid && ex->msg[0] ? ex->msg : NULL);
+	sql__bind_text(s, 2, ex->valid && ex->reason[0] ? ex->reason : NULL);
+	sql__bind_text(s, 3, ex->valid && ex->msg[0] ? ex->msg : NULL);
 	if (ex->time_to_exit_s > 0)
 		sqlite3_bind_double(s, 4, ex->time_to_exit_s);
 	else
@@ -544,7 +653,7 @@ int store__set_sched_exit(struct store *st, int64_t run_id, const struct sched_e
 	else
 		sqlite3_bind_null(s, 6);
 	sqlite3_bind_int64(s, 7, run_id);
-	err = step_done(st, s);
+	err = sql__run(st, s);
 	sqlite3_finalize(s);
 	return err;
 }
@@ -552,14 +661,14 @@ int store__set_sched_exit(struct store *st, int64_t run_id, const struct sched_e
 int store__add_sched_output(struct store *st, int64_t run_id, const char *kind, const char *text)
 {
 	sqlite3_stmt *s;
-	int err = prep(st, &s, "INSERT INTO sched_output (run_id, kind, text) VALUES (?,?,?)");
+	int err = sql__prep(st, &s, "INSERT INTO sched_output (run_id, kind, text) VALUES (?,?,?)");
 
 	if (err)
 		return err;
 	sqlite3_bind_int64(s, 1, run_id);
-	bind_text(s, 2, kind);
-	bind_text(s, 3, text ? text : "");
-	err = step_done(st, s);
+	sql__bind_text(s, 2, kind);
+	sql__bind_text(s, 3, text ? text : "");
+	err = sql__run(st, s);
 	sqlite3_finalize(s);
 	return err;
 }
@@ -567,14 +676,14 @@ int store__add_sched_output(struct store *st, int64_t run_id, const char *kind, 
 int store__add_note(struct store *st, int64_t run_id, const char *collector, const char *note)
 {
 	sqlite3_stmt *s;
-	int err = prep(st, &s, "INSERT INTO collector_notes (run_id, collector, note) VALUES (?,?,?)");
+	int err = sql__prep(st, &s, "INSERT INTO collector_notes (run_id, collector, note) VALUES (?,?,?)");
 
 	if (err)
 		return err;
 	sqlite3_bind_int64(s, 1, run_id);
-	bind_text(s, 2, collector);
-	bind_text(s, 3, note);
-	err = step_done(st, s);
+	sql__bind_text(s, 2, collector);
+	sql__bind_text(s, 3, note);
+	err = sql__run(st, s);
 	sqlite3_finalize(s);
 	return err;
 }
@@ -583,19 +692,19 @@ int store__finish_run(struct store *st, int64_t run_id, enum run_status status,
 		      enum fail_stage stage, const char *detail)
 {
 	sqlite3_stmt *s;
-	int err = prep(st, &s, "UPDATE runs SET status = ?, status_detail = ?, ended_at = ?,"
+	int err = sql__prep(st, &s, "UPDATE runs SET status = ?, status_detail = ?, ended_at = ?,"
 			       " lost_events = COALESCE((SELECT sum(lost) FROM trace_cpus"
 			       "   WHERE run_id = runs.id), 0), fail_stage = ?"
 			       " WHERE id = ?");
 
 	if (err)
 		return err;
-	bind_text(s, 1, run_status__name(status));
-	bind_text(s, 2, detail && *detail ? detail : NULL);
+	sql__bind_text(s, 1, run_status__name(status));
+	sql__bind_text(s, 2, detail && *detail ? detail : NULL);
 	sqlite3_bind_double(s, 3, now_wall());
-	bind_text(s, 4, fail_stage__name(stage));
+	sql__bind_text(s, 4, fail_stage__name(stage));
 	sqlite3_bind_int64(s, 5, run_id);
-	err = step_done(st, s);
+	err = sql__run(st, s);
 	sqlite3_finalize(s);
 	return err;
 }
@@ -607,20 +716,7 @@ int store__abort_run(struct store *st, int64_t run_id, const char *detail)
 	return store__finish_run(st, run_id, RUN_ABORTED, FAIL_NONE, detail);
 }
 
-int store__check(struct store *st, char *msg, size_t len)
+int store__check(struct store *st, bool quick, char *msg, size_t len)
 {
-	sqlite3_stmt *s;
-	int err = -EIO;
-
-	snprintf(msg, len, "integrity_check did not run");
-	if (prep(st, &s, "PRAGMA integrity_check"))
-		return -EIO;
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		const char *r = (const char *)sqlite3_column_text(s, 0);
-
-		snprintf(msg, len, "%s", r ? r : "?");
-		err = r && !strcmp(r, "ok") ? 0 : -EIO;
-	}
-	sqlite3_finalize(s);
-	return err;
+	return quick_check(st, quick, msg, len);
 }

@@ -20,60 +20,49 @@
 #include <sqlite3.h>
 
 #include "harness/lib/log.h"
+#include "harness/store/sql.h"
 #include "harness/store/store.h"
 #include "harness/store/trace.h"
 #include "harness/lib/util.h"
 
-static int prep(struct store *st, sqlite3_stmt **s, const char *sql)
+/* Run a statement without rows once and finalize it. */
+static int run_once(struct store *st, sqlite3_stmt *s)
 {
-	sqlite3 *db = store__db(st);
+	int err = sql__run(st, s);
 
-	if (sqlite3_prepare_v2(db, sql, -1, s, NULL) != SQLITE_OK) {
-		pr_err("store: %s\n", sqlite3_errmsg(db));
-		*s = NULL;
-		return -EIO;
-	}
-	return 0;
-}
-
-static int step_done(struct store *st, sqlite3_stmt *s)
-{
-	int rc = sqlite3_step(s);
-
-	if (rc != SQLITE_DONE) {
-		pr_err("store: %s\n", sqlite3_errmsg(store__db(st)));
-		sqlite3_finalize(s);
-		return -EIO;
-	}
 	sqlite3_finalize(s);
-	return 0;
+	return err;
 }
 
 int store__add_trace_cpu(struct store *st, int64_t run_id, const struct trace_cpu_row *r)
 {
 	sqlite3_stmt *s;
+	int err;
 
-	if (prep(st, &s, "INSERT OR REPLACE INTO trace_cpus(run_id, cpu, events, overrun, dropped, lost)"
-			 " VALUES (?, ?, ?, ?, ?, ?)"))
-		return -EIO;
+	err = sql__prep(st, &s, "INSERT OR REPLACE INTO trace_cpus(run_id, cpu, events, overrun, dropped, lost)"
+			  " VALUES (?, ?, ?, ?, ?, ?)");
+	if (err)
+		return err;
 	sqlite3_bind_int64(s, 1, run_id);
 	sqlite3_bind_int(s, 2, r->cpu);
 	sqlite3_bind_int64(s, 3, (int64_t)r->events);
 	sqlite3_bind_int64(s, 4, (int64_t)r->overrun);
 	sqlite3_bind_int64(s, 5, (int64_t)r->dropped);
 	sqlite3_bind_int64(s, 6, (int64_t)r->lost);
-	return step_done(st, s);
+	return run_once(st, s);
 }
 
 int store__set_lost_events(struct store *st, int64_t run_id, int64_t lost)
 {
 	sqlite3_stmt *s;
+	int err;
 
-	if (prep(st, &s, "UPDATE runs SET lost_events = ? WHERE id = ?"))
-		return -EIO;
+	err = sql__prep(st, &s, "UPDATE runs SET lost_events = ? WHERE id = ?");
+	if (err)
+		return err;
 	sqlite3_bind_int64(s, 1, lost);
 	sqlite3_bind_int64(s, 2, run_id);
-	return step_done(st, s);
+	return run_once(st, s);
 }
 
 #define TASK_SQL "INSERT OR REPLACE INTO task_stats(run_id, pid, comm, role, wakeups, wait_ns," \
@@ -97,10 +86,7 @@ struct store_tasks *store__tasks_begin(struct store *st, int64_t run_id)
 	tw->st = st;
 	tw->run_id = run_id;
 	tw->blob = malloc(hist__encoded_max());
-	if (!tw->blob || sqlite3_prepare_v3(store__db(st), TASK_SQL, -1, SQLITE_PREPARE_PERSISTENT,
-					    &tw->s, NULL) != SQLITE_OK) {
-		if (tw->blob)
-			pr_err("store: %s\n", sqlite3_errmsg(store__db(st)));
+	if (!tw->blob || sql__prep_flags(st, &tw->s, TASK_SQL, SQL_PERSISTENT)) {
 		free(tw->blob);
 		free(tw);
 		return NULL;
@@ -111,7 +97,6 @@ struct store_tasks *store__tasks_begin(struct store *st, int64_t run_id)
 int store__tasks_add(struct store_tasks *tw, const struct task_stat_row *r)
 {
 	sqlite3_stmt *s = tw->s;
-	int rc;
 
 	sqlite3_bind_int64(s, 1, tw->run_id);
 	sqlite3_bind_int(s, 2, r->pid);
@@ -137,13 +122,7 @@ int store__tasks_add(struct store_tasks *tw, const struct task_stat_row *r)
 		for (int i = 13; i <= 17; i++)
 			sqlite3_bind_null(s, i);
 	}
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		pr_err("store: task_stats: %s\n", sqlite3_errmsg(store__db(tw->st)));
-		return -EIO;
-	}
-	return 0;
+	return sql__run(tw->st, s);
 }
 
 void store__tasks_end(struct store_tasks *tw)
@@ -161,7 +140,7 @@ int store__add_task_stat(struct store *st, int64_t run_id, const struct task_sta
 	int err;
 
 	if (!tw)
-		return -EIO;
+		return store__corrupt(st) ? -EBADMSG : -EIO;
 	err = store__tasks_add(tw, r);
 	store__tasks_end(tw);
 	return err;
@@ -171,29 +150,33 @@ int store__add_antagonist(struct store *st, int64_t run_id, int victim_pid, int 
 			  const char *comm, uint64_t wait_ns, uint64_t count)
 {
 	sqlite3_stmt *s;
+	int err;
 
-	if (prep(st, &s, "INSERT OR REPLACE INTO antagonists(run_id, victim_pid, pid, comm, wait_ns, count)"
-			 " VALUES (?, ?, ?, ?, ?, ?)"))
-		return -EIO;
+	err = sql__prep(st, &s, "INSERT OR REPLACE INTO antagonists(run_id, victim_pid, pid, comm, wait_ns, count)"
+			  " VALUES (?, ?, ?, ?, ?, ?)");
+	if (err)
+		return err;
 	sqlite3_bind_int64(s, 1, run_id);
 	sqlite3_bind_int(s, 2, victim_pid);
 	sqlite3_bind_int(s, 3, pid);
 	sqlite3_bind_text(s, 4, comm, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 5, (int64_t)wait_ns);
 	sqlite3_bind_int64(s, 6, (int64_t)count);
-	return step_done(st, s);
+	return run_once(st, s);
 }
 
 int store__add_scx_dump(struct store *st, int64_t run_id, int64_t seq, const char *line)
 {
 	sqlite3_stmt *s;
+	int err;
 
-	if (prep(st, &s, "INSERT OR REPLACE INTO scx_dump(run_id, seq, line) VALUES (?, ?, ?)"))
-		return -EIO;
+	err = sql__prep(st, &s, "INSERT OR REPLACE INTO scx_dump(run_id, seq, line) VALUES (?, ?, ?)");
+	if (err)
+		return err;
 	sqlite3_bind_int64(s, 1, run_id);
 	sqlite3_bind_int64(s, 2, seq);
 	sqlite3_bind_text(s, 3, line, -1, SQLITE_STATIC);
-	return step_done(st, s);
+	return run_once(st, s);
 }
 
 /* rows per INSERT: one sqlite3_step() per batch instead of per row */
@@ -225,11 +208,7 @@ static sqlite3_stmt *prep_rows(struct store *st, int rows)
 	len = sprintf(sql, "INSERT INTO events(run_id, ts, cpu, type, pid, arg1, arg2) VALUES ");
 	for (int i = 0; i < rows; i++)
 		len += sprintf(sql + len, "%s(?1,?,?,?,?,?,?)", i ? "," : "");
-	if (sqlite3_prepare_v3(store__db(st), sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) !=
-	    SQLITE_OK) {
-		pr_err("store: %s\n", sqlite3_errmsg(store__db(st)));
-		s = NULL;
-	}
+	sql__prep_flags(st, &s, sql, SQL_PERSISTENT);
 	free(sql);
 	return s;
 }
@@ -252,8 +231,7 @@ struct store_events *store__events_begin(struct store *st, int64_t run_id)
 	}
 	sqlite3_bind_int64(se->one, 1, run_id);
 	sqlite3_bind_int64(se->many, 1, run_id);
-	if (sqlite3_exec(store__db(st), EV_INDEX_SQL, NULL, NULL, NULL) != SQLITE_OK) {
-		pr_err("store: events index: %s\n", sqlite3_errmsg(store__db(st)));
+	if (sql__exec(st, EV_INDEX_SQL)) {
 		store__events_abort(se);
 		return NULL;
 	}
@@ -275,13 +253,7 @@ static int flush_rows(struct store_events *se, sqlite3_stmt *s, int from, int n)
 		sqlite3_bind_int64(s, p++, r->arg1);
 		sqlite3_bind_int64(s, p++, r->arg2);
 	}
-	if (sqlite3_step(s) != SQLITE_DONE) {
-		pr_err("store: events: %s\n", sqlite3_errmsg(store__db(se->st)));
-		sqlite3_reset(s);
-		return -EIO;
-	}
-	sqlite3_reset(s);
-	return 0;
+	return sql__run(se->st, s);
 }
 
 int store__events_add(struct store_events *se, uint64_t ts, int cpu, int type, int pid,
@@ -323,40 +295,26 @@ void store__events_abort(struct store_events *se)
 	free(se);
 }
 
-static const char *col_text(sqlite3_stmt *s, int i)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-
-	return t ? (const char *)t : "";
-}
-
-static int finish_query(struct store *st, sqlite3_stmt *s, int rc)
-{
-	if (rc != SQLITE_DONE) {
-		pr_err("store: %s\n", sqlite3_errmsg(store__db(st)));
-		sqlite3_finalize(s);
-		return -EIO;
-	}
-	sqlite3_finalize(s);
-	return 0;
-}
+#define col_text sql__col_text
 
 int store__print_trace_cpus(struct store *st, int64_t run_id, FILE *f)
 {
 	sqlite3_stmt *s;
-	int rc;
+	int err;
 
-	if (prep(st, &s, "SELECT cpu, events, overrun, dropped, lost FROM trace_cpus"
-			 " WHERE run_id = ? ORDER BY cpu"))
-		return -EIO;
+	err = sql__prep(st, &s, "SELECT cpu, events, overrun, dropped, lost FROM trace_cpus"
+			  " WHERE run_id = ? ORDER BY cpu");
+	if (err)
+		return err;
 	sqlite3_bind_int64(s, 1, run_id);
 	fprintf(f, "%4s %12s %10s %10s %10s\n", "cpu", "events", "overrun", "dropped", "lost");
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	while ((err = sql__step(st, s)) > 0)
 		fprintf(f, "%4d %12lld %10lld %10lld %10lld%s\n", sqlite3_column_int(s, 0),
 			sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2),
 			sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4),
 			sqlite3_column_int64(s, 4) ? "  LOST EVENTS" : "");
-	return finish_query(st, s, rc);
+	sqlite3_finalize(s);
+	return err;
 }
 
 /* p50/p99 of the stored wakeup-latency histogram, in us */
@@ -386,84 +344,92 @@ static void row_percentiles(sqlite3_stmt *s, int col, double *p50, double *p99)
 int store__print_tasks(struct store *st, int64_t run_id, FILE *f)
 {
 	sqlite3_stmt *s;
-	int rc;
+	int err;
 
-	if (prep(st, &s, "SELECT pid, comm, role, wakeups, wait_ns, wait_max_ns, rq_wait_ns, run_ns,"
-			 " switches_vol, switches_invol, migrations,"
-			 " hist_count, hist_sum, hist_min, hist_max, hist_buckets"
-			 " FROM task_stats WHERE run_id = ?"
-			 " ORDER BY CASE role WHEN 'probe' THEN 0 WHEN 'hackbench' THEN 1"
-			 " WHEN 'hog' THEN 2 ELSE 3 END, run_ns DESC"))
-		return -EIO;
+	err = sql__prep(st, &s, "SELECT pid, comm, role, wakeups, wait_ns, wait_max_ns, rq_wait_ns, run_ns,"
+			  " switches_vol, switches_invol, migrations,"
+			  " hist_count, hist_sum, hist_min, hist_max, hist_buckets"
+			  " FROM task_stats WHERE run_id = ?"
+			  " ORDER BY CASE role WHEN 'probe' THEN 0 WHEN 'hackbench' THEN 1"
+			  " WHEN 'hog' THEN 2 ELSE 3 END, run_ns DESC");
+	if (err)
+		return err;
 	sqlite3_bind_int64(s, 1, run_id);
 	fprintf(f, "%7s %-16s %-9s %8s %9s %9s %10s %10s %10s %8s %8s %7s\n", "pid", "comm",
 		"role", "wakeups", "wake_p50", "wake_p99", "wake_max", "rq_wait", "on_cpu",
 		"vol", "invol", "migr");
 	fprintf(f, "%7s %-16s %-9s %8s %9s %9s %10s %10s %10s %8s %8s %7s\n", "", "", "", "",
 		"us", "us", "us", "ms", "ms", "", "", "");
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((err = sql__step(st, s)) > 0) {
 		double p50, p99;
 
 		row_percentiles(s, 11, &p50, &p99);
 		fprintf(f, "%7d %-16s %-9s %8lld %9.1f %9.1f %10.1f %10.2f %10.2f %8lld %8lld %7lld\n",
-			sqlite3_column_int(s, 0), col_text(s, 1), col_text(s, 2),
+			sqlite3_column_int(s, 0), sql__col_term(s, 1), sql__col_term(s, 2),
 			sqlite3_column_int64(s, 3), p50, p99, sqlite3_column_int64(s, 5) / 1e3,
 			sqlite3_column_int64(s, 6) / 1e6, sqlite3_column_int64(s, 7) / 1e6,
 			sqlite3_column_int64(s, 8), sqlite3_column_int64(s, 9),
 			sqlite3_column_int64(s, 10));
 	}
-	return finish_query(st, s, rc);
+	sqlite3_finalize(s);
+	return err;
 }
 
 int store__print_antagonists(struct store *st, int64_t run_id, FILE *f)
 {
 	sqlite3_stmt *s;
-	int rc;
+	int err;
 
-	if (prep(st, &s, "SELECT a.victim_pid, t.comm, a.pid, a.comm, a.wait_ns, a.count"
-			 " FROM antagonists a LEFT JOIN task_stats t"
-			 " ON t.run_id = a.run_id AND t.pid = a.victim_pid"
-			 " WHERE a.run_id = ? ORDER BY a.victim_pid, a.wait_ns DESC"))
-		return -EIO;
+	err = sql__prep(st, &s, "SELECT a.victim_pid, t.comm, a.pid, a.comm, a.wait_ns, a.count"
+			  " FROM antagonists a LEFT JOIN task_stats t"
+			  " ON t.run_id = a.run_id AND t.pid = a.victim_pid"
+			  " WHERE a.run_id = ? ORDER BY a.victim_pid, a.wait_ns DESC");
+	if (err)
+		return err;
 	sqlite3_bind_int64(s, 1, run_id);
 	fprintf(f, "%7s %-16s %7s %-16s %12s %8s\n", "victim", "comm", "pid", "ran instead",
 		"overlap_ms", "times");
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	while ((err = sql__step(st, s)) > 0)
 		fprintf(f, "%7d %-16s %7d %-16s %12.3f %8lld\n", sqlite3_column_int(s, 0),
-			col_text(s, 1), sqlite3_column_int(s, 2), col_text(s, 3),
+			sql__col_term(s, 1), sqlite3_column_int(s, 2), sql__col_term(s, 3),
 			sqlite3_column_int64(s, 4) / 1e6, sqlite3_column_int64(s, 5));
-	return finish_query(st, s, rc);
+	sqlite3_finalize(s);
+	return err;
 }
 
 int store__print_dump(struct store *st, int64_t run_id, FILE *f)
 {
 	sqlite3_stmt *s;
-	int rc, n = 0;
+	int err, n = 0;
 
-	if (prep(st, &s, "SELECT exit_kind, exit_reason, exit_msg FROM runs WHERE id = ?"))
-		return -EIO;
+	err = sql__prep(st, &s, "SELECT exit_kind, exit_reason, exit_msg FROM runs WHERE id = ?");
+	if (err)
+		return err;
 	sqlite3_bind_int64(s, 1, run_id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	err = sql__step(st, s);
+	if (err > 0) {
 		if (sqlite3_column_type(s, 0) != SQLITE_NULL)
 			fprintf(f, "exit kind: %lld\n", sqlite3_column_int64(s, 0));
 		if (*col_text(s, 1))
-			fprintf(f, "exit reason: %s\n", col_text(s, 1));
+			fprintf(f, "exit reason: %s\n", sql__col_term(s, 1));
 		if (*col_text(s, 2))
-			fprintf(f, "exit message: %s\n", col_text(s, 2));
-		rc = SQLITE_DONE;
+			fprintf(f, "exit message: %s\n", sql__col_term(s, 2));
+		err = 0;
 	}
-	if (finish_query(st, s, rc))
-		return -EIO;
+	sqlite3_finalize(s);
+	if (err)
+		return err;
 
-	if (prep(st, &s, "SELECT line FROM scx_dump WHERE run_id = ? ORDER BY seq"))
-		return -EIO;
+	err = sql__prep(st, &s, "SELECT line FROM scx_dump WHERE run_id = ? ORDER BY seq");
+	if (err)
+		return err;
 	sqlite3_bind_int64(s, 1, run_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		fprintf(f, "%s\n", col_text(s, 0));
+	while ((err = sql__step(st, s)) > 0) {
+		fprintf(f, "%s\n", sql__col_term(s, 0));
 		n++;
 	}
-	if (rc == SQLITE_DONE && !n)
+	sqlite3_finalize(s);
+	if (!err && !n)
 		fprintf(f, "(no sched_ext dump recorded for run %lld)\n", (long long)run_id);
-	return finish_query(st, s, rc);
+	return err;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The collectors' tables: trace_cpus, task_stats, antagonists, events,
- * scx_dump (DDL in harness/store_schema.c). Writers are called inside the
+ * scx_dump (DDL in harness/store/schema.c). Writers are called inside the
  * run's transaction; the print functions serve `scxbench show`.
  */
 #ifndef SCXB_STORE_TRACE_H
@@ -62,7 +62,9 @@ int store__events_add(struct store_events *se, uint64_t ts, int cpu, int type, i
 int store__events_end(struct store_events *se);
 void store__events_abort(struct store_events *se);
 
-/* For `scxbench show`: plain-text tables on f. 0 or -errno. */
+/* For `scxbench show`: plain-text tables on f. 0 or -errno; on an error
+ * the rows printed so far stay on f (store__print_run() in show.h prints
+ * all or nothing). */
 int store__print_trace_cpus(struct store *st, int64_t run_id, FILE *f);
 int store__print_tasks(struct store *st, int64_t run_id, FILE *f);
 int store__print_antagonists(struct store *st, int64_t run_id, FILE *f);

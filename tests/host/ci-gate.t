@@ -136,5 +136,5 @@ nall=$(sql all.db 'SELECT count(*) FROM runs'); nother=$(sql all.db "SELECT coun
 # the gate on the merged history only takes the baseline from the same host
 "$MK" ci.conf all.db n3 3 3 >/dev/null
 gate n3 --db all.db
-grep -qF '(n1\)' out/summary.md && ! grep -q 'n2' out/summary.md &&
+grep -qF '(n1)' out/summary.md && ! grep -q 'n2' out/summary.md &&
 	pass "merged history: baseline only from the same host" || fail "baseline mixed hosts: rc $rc" "$(grep -i baseline out/summary.md)"

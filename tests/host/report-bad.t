@@ -46,14 +46,14 @@ expect 0 "report:" "one scheduler: descriptive report" \
 
 GEN_DROP=1 gen_db "$TMP/drop.db" 12 eevdf,simple >/dev/null
 "$SCXB" report --db "$TMP/drop.db" --out "$TMP/od" >"$TMP/td" 2>&1
-grep -E '^hog_work_per_s' -A1 "$TMP/td" | grep -qE ' 3 +6/6 ' &&
+grep -E '^cpu_work_per_s' -A1 "$TMP/td" | grep -qE ' 3 +6/6 ' &&
 	pass "metric missing in some runs: n counts only runs that have it" ||
-	fail "metric missing in some runs: n counts only runs that have it" "$(grep -A1 hog_work "$TMP/td")"
+	fail "metric missing in some runs: n counts only runs that have it" "$(grep -A1 cpu_work "$TMP/td")"
 
 PATH=/nonexistent SCXB_GNUPLOT= "$SCXB" report --db "$TMP/r.db" --out "$TMP/ng" >"$TMP/ng.out" 2>&1
 rc=$?
 [ $rc = 1 ] && grep -q "gnuplot not found" "$TMP/ng.out" && grep -q "gnuplot not found" "$TMP/ng/report.md" &&
-	[ -s "$TMP/ng/cdf_wakeup.gp" ] && [ ! -e "$TMP/ng/cdf_wakeup.png" ] &&
+	[ -s "$TMP/ng/cdf_wakeup_lat.gp" ] && [ ! -e "$TMP/ng/cdf_wakeup_lat.png" ] &&
 	pass "gnuplot missing: data and scripts, report says so, exit 1" ||
 	fail "gnuplot missing: data and scripts, report says so, exit 1" "rc=$rc $(head -3 "$TMP/ng.out")"
 # runs of different places (host vs a TCG guest) are never one comparison

@@ -36,7 +36,7 @@ fi
 bad=0; for f in "$OUT"/*.png; do b=${f%.png}; [ -s "$b.dat" ] && [ -s "$b.gp" ] || { bad=1; echo "# no .dat/.gp for $f"; }; done
 [ $bad = 0 ] && pass "every figure has its .dat and .gp" || fail "every figure has its .dat and .gp"
 # the .gp scripts re-render by hand, as the report says
-(cd "$OUT" && gnuplot -e "fmt='svg'" cdf_wakeup.gp) 2>"$TMP/gp.err" && xmllint --noout "$OUT/cdf_wakeup.svg" &&
+(cd "$OUT" && gnuplot -e "fmt='svg'" cdf_wakeup_lat.gp) 2>"$TMP/gp.err" && xmllint --noout "$OUT/cdf_wakeup_lat.svg" &&
 	pass "a .gp script re-renders on its own" || fail "a .gp script re-renders on its own" "$(cat "$TMP/gp.err")"
 
 H=$OUT/report.html
@@ -50,7 +50,7 @@ grep -q '&lt;b&gt;x&lt;/b&gt;' "$OUT/report.md" && ! grep -q '<b>x</b>' "$OUT/re
 	pass "task escaped in report.md" || fail "task escaped in report.md"
 grep -q 'LOST EVENTS' "$OUT/report.md" && grep -q 'scheduler dump' "$H" && grep -q 'exit kind 1025' "$OUT/report.md" &&
 	pass "lost events and scheduler failure with dump reported" || fail "lost events and scheduler failure with dump reported"
-grep -q 'wakeup_p99 (us)' "$TMP/table" && grep -E '^ +vtime .*worse$' "$TMP/table" | grep -q . &&
+grep -q 'wakeup_lat_p99 (us)' "$TMP/table" && grep -E '^ +vtime .*worse$' "$TMP/table" | grep -q . &&
 	pass "table finds the 30 % latency shift (worse)" || fail "table finds the shift" "$(head -5 "$TMP/table")"
 
 "$SCXB" export --db "$DB" --format json >"$TMP/e.json" && python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert len(d['runs'])==30 and d['comparisons']" "$TMP/e.json" &&

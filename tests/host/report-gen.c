@@ -2,16 +2,19 @@
 /*
  * Test-data generator for the report tests and benchmark: a real store
  * file filled through the store API with a comparison of NSCHED
- * schedulers x REPS rounds of synthetic runs (metrics, latency
- * histograms, probe task rows named "<b>x</b>", antagonists, kept events,
- * one run with lost events, one scheduler failure with a hostile dump).
+ * schedulers x REPS rounds of synthetic runs under the names real runs
+ * store (wakeup_lat and its corrected twin wakeup_lat_co, throughput,
+ * fairness, sched_ext counters, one of them always 0), probe task rows
+ * named "<b>x</b>", antagonists, kept events, one run with lost events,
+ * one scheduler failure with a hostile dump).
  *
  * usage: report-gen DB NRUNS [SCHED,SCHED...] [SHIFT]
  *   SHIFT: relative latency/throughput change of each non-baseline
  *   scheduler (default 0.3 = 30 % worse latency); 0 = identical
  *   distributions.
  * Environment: GEN_ALL_FAILED=1 every run's scheduler fails;
- * GEN_DROP=1 the hog metric is missing from the runs of odd rounds.
+ * GEN_DROP=1 the hog metric is missing from the runs of odd rounds;
+ * GEN_STARVE=1 the second scheduler's probe takes a third of the samples.
  */
 #include <math.h>
 #include <stdio.h>
@@ -41,7 +44,7 @@ int main(int argc, char **argv)
 	int nsched = 0, nruns, reps;
 	struct store *st;
 	struct stats_rng rng;
-	struct hist *h = malloc(sizeof(*h));
+	struct hist *h = malloc(sizeof(*h)), *hco = malloc(sizeof(*hco));
 	int64_t cid, run_id;
 
 	if (argc < 3) {
@@ -57,7 +60,7 @@ int main(int argc, char **argv)
 	}
 	reps = (nruns + nsched - 1) / nsched;
 	st = store__open(argv[1], STORE_CREATE, err, sizeof(err));
-	if (!st || !h) {
+	if (!st || !h || !hco) {
 		fprintf(stderr, "open: %s\n", err);
 		return 2;
 	}
@@ -82,12 +85,19 @@ int main(int argc, char **argv)
 		if (!res || store__begin_run(st, &rm, &run_id) || store__txn_begin(st))
 			return 2;
 		hist__init(h);
-		for (int k = 0; k < 20000; k++) {
+		hist__init(hco);
+		/* GEN_STARVE: the second scheduler's probe gets a third of the
+		 * samples (the report warns that the raw figures are not
+		 * comparable) */
+		for (int k = 0; k < (getenv("GEN_STARVE") && s == 1 ? 6000 : 20000); k++) {
 			double v = exp(log(8000.0) + 0.8 * normal(&rng)) * f; /* ns, lognormal */
 
 			hist__add(h, (uint64_t)v);
+			/* the corrected twin: a 1 ms period's missed wakes filled in */
+			hist__add_expected(hco, (uint64_t)(k % 500 ? v : v * 300), 1000000);
 		}
-		if (results__add_latency(res, "wakeup", h))
+		if (results__add_latency(res, "wakeup_lat", h) ||
+		    results__add_latency(res, "wakeup_lat_co", hco))
 			return 2;
 		if (failed && getenv("GEN_ALL_FAILED")) {
 			results__free(res);
@@ -98,9 +108,16 @@ int main(int argc, char **argv)
 		results__add_metric(res, "hackbench_msgs_per_s",
 				    200000 / f * (1 + 0.03 * normal(&rng)), "msg/s", BETTER_HIGHER);
 		if (!(getenv("GEN_DROP") && round % 2))
-			results__add_metric(res, "hog_work_per_s", 1e6 / f * (1 + 0.02 * normal(&rng)),
-				    "work/s", BETTER_HIGHER);
+			results__add_metric(res, "cpu_work_per_s", 1e6 / f * (1 + 0.02 * normal(&rng)),
+				    "units/s", BETTER_HIGHER);
+		results__add_metric(res, "cpu_fairness_jain", 0.99 - 0.01 * s + 0.003 * normal(&rng), "",
+				    BETTER_HIGHER);
+		results__add_metric(res, "sys_ctxt_rate", 25000 * f * (1 + 0.02 * normal(&rng)), "/s",
+				    BETTER_NONE);
 		if (s) {
+			/* a counter that never fires: the figure must still show it */
+			results__add_metric(res, "scx_event.SCX_EV_DISPATCH_KEEP_LAST", 0, "events",
+					    BETTER_NONE);
 			results__add_metric(res, "scx_event.SCX_EV_DISPATCH_LOCAL_DSQ_OFFLINE", 5000 + 300 * normal(&rng),
 					    "events", BETTER_NONE);
 			results__add_metric(res, "scx_event.SCX_EV_SELECT_CPU_FALLBACK", 120 + 20 * normal(&rng),
@@ -167,6 +184,7 @@ int main(int argc, char **argv)
 	store__set_comparison_status(st, cid, "done", reps);
 	store__close(st);
 	free(h);
+	free(hco);
 	printf("%lld\n", (long long)cid);
 	return 0;
 }

@@ -86,7 +86,9 @@ st=$(sql "$DB" "SELECT status FROM runs ORDER BY id DESC LIMIT 1 OFFSET 1")
 # (nothing can run after SIGKILL); the next run removes both
 "$SCXB" run eevdf --workload cpu --duration 30 --db "$DB" -q >/dev/null 2>&1 &
 pid=$!
-sleep 2
+# until its work dir exists (a loaded machine may take a while to get there)
+for i in $(seq 100); do [ -n "$(owned_dirs /tmp scxbench-run- $pid)" ] && break; sleep 0.1; done
+sleep 0.5
 kill -KILL $pid
 wait $pid 2>/dev/null
 sleep 0.5

@@ -24,7 +24,7 @@ static void mk(int i, const char *sched, const char *label, const char *status,
 	r->id = 100 + i;
 	r->exit_kind = -1;
 	snprintf(r->scheduler, sizeof(r->scheduler), "%s", sched);
-	snprintf(r->status, sizeof(r->status), "%s", status);
+	r->status = run_status__parse(status);
 	snprintf(r->hostname, sizeof(r->hostname), "ci-box");
 	snprintf(r->place, sizeof(r->place), "host");
 	snprintf(r->kernel_release, sizeof(r->kernel_release), "%s", kernel);

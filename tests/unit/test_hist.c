@@ -299,3 +299,86 @@ UNIT_TEST(hist_encode_decode)
 	free(d);
 	free(h);
 }
+
+/*
+ * Coordinated-omission correction against a case worked by hand from
+ * HdrHistogram's definition (record v, then v - I, v - 2I, ... while >= I),
+ * expected interval I = 100:
+ *   50 -> 50            100 -> 100            199 -> 199
+ *   200 -> 200, 100     250 -> 250, 150
+ *   1000 -> 1000, 900, 800, 700, 600, 500, 400, 300, 200, 100
+ * 17 values: 50 100 100 100 150 199 200 200 250 300 400 500 600 700 800
+ * 900 1000, sum 6549. Values below 256 have buckets one wide, so those
+ * percentiles are exact; 900 sits in a bucket four wide.
+ */
+UNIT_TEST(hist_expected_interval_by_hand)
+{
+	static const uint64_t in[] = { 50, 100, 199, 200, 250, 1000 };
+	static const uint64_t fills[] = { 0, 0, 0, 1, 1, 9 };
+	struct hist *co = malloc(sizeof(*co)), *raw = malloc(sizeof(*raw));
+	struct hist *fill = malloc(sizeof(*fill));
+	uint64_t p90;
+
+	DEFER(free, co);
+	DEFER(free, raw);
+	DEFER(free, fill);
+	CHECK(co && raw && fill, "malloc");
+	hist__init(co);
+	hist__init(raw);
+	hist__init(fill);
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		uint64_t n;
+
+		hist__add_expected(co, in[i], 100);
+		hist__add(raw, in[i]);
+		n = hist__add_missing(fill, in[i], 100);
+		CHECK(n == fills[i], "%llu: %llu fill-ins, want %llu", (unsigned long long)in[i],
+		      (unsigned long long)n, (unsigned long long)fills[i]);
+	}
+	CHECK(co->count == 17 && co->sum == 6549, "count %llu sum %llu",
+	      (unsigned long long)co->count, (unsigned long long)co->sum);
+	CHECK(co->min == 50 && co->max == 1000, "min %llu max %llu", (unsigned long long)co->min,
+	      (unsigned long long)co->max);
+	CHECK(co->buckets[hist__bucket(100)] == 3 && co->buckets[hist__bucket(200)] == 2 &&
+	      co->buckets[hist__bucket(150)] == 1 && co->buckets[hist__bucket(199)] == 1,
+	      "bucket counts at 100/200/150/199");
+	/* nearest rank: p50 is the 9th of 17 (250), p25 the 5th (150), p10
+	 * the 2nd (100); p90 the 16th (900) */
+	CHECK(hist__percentile(co, 50) == 250, "p50 %llu", (unsigned long long)hist__percentile(co, 50));
+	CHECK(hist__percentile(co, 25) == 150, "p25 %llu", (unsigned long long)hist__percentile(co, 25));
+	CHECK(hist__percentile(co, 10) == 100, "p10 %llu", (unsigned long long)hist__percentile(co, 10));
+	p90 = hist__percentile(co, 90);
+	CHECK(hist__bucket(p90) == hist__bucket(900), "p90 %llu", (unsigned long long)p90);
+	/* the raw histogram knows nothing of it: p50 is the 3rd of 6 (199) */
+	CHECK(raw->count == 6 && hist__percentile(raw, 50) == 199, "raw p50 %llu",
+	      (unsigned long long)hist__percentile(raw, 50));
+	/* raw merged with the fill-ins alone is the corrected histogram */
+	hist__merge(raw, fill);
+	CHECK(!memcmp(raw, co, sizeof(*co)), "raw + fill-ins != corrected");
+}
+
+UNIT_TEST(hist_expected_interval_edges)
+{
+	struct hist *h = malloc(sizeof(*h));
+
+	DEFER(free, h);
+	CHECK(h, "malloc");
+	hist__init(h);
+	/* no interval: the value alone */
+	hist__add_expected(h, 5000, 0);
+	CHECK(h->count == 1 && h->sum == 5000, "interval 0 recorded %llu values",
+	      (unsigned long long)h->count);
+	/* below the interval, and just under twice it: nothing added */
+	CHECK(hist__add_missing(h, 99, 100) == 0 && hist__add_missing(h, 199, 100) == 0,
+	      "fill-ins below 2 * interval");
+	/* exactly k intervals: k - 1 fill-ins, the last one equal to I */
+	hist__init(h);
+	CHECK(hist__add_missing(h, 500, 100) == 4 && h->min == 100 && h->max == 400 &&
+	      h->sum == 1000, "500/100: %llu values min %llu", (unsigned long long)h->count,
+	      (unsigned long long)h->min);
+	/* near the top of the range: no wrap-around */
+	hist__init(h);
+	CHECK(hist__add_missing(h, UINT64_MAX, UINT64_MAX / 2) == 1 && h->min == UINT64_MAX / 2 + 1,
+	      "top of range: %llu values", (unsigned long long)h->count);
+	CHECK(hist__add_missing(h, UINT64_MAX - 1, UINT64_MAX) == 0, "v < interval near the top");
+}

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <math.h>
 #include <string.h>
 
 #include "harness/lib/metric_info.h"
@@ -14,6 +15,11 @@ UNIT_TEST(metric_info_families_and_labels)
 	CHECK(mi.family == MF_HARNESS, "samples are the harness's");
 	metric__info("hackbench_msgs_per_s", &mi);
 	CHECK(mi.family == MF_THROUGHPUT, "throughput");
+	metric__info("timer_lat_co_p99", &mi);
+	CHECK(mi.family == MF_LATENCY && !strcmp(mi.label, "probe timer latency (CO-corrected) p99"),
+	      "%s", mi.label);
+	metric__info("timer_lat_missed", &mi);
+	CHECK(mi.family == MF_LATENCY && !strcmp(mi.short_label, "timer missed"), "%s", mi.label);
 	metric__info("trace_wakeup_probe_p99.9", &mi);
 	CHECK(mi.family == MF_TRACE && !strcmp(mi.label, "probe wakeup latency (trace) p99.9"), "%s",
 	      mi.label);
@@ -49,4 +55,58 @@ UNIT_TEST(metric_info_units_scale)
 	CHECK(!strcmp(b, "-0.8 %"), "'%s'", b);
 	metric__format_pct(70.2, b, sizeof(b));
 	CHECK(!strcmp(b, "+70 %"), "'%s'", b);
+}
+
+UNIT_TEST(metric_info_histograms_and_counters)
+{
+	struct metric_info mi;
+
+	/* a histogram's own name (a CDF's axis) */
+	metric__info("wakeup_lat", &mi);
+	CHECK(mi.family == MF_LATENCY && !strcmp(mi.label, "probe wakeup latency"), "%s", mi.label);
+	metric__info("wakeup_lat_co", &mi);
+	CHECK(!strcmp(mi.label, "probe wakeup latency (CO-corrected)"), "%s", mi.label);
+	metric__info("trace_wakeup_hackbench", &mi);
+	CHECK(mi.family == MF_TRACE && !strcmp(mi.label, "hackbench wakeup latency (trace)"), "%s",
+	      mi.label);
+	metric__info("scx_event.SCX_EV_SELECT_CPU_FALLBACK", &mi);
+	CHECK(!strcmp(mi.short_label, "select cpu fallback"), "'%s'", mi.short_label);
+	metric__info("scx_trace_event.SCX_EV_BYPASS_DURATION", &mi);
+	CHECK(mi.family == MF_SCX_EVENTS && strstr(mi.label, "bypass duration (trace)"), "%s",
+	      mi.label);
+	metric__info("cpu_hog12_units", &mi);
+	CHECK(mi.family == MF_FAIRNESS && !strcmp(mi.label, "hog 12's work"), "%s", mi.label);
+	metric__info("sys_cpu3_util", &mi);
+	CHECK(mi.family == MF_SYSTEM && !strcmp(mi.label, "CPU 3 utilisation"), "%s", mi.label);
+	metric__info("sched_new_counter", &mi);
+	CHECK(mi.family == MF_SCHED && !strcmp(mi.label, "scheduler: new counter"), "%s", mi.label);
+}
+
+UNIT_TEST(metric_info_scale_ci_p)
+{
+	char b[64], u[32];
+	double mul;
+
+	metric__scale(250000, "msg/s", &mul, u, sizeof(u));
+	CHECK(!strcmp(u, "k msg/s") && fabs(mul - 1e-3) < 1e-12, "'%s' %g", u, mul);
+	metric__scale(25000, "ns", &mul, u, sizeof(u));
+	CHECK(!strcmp(u, "us") && fabs(mul - 1e-3) < 1e-12, "'%s' %g", u, mul);
+	metric__scale(0, "us", &mul, u, sizeof(u));
+	CHECK(!strcmp(u, "us") && mul == 1, "'%s' %g", u, mul);
+	metric__scale(12000, "count", &mul, u, sizeof(u));
+	CHECK(!strcmp(u, "k"), "'%s'", u);
+	metric__format(12000, "count", b, sizeof(b));
+	CHECK(!strcmp(b, "12.0 k"), "'%s'", b);
+	metric__format_ci(998, 1020, "us", b, sizeof(b));
+	CHECK(!strcmp(b, "[1.00, 1.02] ms"), "'%s'", b);
+	metric__format_ci(13200, 14049, "msg/s", b, sizeof(b));
+	CHECK(!strcmp(b, "[13.2, 14.0] k msg/s"), "'%s'", b);
+	metric__format_ci(NAN, 1, "us", b, sizeof(b));
+	CHECK(!strcmp(b, "-"), "'%s'", b);
+	metric__format_p(0.0238, b, sizeof(b));
+	CHECK(!strcmp(b, "0.024"), "'%s'", b);
+	metric__format_p(0.4, b, sizeof(b));
+	CHECK(!strcmp(b, "0.40"), "'%s'", b);
+	metric__format_p(1e-5, b, sizeof(b));
+	CHECK(!strcmp(b, "< 0.001"), "'%s'", b);
 }

@@ -11,6 +11,7 @@
 
 #include "harness/store/store.h"
 #include "harness/store/schema.h"
+#include "harness/store/sql.h"
 #include "tests/unit/unit.h"
 
 static int64_t q_int(const char *path, const char *sql)
@@ -229,4 +230,140 @@ UNIT_TEST(store_import_remaps_and_dedupes)
 	CHECK(q_int(a, "SELECT count(*) FROM params p JOIN runs r ON r.id = p.run_id"
 		       " WHERE r.scheduler = 'simple'") == 3, "params follow their runs");
 	CHECK(q_int(a, "PRAGMA foreign_key_check") == -1, "no dangling foreign keys");
+}
+
+/* The whole file as bytes, to tell it was left as it was. */
+static char *slurp(const char *path, long *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+
+	*len = -1;
+	if (!f)
+		return NULL;
+	if (!fseek(f, 0, SEEK_END) && (*len = ftell(f)) >= 0 && !fseek(f, 0, SEEK_SET) &&
+	    (buf = malloc(*len + 1)) && fread(buf, 1, *len, f) != (size_t)*len) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+/* A store with a few runs, closed (its WAL checkpointed into the file). */
+static int make_runs_db(const char *path, int n)
+{
+	char err[256];
+	struct store *st = store__open(path, STORE_CREATE, err, sizeof(err));
+	int64_t id;
+
+	if (!st)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (add_run(st, "eevdf", &id) || store__finish_run(st, id, RUN_OK, FAIL_NONE, NULL))
+			return -1;
+	store__close(st);
+	return 0;
+}
+
+/* Overwrite page pg of path with 0xff bytes (not a b-tree page type). */
+static int garbage_page(const char *path, int64_t pg)
+{
+	int64_t ps = q_int(path, "PRAGMA page_size");
+	FILE *f = fopen(path, "r+b");
+	int rc = -1;
+
+	if (f && ps > 0 && pg > 1 && !fseek(f, (pg - 1) * ps, SEEK_SET)) {
+		rc = 0;
+		for (int64_t i = 0; i < ps && !rc; i++)
+			rc = fputc(0xff, f) == EOF;
+	}
+	if (f && fclose(f))
+		rc = -1;
+	return rc;
+}
+
+UNIT_TEST(store_sql_step_rows_done_and_errors)
+{
+	char err[256], *path = path_in_tmp("step.db");
+	sqlite3_stmt *s, *w;
+	struct store *st;
+	sqlite3 *other;
+
+	CHECK(sql__errno(SQLITE_CORRUPT) == -EBADMSG && sql__errno(SQLITE_CORRUPT_INDEX) == -EBADMSG &&
+	      sql__errno(SQLITE_NOTADB) == -EBADMSG, "corruption is -EBADMSG");
+	CHECK(sql__errno(SQLITE_BUSY) == -EBUSY && sql__errno(SQLITE_LOCKED) == -EBUSY &&
+	      sql__errno(SQLITE_BUSY_SNAPSHOT) == -EBUSY, "a held lock is -EBUSY");
+	CHECK(sql__errno(SQLITE_IOERR_READ) == -EIO && sql__errno(SQLITE_CONSTRAINT) == -EIO &&
+	      sql__errno(SQLITE_DONE) == 0, "the rest is -EIO, done is 0");
+
+	st = store__open(path, STORE_CREATE, err, sizeof(err));
+	CHECK(st, "open: %s", err);
+	CHECK(sql__prep(st, &s, "SELECT 1 UNION ALL SELECT 2") == 0, "prepare");
+	CHECK(sql__step(st, s) == 1 && sqlite3_column_int(s, 0) == 1, "first row: 1");
+	CHECK(sql__step(st, s) == 1 && sqlite3_column_int(s, 0) == 2, "second row: 1");
+	CHECK(sql__step(st, s) == 0, "then done: 0");
+	sqlite3_finalize(s);
+	CHECK(sql__prep(st, &s, "SELECT nosuchcolumn FROM runs") == -EIO && !s,
+	      "a bad statement: -EIO, no statement");
+
+	/* a write lock held by another connection past the busy timeout */
+	CHECK(sqlite3_open(path, &other) == SQLITE_OK &&
+	      sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK, "lock held");
+	sqlite3_busy_timeout(store__db(st), 0);
+	CHECK(sql__prep(st, &w, "UPDATE runs SET label = 'x' WHERE id = 0") == 0, "prepare a write");
+	CHECK(sql__run(st, w) == -EBUSY, "a write under another's lock: -EBUSY");
+	CHECK(sql__exec(st, "BEGIN IMMEDIATE") == -EBUSY, "BEGIN IMMEDIATE too");
+	sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(other);
+	CHECK(!store__corrupt(st), "busy is not corruption");
+	CHECK(sql__run(st, w) == 0, "the same write once the lock is gone: 0");
+	sqlite3_finalize(w);
+	store__close(st);
+}
+
+UNIT_TEST(store_sql_step_corruption_is_remembered)
+{
+	char err[256], msg[256], *path = path_in_tmp("bad.db");
+	int64_t root, next_run, next_cmp;
+	char *before, *after;
+	long blen, alen;
+	sqlite3_stmt *s;
+	struct store *st;
+
+	CHECK(make_runs_db(path, 3) == 0, "a database with 3 runs");
+	root = q_int(path, "SELECT rootpage FROM sqlite_master WHERE name = 'runs'");
+	CHECK(root > 1 && garbage_page(path, root) == 0, "runs' root page %lld overwritten",
+	      (long long)root);
+
+	/* read-only: the open reads only the schema; the first read of runs
+	 * meets the damage */
+	st = store__open(path, STORE_READONLY, err, sizeof(err));
+	CHECK(st, "read-only open: %s", err);
+	CHECK(!store__corrupt(st), "nothing met yet");
+	/* a column no index covers: the table's own pages are read */
+	CHECK(sql__prep(st, &s, "SELECT cmdline, uuid FROM runs") == 0, "prepare");
+	CHECK(sql__step(st, s) == -EBADMSG, "the step that meets it: -EBADMSG, not done");
+	sqlite3_finalize(s);
+	CHECK(store__corrupt(st) && strstr(store__corrupt(st), "malformed"),
+	      "remembered: %s", store__corrupt(st) ? store__corrupt(st) : "(null)");
+	CHECK(sql__prep(st, &s, "SELECT 1") == -EBADMSG && !s, "every later statement refused");
+	CHECK(store__next_ids(st, &next_run, &next_cmp) == -EBADMSG, "public functions say -EBADMSG");
+	CHECK(store__check(st, false, msg, sizeof(msg)) == -EBADMSG && strstr(msg, "Page"),
+	      "store__check still runs and names the page: %s", msg);
+	store__close(st);
+
+	/* writable: quick_check before the first write, nothing written */
+	before = slurp(path, &blen);
+	st = store__open(path, STORE_CREATE, err, sizeof(err));
+	CHECK(st, "writable open: %s", err);
+	CHECK(store__corrupt(st) && strstr(store__corrupt(st), "quick_check"),
+	      "flagged at open: %s", store__corrupt(st) ? store__corrupt(st) : "(null)");
+	CHECK(add_run(st, "eevdf", &next_run) == -EBADMSG, "begin_run refused");
+	CHECK(store__txn_begin(st) == -EBADMSG, "a transaction refused");
+	store__close(st);
+	after = slurp(path, &alen);
+	CHECK(before && after && blen == alen && !memcmp(before, after, blen), "file byte-identical");
+	free(before);
+	free(after);
 }

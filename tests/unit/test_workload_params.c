@@ -329,7 +329,10 @@ UNIT_TEST(workload_run_latency)
 	      "samples %.0f %.0f", metric(r, "timer_lat_samples"), metric(r, "wakeup_lat_samples"));
 	CHECK(monotone(r, "timer_lat") && monotone(r, "wakeup_lat") && monotone(r, "request_lat"),
 	      "percentiles not monotone");
-	CHECK(results__nr_hists(r) == 3, "%d histograms", results__nr_hists(r));
+	CHECK(monotone(r, "timer_lat_co") && monotone(r, "wakeup_lat_co") &&
+	      monotone(r, "request_lat_co"), "corrected percentiles not monotone");
+	/* raw and corrected (_co) twins */
+	CHECK(results__nr_hists(r) == 6, "%d histograms", results__nr_hists(r));
 	CHECK(metric(r, "probe_policy") == SCHED_OTHER && metric(r, "requests_per_s") > 0, "policy/rps");
 	CHECK(no_children(), "children left");
 }
