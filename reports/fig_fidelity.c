@@ -48,6 +48,8 @@ static int one(struct report_ctx *c, const char *what, struct hist *h, struct hi
 	fig = report__add_fig(c, stem, title);
 	if (!fig)
 		return -ENOMEM;
+	snprintf(path, sizeof(path), "replay_ks_%s", what);
+	report__fig_about(fig, path); /* the replay fidelity section */
 	snprintf(path, sizeof(path), "%s/%s.dat", c->outdir, stem);
 	f = fopen(path, "w");
 	if (!f)
@@ -84,25 +86,30 @@ static int one(struct report_ctx *c, const char *what, struct hist *h, struct hi
 		return 0;
 	}
 	snprintf(fig->caption, sizeof(fig->caption),
-		 "Replay fidelity (%s): the captured distribution (black, dashed) and what the trace"
+		 "Replay fidelity (%s): the captured distribution (grey, dashed) and what the trace"
 		 " saw of the replay under each scheduler (all its successful runs merged).", what);
 	f = gp__begin(c->outdir, stem, title);
 	if (!f)
 		return -errno;
 	{
+		/* the key's titles as drawn, so that their rows are counted right */
+		char titles[64][80];
 		const char *keys[65];
 		int nk = 0;
 
 		keys[nk++] = "captured";
-		for (int i = 0; i < ndrawn; i++)
-			keys[nk++] = report__sched_name(c, drawn[i]);
+		for (int i = 0; i < ndrawn; i++) {
+			snprintf(titles[i], sizeof(titles[i]), "%s (replayed)",
+				 report__sched_name(c, drawn[i]));
+			keys[nk++] = titles[i];
+		}
 		gp__key_above(f, gp__key_rows(keys, nk));
 	}
 	fprintf(f, "set logscale x 10\nset format x \"%%g\"\n"
 		   "set grid xtics ytics lc rgb \"#dddddd\"\n"
 		   "set yrange [0:1.02]\nset ytics 0.2\n"
 		   "set xlabel \"%s (µs, log scale)\"\nset ylabel \"fraction\"\n"
-		   "plot '%s.dat' index 0 using 1:2 with steps lw 2 dt 2 lc rgb \"#000000\" title \"captured\"",
+		   "plot '%s.dat' index 0 using 1:2 with steps lw 3 dt 2 lc rgb \"#888888\" title \"captured\"",
 		   !strcmp(what, "burst") ? "run burst" : !strcmp(what, "sleep") ? "sleep length" :
 		   "wakeup latency", stem);
 	for (int i = 0; i < ndrawn; i++) {
