@@ -13,8 +13,10 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "harness/lib/util.h"
@@ -31,7 +33,138 @@ struct cmd_proc {
 	int status;
 	struct rusage ru;
 	uint64_t t0, t1;
+	char cg[PATH_MAX]; /* its cgroup v2 directory, "" when it has none */
 };
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+
+/* Where cgroup v2 is mounted: /sys/fs/cgroup, or .../unified on a hybrid
+ * hierarchy; NULL without one. */
+static const char *cg2_root(void)
+{
+	static const char *const roots[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified" };
+	struct statfs sf;
+
+	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++)
+		if (!statfs(roots[i], &sf) && sf.f_type == CGROUP2_SUPER_MAGIC)
+			return roots[i];
+	return NULL;
+}
+
+static int cg_write(const char *dir, const char *file, const char *text)
+{
+	char path[PATH_MAX + 32];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -EIO;
+}
+
+/*
+ * A cgroup of its own below ours, the held child moved into it: whatever
+ * it starts stays inside, even what leaves its process group (setsid, a
+ * daemon), and cgroup.kill ends all of it at once. Best effort: without a
+ * writable cgroup v2 hierarchy (v1 only, no cgroup.kill before 5.14, not
+ * root) the process group alone is what holds it (c->cg stays "").
+ */
+static void cg_create(struct cmd_proc *c)
+{
+	const char *root = cg2_root();
+	char line[PATH_MAX], dir[PATH_MAX], pid[24];
+	FILE *f;
+
+	c->cg[0] = 0;
+	if (!root || !(f = fopen("/proc/self/cgroup", "re")))
+		return;
+	dir[0] = 0;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "0::", 3)) {
+			line[strcspn(line, "\n")] = 0;
+			snprintf(dir, sizeof(dir), "%s", line + 3);
+		}
+	fclose(f);
+	if (!dir[0] || snprintf(c->cg, sizeof(c->cg), "%s%s%sscxbench-cmd-%d", root, dir,
+				 strcmp(dir, "/") ? "/" : "", (int)c->pid) >= (int)sizeof(c->cg))
+		goto none;
+	snprintf(line, sizeof(line), "%s/cgroup.kill", c->cg);
+	if (mkdir(c->cg, 0755))
+		goto none;
+	snprintf(pid, sizeof(pid), "%d", (int)c->pid);
+	if (access(line, W_OK) || cg_write(c->cg, "cgroup.procs", pid)) {
+		rmdir(c->cg);
+		goto none;
+	}
+	return;
+none:
+	c->cg[0] = 0;
+}
+
+/* Is anything still alive in its cgroup? Pids seen are appended to
+ * seen[] (up to max) so that those that were orphaned to us get reaped. */
+static bool cg_populated(const struct cmd_proc *c, pid_t *seen, int *nseen, int max)
+{
+	char path[PATH_MAX + 32];
+	bool any = false;
+	FILE *f;
+	int p;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", c->cg);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (fscanf(f, "%d", &p) == 1) {
+		bool known = false;
+
+		any = true;
+		for (int i = 0; i < *nseen && !known; i++)
+			known = seen[i] == p;
+		if (!known && *nseen < max)
+			seen[(*nseen)++] = p;
+	}
+	fclose(f);
+	return any;
+}
+
+/* Kill everything in its cgroup, reap what was orphaned to us (the runner
+ * is a child subreaper), remove the cgroup. Bounded: 2 s. */
+static void cg_kill(struct cmd_proc *c)
+{
+	pid_t seen[1024];
+	int nseen = 0;
+
+	if (!c->cg[0])
+		return;
+	for (int ms = 0; ms < 2000; ms++) {
+		const struct timespec t = { 0, 1000000 };
+		bool alive = cg_populated(c, seen, &nseen, 1024);
+
+		if (alive)
+			cg_write(c->cg, "cgroup.kill", "1");
+		for (int i = 0; i < nseen; i++)
+			if (seen[i] != c->pid)
+				waitpid(seen[i], NULL, WNOHANG);
+		if (!alive)
+			break;
+		nanosleep(&t, NULL);
+	}
+	for (int i = 0; i < nseen; i++)
+		if (seen[i] != c->pid)
+			waitpid(seen[i], NULL, WNOHANG);
+	for (int ms = 0; ms < 200 && rmdir(c->cg) && errno == EBUSY; ms++) {
+		const struct timespec t = { 0, 1000000 };
+
+		nanosleep(&t, NULL);
+	}
+	c->cg[0] = 0;
+}
 
 /* An unlinked file in $TMPDIR: nothing to remove afterwards. */
 static int tmp_file(void)
@@ -140,6 +273,8 @@ int cmd_proc__start(char *const *argv, struct cmd_proc **out, char *err, size_t 
 	}
 	/* also here: kill(-pid) must work before the child ran */
 	setpgid(c->pid, c->pid);
+	/* held at the gate: nothing it runs can start outside its cgroup */
+	cg_create(c);
 	close(gate[0]);
 	close(st[1]);
 	c->gate = gate[1];
@@ -239,6 +374,7 @@ void cmd_proc__kill(struct cmd_proc *c)
 		reap(c, 0);
 	}
 	wl_group_reap(c->pid);
+	cg_kill(c);
 }
 
 int cmd_proc__status(const struct cmd_proc *c)

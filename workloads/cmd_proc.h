@@ -6,9 +6,13 @@
  * stdin and unlinked temporary files in $TMPDIR as stdout and stderr (no
  * pipe for us to drain next to the load; their tails are read after), and
  * is held before execvp() until cmd_proc__release(), so that the caller
- * can put its pid in a trace filter first. Whatever it leaves in its
- * process group is killed and reaped by cmd_proc__kill(); orphans that
- * left the group come back to a child subreaper (the runner is one).
+ * can put its pid in a trace filter first. It also gets a cgroup v2 of
+ * its own (scxbench-cmd-PID below ours) where one can be made: what it
+ * starts stays in there even when it leaves the process group (setsid, a
+ * daemon). Whatever it leaves in its process group and its cgroup is
+ * killed (cgroup.kill) and reaped by cmd_proc__kill(), and the cgroup
+ * removed; orphans come back to a child subreaper (the runner is one).
+ * Without a writable cgroup v2 hierarchy the process group alone holds it.
  */
 #ifndef SCXB_CMD_PROC_H
 #define SCXB_CMD_PROC_H

@@ -11,7 +11,7 @@ need_root
 if [ -d /sys/kernel/sched_ext ] && [ "$(cat /sys/kernel/sched_ext/state)" != disabled ]; then
 	skip_all "a sched_ext scheduler is active on this host"
 fi
-plan 18
+plan 19
 DB=$TMP/t.db
 export TMPDIR=$TMP/tmp
 mkdir -p "$TMPDIR"
@@ -44,6 +44,25 @@ awk -v e="$el" 'BEGIN { exit !(e >= 0.9 && e <= 1.5) }' && pass "cmd_elapsed is 
 sleep 0.2
 left=$(pgrep -f "$marker" | tr '\n' ' ')
 [ -z "$left" ] && pass "nothing of it left running" || fail "nothing of it left running" "pids $left"
+
+# one that leaves its process group (setsid) and outlives the command: its
+# cgroup holds it (skip where cgroup v2 cannot be written)
+cg2=
+for d in /sys/fs/cgroup /sys/fs/cgroup/unified; do
+	[ "$(stat -fc %T "$d" 2>/dev/null)" = cgroup2fs ] && { cg2=$d; break; }
+done
+if [ -n "$cg2" ]; then
+	out=$(run --no-trace --shell --workload "cmd:setsid $TMP/bin/$marker 62 </dev/null >/dev/null 2>&1 & sleep 0.3" 2>&1)
+	rc=$?
+	sleep 0.2
+	left=$(pgrep -f "$marker" | tr '\n' ' ')
+	cgs=$(find "$cg2" -maxdepth 6 -type d -name 'scxbench-cmd-*' 2>/dev/null | tr '\n' ' ')
+	[ $rc = 0 ] && [ -z "$left" ] && [ -z "$cgs" ] && pass "a setsid'd daemon it left is killed through its cgroup, the cgroup removed" \
+		|| fail "a setsid'd daemon it left is killed through its cgroup" "rc $rc, pids '$left', cgroups '$cgs': $out"
+	[ -n "$left" ] && kill $left 2>/dev/null
+else
+	skip "a setsid'd daemon it left is killed through its cgroup" "no cgroup v2 hierarchy here"
+fi
 
 # parsers: a --metric rule, stress-ng, perf bench
 run --no-trace --workload "cmd:echo the answer is 42 today" --metric 'answer:things:higher=answer is ([0-9]+)' \
