@@ -11,7 +11,7 @@ need_root
 if [ -d /sys/kernel/sched_ext ] && [ "$(cat /sys/kernel/sched_ext/state)" != disabled ]; then
 	skip_all "a sched_ext scheduler is active on this host"
 fi
-plan 19
+plan 21
 DB=$TMP/t.db
 export TMPDIR=$TMP/tmp
 mkdir -p "$TMPDIR"
@@ -119,5 +119,30 @@ rc=$?
 after=$(sql "$DB" "SELECT count(*) FROM runs")
 [ $rc = 2 ] && [ "$before" = "$after" ] && pass "a bad --metric rule: exit 2, nothing recorded" \
 	|| fail "a bad --metric rule: exit 2, nothing recorded" "rc $rc, runs $before -> $after: $out"
+# a ci night on this host with two [workload] sections given by cmd =
+cat >"$TMP/h.conf" <<CONF
+[ci]
+db = $TMP/hist.db
+out = $TMP/ci-out
+place = host
+reps = 2
+duration = 5s
+trace = no
+[scheduler eevdf]
+[workload echo]
+cmd = echo the answer is 42
+metric = answer:things:higher=answer is ([0-9]+)
+[workload fails]
+cmd = sh -c 'exit 4'
+CONF
+out=$("$SCXB" ci "$TMP/h.conf" --label n1 --init 2>&1)
+rc=$?
+n=$(sql "$TMP/hist.db" "SELECT count(*) FROM runs r JOIN metrics m ON m.run_id = r.id
+	WHERE r.workload = 'cmd' AND r.status = 'ok' AND m.name = 'cmd_answer' AND m.value = 42")
+f=$(sql "$TMP/hist.db" "SELECT count(*) FROM runs WHERE workload = 'cmd' AND status = 'failed' AND fail_stage = 'workload'")
+[ "$n" = 2 ] && [ "$f" = 2 ] && pass "ci with cmd = sections: the rule's number stored twice, the failing command's runs failed" \
+	|| fail "ci with cmd = sections" "rc $rc, $n answers, $f failed: $(echo "$out" | tail -5)"
+[ -s "$TMP/ci-out/report-echo/report.html" ] && grep -q 'echo' "$TMP/ci-out/summary.md" \
+	&& pass "ci outputs: the cmd workload's report and summary" || fail "ci outputs for a cmd workload" "$(ls "$TMP/ci-out")"
 left=$(ls /sys/kernel/tracing/instances 2>/dev/null | grep "^scxbench-$$-" ; ls "$TMPDIR")
 [ -z "$left" ] && pass "no tracefs instance or temp file left" || fail "no tracefs instance or temp file left" "$left"
