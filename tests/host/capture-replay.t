@@ -14,7 +14,7 @@ need_root
 if [ -d /sys/kernel/sched_ext ] && [ "$(cat /sys/kernel/sched_ext/state)" != disabled ]; then
 	skip_all "a sched_ext scheduler is active on this host"
 fi
-plan 21
+plan 22
 DB=$TMP/t.db
 export TMPDIR=$TMP/tmp
 mkdir -p "$TMPDIR"
@@ -98,6 +98,20 @@ c3=$(sql "$DB" "SELECT max(id) FROM captures")
 per3=$(tf $c3 pp-a period_us)
 [ $rc = 0 ] && [ "$(sql "$DB" "SELECT target FROM captures WHERE id=$c3")" = "pid $ppid" ] && near "$per3" 1000 \
 	&& pass "--pid: the running program's threads and period ($per3 us)" || fail "--pid capture" "rc $rc per '$per3': $out"
+# threads by name: --comm pp-b takes pp-b alone
+"$PP" 3000 &
+ppid=$!
+sleep 0.3
+out=$("$SCXB" capture --db "$DB" -o "$TMP/comm.capture" --comm pp-b --duration 1 2>&1)
+rc=$?
+kill $ppid 2>/dev/null
+wait $ppid 2>/dev/null
+c4=$(sql "$DB" "SELECT max(id) FROM captures")
+row=$(sql "$DB" "SELECT group_concat(comm) FROM capture_threads WHERE capture_id=$c4")
+bb4=$(tf $c4 pp-b burst_p50_us)
+[ $rc = 0 ] && [ "$(sql "$DB" "SELECT target FROM captures WHERE id=$c4")" = "comm pp-b" ] && [ "$row" = pp-b ] \
+	&& near "$bb4" 200 15 && pass "--comm pp-b: that thread alone, its 200 us bursts ($bb4 us)" \
+	|| fail "--comm capture" "rc $rc threads '$row' bursts '$bb4': $out"
 n0=$(sql "$DB" "SELECT count(*) FROM captures")
 o1=$("$SCXB" capture --db "$DB" --pid $ppid 2>&1); r1=$?
 o2=$("$SCXB" capture --db "$DB" -o "$TMP/x.capture" --pid 999999999 2>&1); r2=$?
