@@ -87,7 +87,7 @@ e2=$(sql "$DB" "SELECT sum(count) FROM capture_edges WHERE capture_id=$c2 AND wa
 near "${e2:-0}" "$e" && pass "replayed ping-pong edge within 10 % ($e2 vs $e wakeups)" \
 	|| fail "replayed ping-pong edge within 10 %" "'$e2' vs '$e'"
 # a running process by --pid, for a duration; bad input stores nothing
-"$PP" 3000 &
+"$PP" 600000 & # until killed: capture may first wait for the benchmark lock
 ppid=$!
 sleep 0.3
 out=$("$SCXB" capture --db "$DB" -o "$TMP/pid.capture" --pid $ppid --duration 1 2>&1)
@@ -99,7 +99,7 @@ per3=$(tf $c3 pp-a period_us)
 [ $rc = 0 ] && [ "$(sql "$DB" "SELECT target FROM captures WHERE id=$c3")" = "pid $ppid" ] && near "$per3" 1000 \
 	&& pass "--pid: the running program's threads and period ($per3 us)" || fail "--pid capture" "rc $rc per '$per3': $out"
 # threads by name: --comm pp-b takes pp-b alone
-"$PP" 3000 &
+"$PP" 600000 & # until killed: capture may first wait for the benchmark lock
 ppid=$!
 sleep 0.3
 out=$("$SCXB" capture --db "$DB" -o "$TMP/comm.capture" --comm pp-b --duration 1 2>&1)
