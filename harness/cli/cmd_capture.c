@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "harness/cli/cli_opts.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/run_opts.h"
 #include "harness/core/capture.h"
@@ -47,7 +48,7 @@ const char cmd_capture_usage[] =
 	"2 bad usage or nothing could be captured, 130/143 interrupted.\n"
 	"Example: scxbench capture -o switch.capture -- stress-ng --switch 1 -t 3s\n";
 
-enum { OPT_PID = 0x100, OPT_COMM, OPT_DB, OPT_BUFFER, OPT_NO_WAIT, OPT_HELP };
+enum { OPT_PID = 0x100, OPT_COMM, OPT_BUFFER, OPT_NO_WAIT };
 
 static void print_summary(const struct capture *c, const char *file, int64_t id, FILE *f)
 {
@@ -80,30 +81,30 @@ int cmd_capture(int argc, char **argv)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "pid", required_argument, NULL, OPT_PID },
 		{ "comm", required_argument, NULL, OPT_COMM },
-		{ "db", required_argument, NULL, OPT_DB },
 		{ "buffer-kb", required_argument, NULL, OPT_BUFFER },
 		{ "no-wait", no_argument, NULL, OPT_NO_WAIT },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, OPT_HELP },
+		CLI_COMMON_LONG_OPTIONS,
 		{ 0 },
 	};
 	struct capture_req rq = { .duration_s = 10, .stop = &runner_stop };
 	struct capture_outcome oc;
 	struct capture *cap = NULL;
 	struct store *st = NULL;
-	const char *out = NULL, *db_path = STORE_DEFAULT_PATH;
+	struct cli_common co = { .db = STORE_DEFAULT_PATH };
+	const char *out = NULL, *db_path;
 	char err[600] = "", *body = NULL, *cmdline = NULL, tmp[4096];
 	size_t blen = 0;
 	int64_t v, id = 0;
-	int opt, rc = EXIT_USAGE, verbose = 0;
-	bool quiet = false, no_wait = false;
+	int opt, rc = EXIT_USAGE;
+	bool quiet, no_wait = false;
 	FILE *f;
 
 	optind = 1;
 	opterr = 0;
 	/* "+": stop at the first non-option, the command's name */
-	while ((opt = getopt_long(argc, argv, "+o:d:qv", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:o:d:hqv", opts, NULL)) != -1) {
+		if (cli_opts__common(opt, optarg, &co))
+			continue;
 		switch (opt) {
 		case 'o':
 			out = optarg;
@@ -128,9 +129,6 @@ int cmd_capture(int argc, char **argv)
 			}
 			rq.comm = optarg;
 			break;
-		case OPT_DB:
-			db_path = optarg;
-			break;
 		case OPT_BUFFER:
 			if (parse_i64(optarg, 4, 4 * 1024 * 1024, &v)) {
 				snprintf(err, sizeof(err), "--buffer-kb %s: not a size from 4 to 4194304 KiB", optarg);
@@ -141,22 +139,18 @@ int cmd_capture(int argc, char **argv)
 		case OPT_NO_WAIT:
 			no_wait = true;
 			break;
-		case 'q':
-			quiet = true;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case OPT_HELP:
-			fputs(cmd_capture_usage, stdout);
-			return 0;
 		default:
-			snprintf(err, sizeof(err), "%s: %s (see: scxbench help capture)",
-				 argv[optind - 1], opt == ':' ? "needs a value" : "unknown option");
-			goto bad;
+			cli_opts__bad_usage("capture", opt, argc, argv);
+			return EXIT_USAGE;
 		}
 	}
-	command__verbosity(verbose, quiet);
+	if (co.help) {
+		fputs(cmd_capture_usage, stdout);
+		return 0;
+	}
+	command__verbosity(co.verbose, co.quiet);
+	db_path = co.db;
+	quiet = co.quiet;
 	if (optind < argc)
 		rq.argv = &argv[optind];
 	if (!out) {

@@ -29,6 +29,7 @@
 #include "harness/ci/ctx.h"
 #include "harness/ci/matrix.h"
 #include "harness/ci/night.h"
+#include "harness/cli/cli_opts.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/run_opts.h"
 #include "harness/core/place.h"
@@ -65,13 +66,13 @@ static const char usage[] =
 	"Example: scxbench ci examples/nightly.conf --label \"$(git rev-parse --short HEAD)\"\n";
 
 enum {
-	OPT_DB = 0x100, OPT_OUT, OPT_INIT, OPT_GATE_ONLY, OPT_RUN_ONLY, OPT_CONFIG_TEXT,
-	OPT_CONFIG_NAME, OPT_HELP,
+	OPT_OUT = 0x100, OPT_INIT, OPT_GATE_ONLY, OPT_RUN_ONLY, OPT_CONFIG_TEXT,
+	OPT_CONFIG_NAME,
 };
 
 static const struct option options[] = {
+	CLI_COMMON_LONG_OPTIONS,
 	{ "label", required_argument, NULL, 'l' },
-	{ "db", required_argument, NULL, OPT_DB },
 	{ "out", required_argument, NULL, OPT_OUT },
 	{ "init", no_argument, NULL, OPT_INIT },
 	{ "gate-only", no_argument, NULL, OPT_GATE_ONLY },
@@ -79,9 +80,6 @@ static const struct option options[] = {
 	{ "run-only", no_argument, NULL, OPT_RUN_ONLY },
 	{ "config-text", required_argument, NULL, OPT_CONFIG_TEXT },
 	{ "config-name", required_argument, NULL, OPT_CONFIG_NAME },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, OPT_HELP },
 	PLACE_LONG_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
@@ -112,10 +110,11 @@ int cmd_ci(int argc, char **argv)
 	struct ci_ctx x = { 0 };
 	struct place_opts po = { 0 };
 	struct store *st = NULL;
-	const char *label = NULL, *db = NULL, *out = NULL, *text = NULL, *name = NULL;
+	struct cli_common co = { 0 };
+	const char *label = NULL, *db, *out = NULL, *text = NULL, *name = NULL;
 	char err[4096] = "", tlabel[64];
-	bool init = false, gate_only = false, run_only = false, quiet = false;
-	int verbose = 0, opt, rc = EXIT_USAGE, place = PLACE_HOST;
+	bool init = false, gate_only = false, run_only = false;
+	int opt, rc = EXIT_USAGE, place = PLACE_HOST;
 	double started = now_wall();
 	struct stat sb;
 	/* as typed (getopt permutes argv): stored on runs made in a VM */
@@ -126,19 +125,17 @@ int cmd_ci(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "l:qv", options, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":l:qvh", options, NULL)) != -1) {
 		int prc = place__parse_opt(&po, opt, optarg, err, sizeof(err));
 
 		if (prc < 0)
 			goto bad;
-		if (prc > 0)
+		if (prc > 0 || cli_opts__common(opt, optarg, &co))
 			continue;
 		switch (opt) {
 		case 'l':
 			label = optarg;
-			break;
-		case OPT_DB:
-			db = optarg;
 			break;
 		case OPT_OUT:
 			out = optarg;
@@ -158,22 +155,19 @@ int cmd_ci(int argc, char **argv)
 		case OPT_CONFIG_NAME:
 			name = optarg;
 			break;
-		case 'q':
-			quiet = true;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case OPT_HELP:
-			fputs(usage, stdout);
-			free(cmdline);
-			return 0;
 		default:
-			snprintf(err, sizeof(err), "bad option (see: scxbench help ci)");
-			goto bad;
+			cli_opts__bad_usage("ci", opt, argc, argv);
+			free(cmdline);
+			return EXIT_USAGE;
 		}
 	}
-	command__verbosity(verbose, quiet);
+	if (co.help) {
+		fputs(usage, stdout);
+		free(cmdline);
+		return 0;
+	}
+	command__verbosity(co.verbose, co.quiet);
+	db = co.db;
 	if (text) {
 		if (optind != argc) {
 			snprintf(err, sizeof(err), "--config-text and a CONFIG file exclude each other");
@@ -296,9 +290,9 @@ int cmd_ci(int argc, char **argv)
 		gargv[gargc++] = x.cfg.name;
 		gargv[gargc++] = "--label";
 		gargv[gargc++] = (char *)x.label;
-		if (quiet)
+		if (co.quiet)
 			gargv[gargc++] = "-q";
-		for (int v = 0; v < verbose && v < 2; v++)
+		for (int v = 0; v < co.verbose && v < 2; v++)
 			gargv[gargc++] = "-v";
 		gargv[gargc] = NULL;
 		runner__install_signals();

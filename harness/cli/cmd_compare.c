@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "harness/cli/cli_opts.h"
 #include "harness/cli/commands.h"
 #include "harness/core/compare.h"
 #include "harness/lib/json.h"
@@ -89,15 +90,12 @@ static const struct option base_options[] = {
 	{ "reps", required_argument, NULL, 'n' },
 	{ "out", required_argument, NULL, 'o' },
 	{ "format", required_argument, NULL, 'f' },
-	{ "db", required_argument, NULL, OPT_DB },
+	CLI_COMMON_LONG_OPTIONS,
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "until-ci", required_argument, NULL, OPT_UNTIL_CI },
 	{ "max-reps", required_argument, NULL, OPT_MAX_REPS },
 	{ "no-report", no_argument, NULL, OPT_NO_REPORT },
 	{ "label", required_argument, NULL, OPT_LABEL },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, OPT_HELP },
 	RUN_LONG_OPTIONS,
 };
 
@@ -161,7 +159,8 @@ int cmd_compare(int argc, char **argv)
 	struct wl_params params = { 0 };
 	struct option *opts = NULL;
 	const struct workload *wl;
-	const char *db_path = STORE_DEFAULT_PATH, *out_dir = NULL, *label = NULL;
+	struct cli_common co = { .db = STORE_DEFAULT_PATH };
+	const char *db_path, *out_dir = NULL, *label = NULL;
 	const char *formats[GP_MAX_FORMATS] = { "png" };
 	struct store *st = NULL;
 	struct plan_item *plan = NULL;
@@ -172,8 +171,8 @@ int cmd_compare(int argc, char **argv)
 	int64_t v, reps = 5, max_reps = 20, cid = 0;
 	double until_ci = 0, t_start, run_time_sum = 0;
 	uint64_t seed = 0;
-	bool have_seed = false, quiet = false, do_report = true, have_table = false;
-	int verbose = 0, opt, rc = EXIT_USAGE, nformats = 1;
+	bool have_seed = false, quiet, do_report = true, have_table = false;
+	int opt, rc = EXIT_USAGE, nformats = 1;
 	int nsched, nruns_done = 0, nbad = 0, rounds_done = 0, place, knob_free = 0;
 
 	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
@@ -206,7 +205,7 @@ int cmd_compare(int argc, char **argv)
 
 		if (prc < 0)
 			goto bad;
-		if (prc > 0)
+		if (prc > 0 || cli_opts__common(opt, optarg, &co))
 			continue;
 		switch (opt) {
 		case 'n':
@@ -221,9 +220,6 @@ int cmd_compare(int argc, char **argv)
 		case 'f':
 			if (report_parse_formats(optarg, formats, &nformats, err, sizeof(err)))
 				goto bad;
-			break;
-		case OPT_DB:
-			db_path = optarg;
 			break;
 		case OPT_SEED:
 			if (parse_i64(optarg, 0, INT64_MAX, &v)) {
@@ -251,22 +247,19 @@ int cmd_compare(int argc, char **argv)
 		case OPT_LABEL:
 			label = optarg;
 			break;
-		case 'q':
-			quiet = true;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case OPT_HELP:
-			fputs(cmd_compare_usage, stdout);
-			rc = 0;
-			goto out;
 		default:
 			run_opts__bad_option(opt, argc, argv, wl, "compare", err, sizeof(err));
 			goto bad;
 		}
 	}
-	command__verbosity(verbose, quiet);
+	if (co.help) {
+		fputs(cmd_compare_usage, stdout);
+		rc = 0;
+		goto out;
+	}
+	command__verbosity(co.verbose, co.quiet);
+	db_path = co.db;
+	quiet = co.quiet;
 	if (run_opts__check(&params, err, sizeof(err)))
 		goto bad;
 	/* getopt moved the non-options to the end: the schedulers, then what

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "version.h"
+#include "harness/cli/cli_opts.h"
 #include "harness/cli/commands.h"
 #include "harness/lib/escape.h"
 #include "harness/lib/json.h"
@@ -269,16 +270,16 @@ out:
 int cmd_export(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'D' },
+		CLI_COMMON_LONG_OPTIONS,
 		{ "format", required_argument, NULL, 'f' },
 		{ "compare", required_argument, NULL, 'c' },
 		{ "table", required_argument, NULL, 't' },
 		{ "rt-app", no_argument, NULL, 'R' },
 		{ "capture", required_argument, NULL, 'C' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *db_path = STORE_DEFAULT_PATH, *table = NULL;
+	struct cli_common co = { .db = STORE_DEFAULT_PATH };
+	const char *db_path, *table = NULL;
 	bool json = false;
 	char err[512] = "";
 	int64_t cid = 0, *cids = NULL, capid = 0;
@@ -293,11 +294,11 @@ int cmd_export(int argc, char **argv)
 	FILE *mem = NULL;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":f:hqv", opts, NULL)) != -1) {
+		if (cli_opts__common(opt, optarg, &co))
+			continue;
 		switch (opt) {
-		case 'D':
-			db_path = optarg;
-			break;
 		case 'f':
 			if (!strcmp(optarg, "json")) {
 				json = true;
@@ -328,14 +329,17 @@ int cmd_export(int argc, char **argv)
 				goto bad;
 			}
 			break;
-		case 'h':
-			fputs(cmd_export_usage, stdout);
-			return 0;
 		default:
-			snprintf(err, sizeof(err), "bad option (see: scxbench export --help)");
-			goto bad;
+			cli_opts__bad_usage("export", opt, argc, argv);
+			return EXIT_USAGE;
 		}
 	}
+	if (co.help) {
+		fputs(cmd_export_usage, stdout);
+		return 0;
+	}
+	command__verbosity(co.verbose, co.quiet);
+	db_path = co.db;
 	if (rtapp || capid)
 		return export_rtapp(rtapp, optind < argc ? argv[optind] : NULL, argc - optind, capid,
 				    db_path);

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "harness/cli/cli_opts.h"
 #include "harness/cli/commands.h"
 #include "harness/lib/log.h"
 #include "harness/core/place.h"
@@ -200,8 +201,9 @@ int cmd_load(int argc, char **argv)
 	sigset_t sigs, old;
 	char err[800], **cmd = NULL;
 	int64_t v;
-	int c, verbose = 0, ret = EXIT_USAGE, i, sig = 0, place, cmd_status = 0;
-	bool quiet = false, by_itself = false, cmd_done = false;
+	struct cli_common co = { 0 };
+	int c, ret = EXIT_USAGE, i, sig = 0, place, cmd_status = 0;
+	bool by_itself = false, cmd_done = false;
 	pid_t cmd_pid = 0;
 	const char *spec;
 
@@ -214,7 +216,7 @@ int cmd_load(int argc, char **argv)
 			pr_err("load: %s\n", err);
 			return EXIT_USAGE;
 		}
-		if (prc > 0)
+		if (prc > 0 || cli_opts__common(c, optarg, &co))
 			continue;
 		switch (c) {
 		case 'f':
@@ -240,25 +242,17 @@ int cmd_load(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
-		case 'v':
-			verbose++;
-			break;
-		case 'q':
-			quiet = true;
-			break;
-		case 'h':
-			fputs(load_usage, stdout);
-			return 0;
-		case ':':
-			pr_err("load: %s needs a value\n", argv[optind - 1]);
-			return EXIT_USAGE;
 		default:
-			pr_err("load: unknown option '%s' (see: scxbench help load)\n", argv[optind - 1]);
+			cli_opts__bad_usage("load", c, argc, argv);
 			return EXIT_USAGE;
 		}
 	}
-	if (verbose || quiet)
-		command__verbosity(verbose, quiet);
+	if (co.help) {
+		fputs(load_usage, stdout);
+		return 0;
+	}
+	if (co.verbose || co.quiet)
+		command__verbosity(co.verbose, co.quiet);
 	if (optind >= argc) {
 		pr_err("load: which scheduler? (simple, vtime, exec:BINARY; see: scxbench help load)\n");
 		return EXIT_USAGE;
@@ -310,7 +304,7 @@ int cmd_load(int argc, char **argv)
 		snprintf(name, sizeof(name), "%s", sched__name(s));
 		sched__free(s);
 		runner__install_signals();
-		return load_in_vm(&po, name, &opts, cmd, quiet, verbose);
+		return load_in_vm(&po, name, &opts, cmd, co.quiet, co.verbose);
 	}
 
 	/* Signals wait in the mask until the scheduler is up: a ^C during

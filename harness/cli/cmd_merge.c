@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "harness/cli/cli_opts.h"
 #include "harness/cli/commands.h"
 #include "harness/lib/log.h"
 #include "harness/store/store.h"
@@ -54,30 +55,29 @@ int cmd_merge(int argc, char **argv)
 	const char *outp = NULL;
 	struct store *st = NULL;
 	char err[512];
-	int opt, verbose = 0, rc = EXIT_USAGE, total = 0;
-	bool quiet = false;
+	struct cli_common co = { 0 };
+	int opt, rc = EXIT_USAGE, total = 0;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "o:qvh", options, NULL)) != -1) {
+	opterr = 0;
+	/* the common table less --db: the output is -o */
+	while ((opt = getopt_long(argc, argv, ":o:qvh", options, NULL)) != -1) {
+		if (cli_opts__common(opt, optarg, &co))
+			continue;
 		switch (opt) {
 		case 'o':
 			outp = optarg;
 			break;
-		case 'q':
-			quiet = true;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
 		default:
-			pr_err("merge: bad option (see: scxbench help merge)\n");
+			cli_opts__bad_usage("merge", opt, argc, argv);
 			return EXIT_USAGE;
 		}
 	}
-	command__verbosity(verbose, quiet);
+	if (co.help) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	command__verbosity(co.verbose, co.quiet);
 	if (!outp || optind >= argc) {
 		pr_err("merge: %s\n", !outp ? "-o ALL.db is required" : "which databases to merge?");
 		return EXIT_USAGE;

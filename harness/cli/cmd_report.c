@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/cli/cli_opts.h"
 #include "harness/cli/commands.h"
 #include "harness/lib/log.h"
 #include "reports/report.h"
@@ -106,29 +107,26 @@ static int parse_ids(const char *s, int64_t **ids, int *n, char *err, size_t len
 int cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'D' },
+		CLI_COMMON_LONG_OPTIONS,
 		{ "compare", required_argument, NULL, 'c' },
 		{ "runs", required_argument, NULL, 'r' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'f' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *db_path = STORE_DEFAULT_PATH, *out = NULL, *formats[GP_MAX_FORMATS] = { "png" };
+	struct cli_common co = { .db = STORE_DEFAULT_PATH };
+	const char *db_path, *out = NULL, *formats[GP_MAX_FORMATS] = { "png" };
 	char err[600] = "", outbuf[64];
 	int64_t cid = 0, *ids = NULL;
-	int nids = 0, nformats = 1, opt, rc = EXIT_USAGE, verbose = 0;
-	bool quiet = false;
+	int nids = 0, nformats = 1, opt, rc = EXIT_USAGE;
 	struct store *st = NULL;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "o:f:qvh", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":o:f:qvh", opts, NULL)) != -1) {
+		if (cli_opts__common(opt, optarg, &co))
+			continue;
 		switch (opt) {
-		case 'D':
-			db_path = optarg;
-			break;
 		case 'c':
 			if (parse_i64(optarg, 1, INT64_MAX, &cid)) {
 				snprintf(err, sizeof(err), "--compare %s: not a comparison id", optarg);
@@ -147,21 +145,19 @@ int cmd_report(int argc, char **argv)
 			if (report_parse_formats(optarg, formats, &nformats, err, sizeof(err)))
 				goto bad;
 			break;
-		case 'q':
-			quiet = true;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case 'h':
-			fputs(cmd_report_usage, stdout);
-			return 0;
 		default:
-			snprintf(err, sizeof(err), "bad option (see: scxbench report --help)");
-			goto bad;
+			cli_opts__bad_usage("report", opt, argc, argv);
+			free(ids);
+			return EXIT_USAGE;
 		}
 	}
-	command__verbosity(verbose, quiet);
+	if (co.help) {
+		fputs(cmd_report_usage, stdout);
+		free(ids);
+		return 0;
+	}
+	command__verbosity(co.verbose, co.quiet);
+	db_path = co.db;
 	if (optind < argc) {
 		snprintf(err, sizeof(err), "unexpected argument '%s'", argv[optind]);
 		goto bad;
@@ -188,7 +184,7 @@ int cmd_report(int argc, char **argv)
 			snprintf(outbuf, sizeof(outbuf), "scxbench-report");
 		out = outbuf;
 	}
-	rc = report__run(st, cid, ids, nids, out, formats, nformats, quiet ? NULL : stdout, err,
+	rc = report__run(st, cid, ids, nids, out, formats, nformats, co.quiet ? NULL : stdout, err,
 			 sizeof(err));
 	if (rc < 0) {
 		if (!command__store_corrupt("report", st, "no report was written"))
@@ -196,7 +192,7 @@ int cmd_report(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (!quiet)
+	if (!co.quiet)
 		printf("report: %s/report.html, %s/report.md%s\n", out, out,
 		       rc ? " (partial: see the report for what is missing)" : "");
 	goto out;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "harness/cli/cli_opts.h"
 #include "harness/cli/commands.h"
 #include "harness/lib/log.h"
 #include "harness/core/place.h"
@@ -38,12 +39,9 @@ enum { OPT_DB = 0x100, OPT_JSON, OPT_LABEL, OPT_HELP };
 
 static const struct option base_options[] = {
 	{ "reps", required_argument, NULL, 'n' },
-	{ "db", required_argument, NULL, OPT_DB },
+	CLI_COMMON_LONG_OPTIONS,
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "label", required_argument, NULL, OPT_LABEL },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, OPT_HELP },
 	RUN_LONG_OPTIONS,
 };
 
@@ -54,12 +52,13 @@ int cmd_run(int argc, char **argv)
 	struct wl_params params = { 0 };
 	struct option *opts = NULL;
 	const struct workload *wl;
-	const char *db_path = STORE_DEFAULT_PATH, *sched;
+	struct cli_common co = { .db = STORE_DEFAULT_PATH };
+	const char *db_path, *sched;
 	struct store *st = NULL;
 	char err[512] = "", *cmdline = NULL;
 	int64_t reps = 1;
-	int verbose = 0, opt, rc = EXIT_USAGE, place;
-	bool quiet = false, json = false;
+	int opt, rc = EXIT_USAGE, place;
+	bool quiet, json = false;
 	char **orig_argv = NULL;
 	int n_exec = 0;
 	int nok = 0, nbad = 0;
@@ -98,7 +97,7 @@ int cmd_run(int argc, char **argv)
 
 		if (prc < 0)
 			goto bad;
-		if (prc > 0)
+		if (prc > 0 || cli_opts__common(opt, optarg, &co))
 			continue;
 		switch (opt) {
 		case 'n':
@@ -107,31 +106,25 @@ int cmd_run(int argc, char **argv)
 				goto bad;
 			}
 			break;
-		case OPT_DB:
-			db_path = optarg;
-			break;
 		case OPT_JSON:
 			json = true;
 			break;
 		case OPT_LABEL:
 			rq.label = optarg;
 			break;
-		case 'q':
-			quiet = true;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case OPT_HELP:
-			fputs(cmd_run_usage, stdout);
-			rc = 0;
-			goto out;
 		default:
 			run_opts__bad_option(opt, argc, argv, wl, "run", err, sizeof(err));
 			goto bad;
 		}
 	}
-	command__verbosity(verbose, quiet);
+	if (co.help) {
+		fputs(cmd_run_usage, stdout);
+		rc = 0;
+		goto out;
+	}
+	command__verbosity(co.verbose, co.quiet);
+	db_path = co.db;
+	quiet = co.quiet;
 	if (run_opts__check(&params, err, sizeof(err)))
 		goto bad;
 	/* getopt moved the non-options to the end: SCHED, then what followed

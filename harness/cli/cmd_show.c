@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "harness/cli/cli_opts.h"
 #include "harness/cli/commands.h"
 #include "harness/lib/log.h"
 #include "harness/store/store.h"
@@ -32,25 +33,28 @@ const char cmd_show_usage[] =
 int cmd_show(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'D' },
+		CLI_COMMON_LONG_OPTIONS,
 		{ "dump", no_argument, NULL, 'd' },
 		{ "tasks", no_argument, NULL, 't' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "last", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *db_path = STORE_DEFAULT_PATH;
+	struct cli_common co = { .db = STORE_DEFAULT_PATH };
+	const char *db_path;
 	bool dump = false, json = false, tasks = false, check = false;
 	int64_t run_id = 0, last = 50;
 	struct store *st;
 	char err[512];
 	int opt, rc;
 
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":hqv", opts, NULL)) != -1) {
+		if (cli_opts__common(opt, optarg, &co))
+			continue;
 		switch (opt) {
-		case 'D': db_path = optarg; break;
 		case 'd': dump = true; break;
 		case 't': tasks = true; break;
 		case 'c': check = true; break;
@@ -61,13 +65,17 @@ int cmd_show(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
-		case 'h':
-			fputs(cmd_show_usage, stdout);
-			return 0;
 		default:
+			cli_opts__bad_usage("show", opt, argc, argv);
 			return EXIT_USAGE;
 		}
 	}
+	if (co.help) {
+		fputs(cmd_show_usage, stdout);
+		return 0;
+	}
+	command__verbosity(co.verbose, co.quiet);
+	db_path = co.db;
 	if (optind < argc && parse_i64(argv[optind], 1, INT64_MAX, &run_id)) {
 		pr_err("show: '%s' is not a run id\n", argv[optind]);
 		return EXIT_USAGE;

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "harness/cli/cli_opts.h"
 #include "harness/cli/commands.h"
 #include "harness/lib/log.h"
 #include "harness/core/place.h"
@@ -217,20 +218,17 @@ static int vm_boot_or_run(int argc, char **argv, enum vm_sub sub)
 		{ "vm-cpus", required_argument, NULL, 'c' },
 		{ "vm-mem", required_argument, NULL, 'm' },
 		{ "timeout", required_argument, NULL, 't' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "quiet", no_argument, NULL, 'q' },
+		CLI_COMMON_LONG_OPTIONS,
 		{ "no-wait", no_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct cli_common co = { 0 };
 	bool no_wait = false;
-	int verbose = 0;
-	bool quiet = false, has_cmd = sub == VM_SUB_RUN || sub == VM_SUB_EXEC;
+	bool quiet, has_cmd = sub == VM_SUB_RUN || sub == VM_SUB_EXEC;
 	struct vm_opts o = { .timeout_s = sub == VM_SUB_BOOT_TEST ? 120 : 1800 };
 	struct vm_cmd cmd = { 0 };
 	struct vm_info info;
-	const char *db = NULL, *shell_argv[2];
+	const char *db, *shell_argv[2];
 	char err[512];
 	char **gargv = NULL;
 	double t0;
@@ -238,7 +236,10 @@ static int vm_boot_or_run(int argc, char **argv, enum vm_sub sub)
 	int c, ret;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+hvq", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:hvq", opts, NULL)) != -1) {
+		if (c != CLI_OPT_DB && cli_opts__common(c, optarg, &co))
+			continue;
 		switch (c) {
 		case 'k':
 			o.kernel = optarg;
@@ -263,30 +264,27 @@ static int vm_boot_or_run(int argc, char **argv, enum vm_sub sub)
 				return 2;
 			}
 			break;
-		case 'd':
+		case CLI_OPT_DB:
 			if (sub != VM_SUB_RUN) {
 				pr_err("vm: --db is for vm run\n");
 				return 2;
 			}
-			db = optarg;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case 'q':
-			quiet = true;
+			co.db = optarg;
 			break;
 		case 'W':
 			no_wait = true;
 			break;
-		case 'h':
-			vm_usage(stdout);
-			return 0;
 		default:
-			pr_err("vm: bad option (see: scxbench vm --help)\n");
+			cli_opts__bad_usage("vm", c, argc, argv);
 			return 2;
 		}
 	}
+	if (co.help) {
+		vm_usage(stdout);
+		return 0;
+	}
+	db = co.db;
+	quiet = co.quiet;
 	if (has_cmd && optind >= argc) {
 		pr_err("vm %s: nothing to run (scxbench vm %s [OPTIONS] -- %s...)\n", argv[0], argv[0],
 		       sub == VM_SUB_RUN ? "SCXBENCH-ARGS" : "PROGRAM [ARGS]");
@@ -296,7 +294,7 @@ static int vm_boot_or_run(int argc, char **argv, enum vm_sub sub)
 		pr_err("vm %s: unexpected argument '%s'\n", argv[0], argv[optind]);
 		return 2;
 	}
-	command__verbosity(verbose, quiet);
+	command__verbosity(co.verbose, quiet);
 	o.quiet = quiet;
 	o.stop = &runner_stop;
 	o.forward_stdout = true;
@@ -338,8 +336,13 @@ static int vm_boot_or_run(int argc, char **argv, enum vm_sub sub)
 	}
 	pr_debug("vm: guest %s (%s) exited %d after %.1f s\n", info.guest_kernel, info.accel,
 		 info.guest_exit, now_wall() - t0);
-	if (info.stopped)
+	if (info.stopped) {
+		/* The guest's command may have been stopped before it started
+		 * (a stop during boot): this line is the one that always says so. */
+		pr_err("vm: interrupted by %s: the guest's command exited %d\n",
+		       strsignal(runner_stop_signal), info.guest_exit);
 		return runner__signal_exit_code();
+	}
 	return info.guest_exit > 255 || info.guest_exit < 0 ? 1 : info.guest_exit;
 }
 

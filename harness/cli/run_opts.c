@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/cli/cli_opts.h"
 #include "harness/cli/run_opts.h"
 #include "harness/lib/util.h"
 
@@ -126,13 +127,17 @@ int run_opts__check(const struct wl_params *params, char *err, size_t len)
 void run_opts__bad_option(int opt, int argc, char **argv, const struct workload *wl,
 			  const char *cmd, char *err, size_t len)
 {
-	const char *a = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+	char why[200];
+	const char *a;
 
-	if (opt == ':')
-		snprintf(err, len, "%s needs a value", a);
-	else
-		snprintf(err, len, "unknown option '%s' (workload %s has no parameter %s; see: scxbench"
-			 " help %s, scxbench list workloads)", a, wl->name, a, cmd);
+	cli_opts__bad(opt, argc, argv, why, sizeof(why));
+	if (opt == ':') {
+		snprintf(err, len, "%s", why);
+		return;
+	}
+	a = strchr(why, '\'') ? strchr(why, '\'') : why;
+	snprintf(err, len, "%s (workload %s has no parameter %.*s; see: scxbench help %s, scxbench"
+		 " list workloads)", why, wl->name, (int)strcspn(a + 1, "'"), a + 1, cmd);
 }
 
 char *run_opts__join(int argc, char **argv, const char *first, const char *sep)

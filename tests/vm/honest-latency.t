@@ -83,5 +83,5 @@ w=$(printf '%s\n' "$out" | grep -c '^warning: the probe got [0-9,]* timer sample
 [ "$w" = 1 ] && pass "the table warns that the timer sample counts are more than 2x apart" \
 	|| fail "timer sample warning in the table ($w)" "$(printf '%s\n' "$out" | grep -E '^(warning|note)|timer_lat_samples' -A1)"
 grep -q 'warning: the probe got [0-9,]* timer samples per run under simple' rep/report.md &&
-	grep -q '<p class="worse">warning: the probe got [0-9,]* timer samples' rep/report.html &&
+	grep -q '<p class="warn">warning: the probe got [0-9,]* timer samples' rep/report.html &&
 	pass "report.md and report.html open with the warning" || fail "no warning in the report" "$(head -12 rep/report.md)"

@@ -188,8 +188,10 @@ check "the killed run is marked aborted at the next start" sh -c \
 	"'$bin' show 4 --json --db '$db' | grep -q '\"status\":\"aborted\"'"
 check "the database passes PRAGMA integrity_check" sh -c "'$bin' show --check --db '$db' | grep -q 'integrity ok'"
 
-# busy: a second scheduler (or eevdf) is refused, naming the active ops
-"$bin" load simple >/dev/null 2>&1 &
+# busy: a second scheduler (or eevdf) is refused, naming the active ops.
+# The active one stands for a scheduler scxbench did not start (its own
+# benchmark lock file): one scxbench started would make the next wait.
+SCXB_BENCH_LOCK=$tmp/other.lock "$bin" load simple >/dev/null 2>&1 &
 pid=$!
 wait_state enabled 100
 "$bin" load vtime >"$tmp/out" 2>"$tmp/err"
