@@ -48,6 +48,11 @@ struct collector_cfg {
 	const struct outlier_ring *outliers;
 	uint64_t outlier_window_ns;
 	bool partial;             /* --partial: only the workload is on sched_ext */
+	/* capture mode (scxbench capture): only these tasks and what they
+	 * fork are traced (set_event_pid, event-fork), with the system
+	 * calls they enter; 0 pids: the whole system, no system calls */
+	const int *event_pids;
+	int nr_event_pids;
 };
 
 struct collector_ops {

@@ -83,6 +83,19 @@ struct trace_parse_input {
 int trace_parse__run(const struct trace_parse_input *in, struct store *st, int64_t run_id,
 		     struct results *res);
 
+struct cap_attr;
+struct capture;
+/*
+ * Capture: two recordings, one of the sched events of the whole system (a
+ * plain collector) and one of the system calls of the target's tasks only
+ * (collector_cfg.event_pids: set_event_pid with event-fork; the kernel's
+ * pid filter drops some switches from the idle task to a filtered task,
+ * so the sched events are not filtered). After stop(), both merged into a
+ * capture of the tasks roots and their descendants, instead of store().
+ */
+int tracefs_collector__capture(void *sched_state, void *sys_state, const int *roots, int nroots,
+			       const struct cap_attr *attrs, int nattrs, struct capture *cap);
+
 /* Event type codes of the events table (--keep-events). */
 enum trace_ev_type {
 	TEV_SWITCH = 1,   /* pid = next_pid, arg1 = prev_pid, arg2 = prev_state */

@@ -24,6 +24,7 @@
 
 #include <event-parse.h>
 
+#include "collectors/trace_capture.h"
 #include "collectors/trace_collector.h"
 #include "collectors/trace_parse_impl.h"
 #include "harness/lib/log.h"
@@ -157,6 +158,9 @@ int trace_events__setup(struct parser *p, struct tep_handle *tep)
 	if (setup_event(p, tep, "sched_ext", "sched_ext_event", K_SCX_EVENT, &ev))
 		ok &= get_fld(ev, "name", &p->ev_name, &p->min_size[K_SCX_EVENT]) &&
 		      get_fld(ev, "delta", &p->ev_delta, &p->min_size[K_SCX_EVENT]);
+	/* capture mode only: what a task blocks in */
+	if (setup_event(p, tep, "raw_syscalls", "sys_enter", K_SYS_ENTER, &ev))
+		ok &= get_fld(ev, "id", &p->sys_id, &p->min_size[K_SYS_ENTER]);
 	/* the rest of sched_ext:* is counted and kept raw only */
 	for (int i = 0; i < tep_get_events_count(tep); i++) {
 		struct tep_event *e = tep_get_event(tep, i);
@@ -182,6 +186,55 @@ static void set_comm(struct task *t, const uint8_t *d, const struct fld *f)
 
 /* ---- events ---- */
 
+/*
+ * The kernel here (6.18) does not always emit sched_switch when a CPU
+ * goes from idle to a woken task: a task switches out (or issues a
+ * wakeup, or enters a system call) without ever having been seen to
+ * switch in; with text output too, e.g. 262 switch-ins and 600
+ * switch-outs of a timer thread. Such a task ran since its wakeup at the
+ * latest: it is put on the CPU then, and no wakeup latency is recorded
+ * for that wakeup (it is unknown).
+ */
+static int silent_switch_in(struct parser *p, struct task *t)
+{
+	if (t->on_cpu || !t->wake_ts)
+		return 0;
+	t->on_cpu = true;
+	t->run_ts = t->wake_ts;
+	t->wake_ts = t->rq_ts = 0;
+	return p->capr ? trace_capture__on_switch_in(p, t, t->run_ts, UINT64_MAX) : 0;
+}
+
+int trace_events__running(struct parser *p, int pid)
+{
+	struct task *t;
+
+	if (pid <= 0)
+		return 0;
+	if (trace_tasks__reserve(p, 1))
+		return -ENOMEM;
+	t = trace_tasks__get(p, pid);
+	return silent_switch_in(p, t);
+}
+
+/* Does t's role keep burst/sleep histograms? Allocates them on first use
+ * (NULL-safe: a failed allocation only loses the histogram). */
+static bool behaviour(struct parser *p, const struct task *t, bool burst)
+{
+	enum role r = trace_tasks__role_of(t);
+	struct hist **h = burst ? &p->burst[r] : &p->sleep[r];
+
+	if (!trace_tasks__behaviour_role(r))
+		return false;
+	if (!*h) {
+		*h = malloc(sizeof(**h));
+		if (!*h)
+			return false;
+		hist__init(*h);
+	}
+	return true;
+}
+
 static int on_switch(struct parser *p, int cpu, uint64_t ts, const uint8_t *d)
 {
 	int prev = (int)rd(d, &p->sw_prev_pid), next = (int)rd(d, &p->sw_next_pid);
@@ -192,12 +245,19 @@ static int on_switch(struct parser *p, int cpu, uint64_t ts, const uint8_t *d)
 	if (trace_tasks__reserve(p, 2))
 		return -ENOMEM;
 	if (prev) {
+		uint64_t ran = 0;
+
 		t = trace_tasks__get(p, prev);
-		if (t->on_cpu && ts >= t->run_ts)
-			t->run_ns += ts - t->run_ts;
+		if (silent_switch_in(p, t))
+			return -ENOMEM;
+		if (t->on_cpu && ts >= t->run_ts) {
+			ran = ts - t->run_ts;
+			t->run_ns += ran;
+		}
 		t->on_cpu = false;
 		if (!t->comm[0])
 			set_comm(t, d, &p->sw_prev_comm);
+		t->burst_ns += ran;
 		/* low byte: the task state; 0 is R (preempted, yielded), the
 		 * preempt flag is a higher bit */
 		if ((state & 0xff) == 0) {
@@ -205,6 +265,16 @@ static int on_switch(struct parser *p, int cpu, uint64_t ts, const uint8_t *d)
 			t->rq_ts = ts;
 		} else {
 			t->vol++;
+			if (behaviour(p, t, true))
+				hist__add(p->burst[trace_tasks__role_of(t)], t->burst_ns);
+			t->burst_ns = 0;
+			t->sleep_ts = ts;
+		}
+		if (p->capr) {
+			int err = trace_capture__on_switch_out(p, t, ts, ran, (state & 0xff) != 0);
+
+			if (err)
+				return err;
 		}
 		if (c->since && c->cur == prev) {
 			c->ring[c->head % RING_SLICES] = (struct slice){ prev, c->since, ts };
@@ -234,10 +304,18 @@ static int on_switch(struct parser *p, int cpu, uint64_t ts, const uint8_t *d)
 			t->rq_wait_ns += ts - t->rq_ts;
 			from = t->rq_ts;
 		}
+		if (p->capr) {
+			int err = trace_capture__on_switch_in(p, t, ts, t->wake_ts && ts >= t->wake_ts ?
+								ts - t->wake_ts : 0);
+
+			if (err)
+				return err;
+		}
 		t->wake_ts = t->rq_ts = 0;
 		t->on_cpu = true;
 		t->run_ts = ts;
-		if (from && trace_tasks__role(t->comm) == ROLE_PROBE)
+		if (from && (trace_tasks__role_of(t) == ROLE_PROBE ||
+			     trace_tasks__role_of(t) == ROLE_CMD))
 			return trace_tasks__charge_antagonists(p, next, cpu, from, ts);
 	}
 	return 0;
@@ -248,11 +326,33 @@ static int on_wake(struct parser *p, enum kind k, uint64_t ts, const uint8_t *d)
 	int pid = (int)rd(d, &p->wk_pid);
 	struct task *t;
 
-	if (!pid || trace_tasks__reserve(p, 1))
+	if (!pid || trace_tasks__reserve(p, 2))
 		return pid ? -ENOMEM : 0;
+	if (k == K_WAKING) {
+		int32_t waker;
+
+		/* the waker runs, whether or not its switch-in was seen */
+		memcpy(&waker, d + 4, 4);
+		if (waker > 0 && waker != pid && trace_events__running(p, waker))
+			return -ENOMEM;
+	}
 	t = trace_tasks__get(p, pid);
 	if (!t->comm[0])
 		set_comm(t, d, &p->wk_comm);
+	if (k != K_WAKEUP_NEW && t->sleep_ts && ts >= t->sleep_ts && !t->on_cpu) {
+		if (behaviour(p, t, false))
+			hist__add(p->sleep[trace_tasks__role_of(t)], ts - t->sleep_ts);
+		if (p->capr) {
+			int32_t waker;
+			int err;
+
+			memcpy(&waker, d + 4, 4); /* common_pid: who woke it */
+			err = trace_capture__on_wake(p, t, ts, ts - t->sleep_ts, waker);
+			if (err)
+				return err;
+		}
+		t->sleep_ts = 0;
+	}
 	switch (k) {
 	case K_WAKING:
 		if (!t->wake_ts)
@@ -351,15 +451,25 @@ int trace_events__on_event(struct parser *p, int cpu, uint64_t ts, const uint8_t
 		break;
 	}
 	case K_FORK: {
-		int child = (int)rd(d, &p->fk_cpid);
+		int child = (int)rd(d, &p->fk_cpid), parent = (int)rd(d, &p->fk_ppid);
 
 		if (child) {
-			struct task *t;
+			struct task *t, *pt;
 
 			if (trace_tasks__reserve(p, 1))
 				return -ENOMEM;
 			t = trace_tasks__get(p, child);
 			set_comm(t, d, &p->fk_ccomm);
+			/* a role by ancestry passes to threads and children */
+			pt = parent ? trace_tasks__find(p, parent) : NULL;
+			if (pt && pt->set_role)
+				t->set_role = pt->set_role;
+			if (p->capr) {
+				int err = trace_capture__on_fork(p, pt, t, ts);
+
+				if (err)
+					return err;
+			}
 		}
 		if (p->se)
 			err = store__events_add(p->se, ts, cpu, TEV_FORK, (int)rd(d, &p->fk_ppid),
@@ -389,6 +499,15 @@ int trace_events__on_event(struct parser *p, int cpu, uint64_t ts, const uint8_t
 			s[len - 1] = 0;
 		err = store__add_scx_dump(p->st, p->run_id, p->dump_seq++, s);
 		free(s);
+		break;
+	}
+	case K_SYS_ENTER: {
+		int32_t pid;
+
+		memcpy(&pid, d + 4, 4);
+		err = trace_events__running(p, pid);
+		if (!err && p->capr)
+			err = trace_capture__on_syscall(p, pid, (long)rd(d, &p->sys_id));
 		break;
 	}
 	case K_SCX_EVENT:

@@ -29,6 +29,7 @@
 #include "harness/lib/topology.h"
 
 struct kbuffer;
+struct capture_rec;
 struct tep_handle;
 struct store;
 struct store_events;
@@ -37,10 +38,10 @@ struct outlier_ring;
 #define RING_SLICES 64
 #define MAX_SCX_EVENT_NAMES 64
 
-enum role { ROLE_PROBE, ROLE_HACKBENCH, ROLE_HOG, ROLE_OTHER, NR_ROLES };
+enum role { ROLE_PROBE, ROLE_HACKBENCH, ROLE_HOG, ROLE_OTHER, ROLE_CMD, ROLE_REPLAY, NR_ROLES };
 
 enum kind { K_NONE, K_SWITCH, K_WAKING, K_WAKEUP, K_WAKEUP_NEW, K_MIGRATE, K_FORK, K_EXIT,
-	    K_SCX_DUMP, K_SCX_EVENT, K_SCX_OTHER };
+	    K_SCX_DUMP, K_SCX_EVENT, K_SYS_ENTER, K_SCX_OTHER };
 
 /* Where a tracepoint field lies in an event's raw record. */
 struct fld {
@@ -71,6 +72,18 @@ struct task {
 	uint64_t wake_ts, rq_ts, run_ts;
 	uint64_t wakeups, wait_ns, wait_max_ns, rq_wait_ns, run_ns, vol, invol, migr;
 	struct sparse_hist lat;
+	/* role by ancestry (a task root's descendants), ROLE + 1; 0: by comm */
+	uint8_t set_role;
+	/* behaviour (cmd and replay roles): CPU time since the last wakeup,
+	 * and when the task last went to sleep of its own accord */
+	uint64_t burst_ns, sleep_ts;
+	/* capture mode (trace_capture.c): the thread's idx + 1 (0: none),
+	 * the last system call it entered, CPU time not yet in a step and
+	 * since when it counts, a sleep step waiting for its latency */
+	int cap_idx1;
+	int16_t last_sys;
+	bool cap_lat_pending;
+	uint64_t cap_run_ns, cap_mark;
 };
 
 struct slice {
@@ -140,6 +153,7 @@ struct parser {
 	struct fld mg_pid, mg_orig, mg_dest;
 	struct fld fk_ppid, fk_cpid, fk_ccomm;
 	struct fld ex_pid;
+	struct fld sys_id;
 	struct fld dump_line, ev_name, ev_delta;
 	/* tasks */
 	struct task *tasks;
@@ -147,6 +161,12 @@ struct parser {
 	struct cpu_state *cpus;
 	struct antag *ant;
 	size_t ant_cap, ant_nr;
+	/* per role, for roles whose behaviour is compared with a capture:
+	 * run bursts (CPU time from a wakeup to the next voluntary sleep)
+	 * and sleep lengths (voluntary switch-out to the next wakeup) */
+	struct hist *burst[NR_ROLES], *sleep[NR_ROLES];
+	/* capture mode (trace_capture.c), NULL otherwise */
+	struct capture_rec *capr;
 	struct scx_ev_sum scx_ev[MAX_SCX_EVENT_NAMES];
 	int nr_scx_ev;
 	/* migrations by how far they moved (the machine's topology; NULL
@@ -180,6 +200,10 @@ struct task *trace_tasks__get(struct parser *p, int pid);
 struct task *trace_tasks__find(struct parser *p, int pid);
 /* The workload role a task plays, by its comm. */
 enum role trace_tasks__role(const char *comm);
+/* The role of a task: by ancestry when it has one, else by comm. */
+enum role trace_tasks__role_of(const struct task *t);
+/* Do the burst/sleep histograms of this role matter (cmd, replay)? */
+bool trace_tasks__behaviour_role(enum role r);
 /* Free the task table, its histograms and the antagonist table. */
 void trace_tasks__free(struct parser *p);
 
@@ -231,6 +255,10 @@ int trace_events__setup(struct parser *p, struct tep_handle *tep);
  * malformed (too short for its type, a string out of bounds), else
  * -errno of memory or the store. */
 int trace_events__on_event(struct parser *p, int cpu, uint64_t ts, const uint8_t *d, int size);
+
+/* pid is seen running (it issued an event): put it on a CPU from its
+ * wakeup when its switch-in was not seen. -ENOMEM. */
+int trace_events__running(struct parser *p, int pid);
 
 /* ---- trace_pages.c ---- */
 

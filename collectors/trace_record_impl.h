@@ -66,6 +66,7 @@ struct tracefs_rec {
 	char failure[160];     /* what made stop() fail */
 	double recorder_cpu_s; /* the recorder's user + system time */
 	bool stopped;
+	bool capture;          /* capture mode: set_event_pid + raw_syscalls */
 	char *notes[MAX_NOTES];
 	int nr_notes;
 };

@@ -104,7 +104,19 @@ enum role trace_tasks__role(const char *comm)
 		return ROLE_HACKBENCH;
 	if (!strncmp(comm, ROLE_COMM_HOG, strlen(ROLE_COMM_HOG)))
 		return ROLE_HOG;
+	if (!strncmp(comm, ROLE_COMM_REPLAY, strlen(ROLE_COMM_REPLAY)))
+		return ROLE_REPLAY;
 	return ROLE_OTHER;
+}
+
+enum role trace_tasks__role_of(const struct task *t)
+{
+	return t->set_role ? (enum role)(t->set_role - 1) : trace_tasks__role(t->comm);
+}
+
+bool trace_tasks__behaviour_role(enum role r)
+{
+	return r == ROLE_CMD || r == ROLE_REPLAY;
 }
 
 void trace_tasks__free(struct parser *p)
@@ -117,6 +129,11 @@ void trace_tasks__free(struct parser *p)
 	free(p->ant);
 	p->ant = NULL;
 	p->ant_cap = p->ant_nr = 0;
+	for (int r = 0; r < NR_ROLES; r++) {
+		free(p->burst[r]);
+		free(p->sleep[r]);
+		p->burst[r] = p->sleep[r] = NULL;
+	}
 }
 
 /* ---- sparse per-task histograms ---- */

@@ -42,7 +42,8 @@
 
 #define TOP_ANTAGONISTS 10
 
-static const char *const role_names[NR_ROLES] = { "probe", "hackbench", "hog", "other" };
+static const char *const role_names[NR_ROLES] = { "probe", "hackbench", "hog", "other", "cmd",
+						 "replay" };
 
 /* What the walk counted, into the run: a task_stats row per task, per role
  * the summed wakeup histogram and metrics, the top antagonists of each
@@ -79,7 +80,7 @@ static int emit(struct parser *p, struct results *res, uint64_t events, uint64_t
 
 		if (!t->pid)
 			continue;
-		r = trace_tasks__role(t->comm);
+		r = trace_tasks__role_of(t);
 		if (t->lat.count) {
 			/* the scratch holds only this task's buckets: cleared
 			 * again below, bucket by bucket */
@@ -136,6 +137,17 @@ static int emit(struct parser *p, struct results *res, uint64_t events, uint64_t
 		ADD("trace_switches_invol_%s", invol[r], "", BETTER_LOWER);
 		ADD("trace_migrations_%s", migr[r], "", BETTER_LOWER);
 #undef ADD
+		/* what a replay is compared with its capture on */
+		if (p->burst[r] && p->burst[r]->count) {
+			snprintf(name, sizeof(name), "trace_burst_%s", role_names[r]);
+			err = results__add_hist(res, name, "ns", p->burst[r]);
+		}
+		if (!err && p->sleep[r] && p->sleep[r]->count) {
+			snprintf(name, sizeof(name), "trace_sleep_%s", role_names[r]);
+			err = results__add_hist(res, name, "ns", p->sleep[r]);
+		}
+		if (err)
+			goto out;
 	}
 
 	/* top antagonists per probe task */
@@ -334,6 +346,18 @@ int trace_parse__run(const struct trace_parse_input *in, struct store *st, int64
 					      " mono, so no dump or window could be placed");
 		if (err)
 			goto out;
+	}
+	/* tasks whose role comes from their ancestry (the cmd workload) */
+	for (int i = 0; i < results__nr_task_roots(res); i++) {
+		const struct task_root *tr = results__task_root(res, i);
+
+		for (int r = 0; r < NR_ROLES; r++)
+			if (!strcmp(tr->role, role_names[r])) {
+				err = trace_tasks__reserve(p, 1);
+				if (err)
+					goto out;
+				trace_tasks__get(p, tr->pid)->set_role = (uint8_t)(r + 1);
+			}
 	}
 	for (int i = 0; i < in->ncpus; i++) {
 		err = trace_pages__open(&cur[i], i, in->paths[i], p->ps);

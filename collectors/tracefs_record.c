@@ -35,6 +35,7 @@
 
 #include <tracefs.h>
 
+#include "collectors/trace_capture.h"
 #include "collectors/trace_collector.h"
 #include "collectors/trace_record_impl.h"
 #include "harness/lib/log.h"
@@ -317,12 +318,33 @@ static int tracefs_create(void **state, const struct collector_cfg *cfg)
 			r->page_size = (unsigned int)kb * 1024;
 	}
 
-	for (size_t i = 0; i < ARRAY_SIZE(sched_events); i++) {
+	for (size_t i = 0; !cfg->nr_event_pids && i < ARRAY_SIZE(sched_events); i++) {
 		if (tracefs_event_enable(r->inst, "sched", sched_events[i]) < 0)
 			tracefs_record__add_note(r, "event sched:%s absent in this kernel", sched_events[i]);
 	}
-	if (tracefs_event_enable(r->inst, "sched_ext", NULL) < 0)
+	if (!cfg->nr_event_pids && tracefs_event_enable(r->inst, "sched_ext", NULL) < 0)
 		tracefs_record__add_note(r, "no sched_ext:* events in this kernel");
+	if (cfg->nr_event_pids > 0) {
+		/* capture: the target's tasks only, followed across fork */
+		char pid[24];
+
+		r->capture = true;
+		if (tracefs_option_enable(r->inst, TRACEFS_OPTION_EVENT_FORK) < 0) {
+			err = errno ? -errno : -EIO;
+			pr_err("%s: cannot set the event-fork option: %s\n", r->name, strerror(-err));
+			goto fail;
+		}
+		for (int i = 0; i < cfg->nr_event_pids; i++) {
+			snprintf(pid, sizeof(pid), "%d", cfg->event_pids[i]);
+			if (tracefs_instance_file_append(r->inst, "set_event_pid", pid) < 0) {
+				err = errno ? -errno : -EIO;
+				pr_err("%s: set_event_pid %s: %s\n", r->name, pid, strerror(-err));
+				goto fail;
+			}
+		}
+		if (tracefs_event_enable(r->inst, "raw_syscalls", "sys_enter") < 0)
+			tracefs_record__add_note(r, "no raw_syscalls:sys_enter: wakeups are not told apart by mechanism");
+	}
 
 	r->ncpus = count_cpus(r->inst_dir);
 	if (r->ncpus <= 0) {
@@ -442,6 +464,42 @@ static int tracefs_store(void *state, struct store *st, int64_t run_id, struct r
 	err = trace_parse__run(&in, st, run_id, res);
 	if (!err && !r->keep_raw)
 		remove_files(r);
+	return err;
+}
+
+int tracefs_collector__capture(void *sched_state, void *sys_state, const int *roots, int nroots,
+			       const struct cap_attr *attrs, int nattrs, struct capture *cap)
+{
+	struct tracefs_rec *r = sched_state, *y = sys_state;
+	struct trace_parse_input in = {
+		.ncpus = r->ncpus,
+		.paths = NULL,
+		.page_size = r->page_size,
+		.tracing_dir = tracefs_tracing_dir(),
+		.stats = r->stats,
+	};
+	uint64_t lost = 0;
+	int err;
+
+	if ((!r->stopped && (err = tracefs_stop(r))) || (!y->stopped && (err = tracefs_stop(y))))
+		return err;
+	if (y->ncpus != r->ncpus || y->page_size != r->page_size)
+		return -EINVAL;
+	/* both instances' files, merged by timestamp as one recording */
+	in.paths = calloc(2 * r->ncpus, sizeof(char *));
+	if (!in.paths)
+		return -ENOMEM;
+	for (int i = 0; i < r->ncpus; i++) {
+		in.paths[i] = r->paths[i];
+		in.paths[r->ncpus + i] = y->paths[i];
+		lost += r->stats[i].overrun + r->stats[i].commit_overrun + r->stats[i].dropped;
+		lost += y->stats[i].overrun + y->stats[i].commit_overrun + y->stats[i].dropped;
+	}
+	if (lost)
+		pr_warn("capture: %" PRIu64 " trace events lost: the capture misses some steps"
+			" (--buffer-kb raises the buffer)\n", lost);
+	err = trace_capture__parse(&in, 2, roots, nroots, attrs, nattrs, cap);
+	free(in.paths);
 	return err;
 }
 

@@ -198,6 +198,10 @@ int fig_cdf(struct report_ctx *c)
 		size_t l = strlen(names[i]);
 		char raw[64];
 
+		/* a replay's bursts and sleeps are no latencies: fig_fidelity.c */
+		if (!strncmp(names[i], "replay_captured_", 16) || !strncmp(names[i], "trace_burst_", 12) ||
+		    !strncmp(names[i], "trace_sleep_", 12))
+			continue;
 		/* NAME_co is drawn in NAME's figure */
 		if (l > 3 && !strcmp(names[i] + l - 3, "_co")) {
 			snprintf(raw, sizeof(raw), "%.*s", (int)(l - 3), names[i]);

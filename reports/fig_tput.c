@@ -44,7 +44,8 @@ static int fig_change(struct report_ctx *c)
 		struct metric_info mi;
 
 		metric__info(r->metric, &mi);
-		if (r->better <= 0 || mi.family != MF_THROUGHPUT)
+		/* a cmd:'s output counts: stress-ng's bogo ops/s are its throughput */
+		if (r->better <= 0 || (mi.family != MF_THROUGHPUT && mi.family != MF_OUTPUT))
 			continue;
 		snprintf(labels[ng], sizeof(labels[ng]), "%s", mi.short_label);
 		groups[ng] = labels[ng];

@@ -140,6 +140,7 @@ int report__write(struct report_ctx *c)
 	int (*const builders[])(struct report_ctx *) = {
 		fig_cdf, fig_percentiles, fig_throughput, fig_tasks, fig_timeline, fig_scx_events,
 		fig_locality,
+		fig_fidelity,
 	};
 	int err;
 

@@ -81,6 +81,7 @@ int fig_tasks(struct report_ctx *c);
 int fig_timeline(struct report_ctx *c);
 int fig_scx_events(struct report_ctx *c);
 int fig_locality(struct report_ctx *c);
+int fig_fidelity(struct report_ctx *c);
 
 struct report_doc;
 /* The two renderings of one document (report_doc.h) into c->outdir */

@@ -228,7 +228,8 @@ const char *doc__p(struct report_doc *d, double p)
 static const char *const family_id[MF_NR_FAMILIES] = {
 	[MF_LATENCY] = "latency", [MF_THROUGHPUT] = "throughput", [MF_FAIRNESS] = "fairness",
 	[MF_SCHED] = "scheduler", [MF_SCX_EVENTS] = "scx-events", [MF_TRACE] = "trace",
-	[MF_SYSTEM] = "system", [MF_HARNESS] = "harness",
+	[MF_SYSTEM] = "system", [MF_OUTPUT] = "output", [MF_REPLAY] = "replay",
+	[MF_HARNESS] = "harness",
 };
 
 /* order inside a family: a histogram's statistics in reading order, the

@@ -111,7 +111,8 @@ static int key_figures(const struct report_ctx *c, const int *hm, int nhm, int *
 		struct metric_info mi;
 
 		metric__info(m, &mi);
-		if (mi.family != MF_LATENCY || !us || strstr(m, "_co_"))
+		/* MF_TRACE: a replay's primary latency is the trace's */
+		if ((mi.family != MF_LATENCY && mi.family != MF_TRACE) || !us || strstr(m, "_co_"))
 			continue;
 		snprintf(stem, sizeof(stem), "cdf_%.*s", (int)(us - m), m);
 		if ((k = fig_index(c, stem)) >= 0 && !c->figs[k].missing[0])

@@ -18,8 +18,14 @@
 # missed are reported, not fatal: benchmarks on a shared 2-core machine are
 # noisy), 1 when something could not run.
 #
+# First, the generator-fidelity check the README quotes: pipe hackbench
+# -g 4 -f 20 -l 2000, HB_REPS (15) interleaved reps of each, the ratio of
+# our median to rt-tests' with a seeded bootstrap 95 % CI (target: within
+# 2 %).
+#
 # Environment: SCXBENCH (binary, default build/scxbench), REPS (5),
-# LAT_DURATION (seconds per latency run, 3), HB_LOOPS (10000).
+# LAT_DURATION (seconds per latency run, 3), HB_LOOPS (10000), HB_REPS
+# (15), ONLY=fidelity (the fidelity check alone).
 #
 # HB_LOOPS 10000 makes the pipe runs ~1 s (socket ~4 s) on this machine. At
 # 1000 a run lasts ~0.1 s: run-to-run spread is +-20 % and 5 reps gave
@@ -97,6 +103,30 @@ report() {
 	printf '%-34s ratio of medians %s  (target %s..%s: %s)\n' "" "$ratio" "$6" "$7" "$verdict"
 	echo "$1: ratio $ratio ($verdict)" >>"$tmp/summary"
 }
+
+HB_REPS=${HB_REPS:-15}
+# ---- generator fidelity: pipe hackbench -g 4 -f 20 -l 2000 ----
+: >"$tmp/fid"
+for r in $(seq 1 "$HB_REPS"); do
+	if [ $((r % 2)) = 1 ]; then
+		echo "B $(ours hackbench_elapsed --workload hackbench --duration 120 --groups 4 --fds 20 --loops 2000 --pipe 1)" >>"$tmp/fid"
+		echo "A $(peer_hackbench -p -g 4 -f 20 -l 2000)" >>"$tmp/fid"
+	else
+		echo "A $(peer_hackbench -p -g 4 -f 20 -l 2000)" >>"$tmp/fid"
+		echo "B $(ours hackbench_elapsed --workload hackbench --duration 120 --groups 4 --fds 20 --loops 2000 --pipe 1)" >>"$tmp/fid"
+	fi
+done
+awk '$1 == "A" { print $2 }' "$tmp/fid" >"$tmp/fa"
+awk '$1 == "B" { print $2 }' "$tmp/fid" >"$tmp/fb"
+set -- $(stats "$tmp/fb") $(stats "$tmp/fa")
+ci=$(awk -f "$(dirname "$0")/bootstrap-overhead.awk" "$tmp/fid")
+set -- "$@" $ci
+awk -v a="$2" -v b="$5" -v lo="$7" -v hi="$8" -v n="$HB_REPS" 'BEGIN {
+	r = a / b; l = 1 + lo / 100; h = 1 + hi / 100
+	printf "hackbench pipe g4 f20 l2000, %d interleaved reps: scxbench median %.4g s, rt-tests %.4g s\n", n, a, b
+	printf "generator fidelity: ratio %.3fx (95 %% bootstrap CI %.3f..%.3f; target within 2 %%: %s)\n",
+		r, l, h, (r >= 0.98 && r <= 1.02) ? "within" : "OUTSIDE" }'
+[ "${ONLY:-}" = fidelity ] && exit 0
 
 echo "# scxbench workload generators vs peers: $REPS interleaved repetitions, $(nproc) CPUs, $(uname -r)"
 printf '%-34s %-10s %9s %9s %9s\n' "comparison" tool min median max

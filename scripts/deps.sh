@@ -19,6 +19,7 @@ PACKAGES=(
 	libtracefs-dev libtraceevent-dev libsqlite3-dev sqlite3
 	gnuplot-nox qemu-system-x86 busybox-static cpio zstd xz-utils dpkg-dev
 	rt-tests trace-cmd linux-perf libxml2-utils poppler-utils file
+	stress-ng rt-app
 	chromium python3-yaml protobuf-compiler python3-protobuf
 )
 

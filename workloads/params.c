@@ -39,6 +39,50 @@ static int choice_index(const char *choices, const char *value)
 	return -1;
 }
 
+/* WL_STR, WL_LIST (appends a line), WL_FLAG: text that is stored whole */
+static int parse_text(const struct wl_param_def *d, const char *value, struct wl_value *out,
+		      char *err, size_t errlen)
+{
+	size_t max = d->max > 0 ? (size_t)d->max : 4096, old;
+	char *s;
+
+	if (d->type == WL_FLAG) {
+		if (strcmp(value, "0") && strcmp(value, "1")) {
+			snprintf(err, errlen, "--%s takes no value", d->name);
+			return -EINVAL;
+		}
+		out->num = value[0] == '1';
+		free((void *)out->text);
+		out->text = strdup(value);
+		return out->text ? 0 : -ENOMEM;
+	}
+	for (const char *c = value; *c; c++)
+		if ((unsigned char)*c < 0x20 && *c != '\t') {
+			snprintf(err, errlen, "--%s: control characters are not allowed", d->name);
+			return -EINVAL;
+		}
+	old = d->type == WL_LIST && out->text ? strlen(out->text) : 0;
+	if (old + strlen(value) + 1 > max) {
+		snprintf(err, errlen, "--%s: longer than %zu bytes", d->name, max);
+		return -ERANGE;
+	}
+	if (!old) {
+		s = strdup(value);
+	} else if (!*value) {
+		return 0;
+	} else if ((s = malloc(old + strlen(value) + 2))) {
+		memcpy(s, out->text, old);
+		s[old] = '\n';
+		strcpy(s + old + 1, value);
+	}
+	if (!s)
+		return -ENOMEM;
+	free((void *)out->text);
+	out->text = s;
+	out->num = 0;
+	return 0;
+}
+
 static int parse_value(const struct wl_param_def *d, const char *value, struct wl_value *out,
 		       char *err, size_t errlen)
 {
@@ -48,6 +92,10 @@ static int parse_value(const struct wl_param_def *d, const char *value, struct w
 	int rc;
 
 	switch (d->type) {
+	case WL_STR:
+	case WL_LIST:
+	case WL_FLAG:
+		return parse_text(d, value, out, err, errlen);
 	case WL_INT:
 		rc = parse_i64(value, (int64_t)d->min, (int64_t)d->max, &i);
 		if (rc) {

@@ -10,6 +10,8 @@ static const struct workload *const workloads[] = {
 	&wl_latency,
 	&wl_cpu,
 	&wl_mixed,
+	&wl_cmd,
+	&wl_replay,
 };
 
 const struct workload *workload__find(const char *name)
@@ -17,6 +19,22 @@ const struct workload *workload__find(const char *name)
 	for (size_t i = 0; name && i < ARRAY_SIZE(workloads); i++)
 		if (!strcmp(workloads[i]->name, name))
 			return workloads[i];
+	return NULL;
+}
+
+const struct workload *workload__parse(const char *spec, const char **arg)
+{
+	const char *colon = spec ? strchr(spec, ':') : NULL;
+
+	*arg = NULL;
+	if (!colon)
+		return workload__find(spec);
+	for (size_t i = 0; i < ARRAY_SIZE(workloads); i++)
+		if (workloads[i]->arg_param && strlen(workloads[i]->name) == (size_t)(colon - spec) &&
+		    !strncmp(workloads[i]->name, spec, colon - spec)) {
+			*arg = colon + 1;
+			return workloads[i];
+		}
 	return NULL;
 }
 

@@ -207,6 +207,24 @@ static bool group_alive(pid_t pgid)
 	return alive;
 }
 
+void wl_group_reap(pid_t pgid)
+{
+	/* orphaned grandchildren come to us (the runner is a child
+	 * subreaper): wait (bounded) until none of the group is alive,
+	 * reaping them so that no zombie outlives the run either (pid 1 of a
+	 * container may never reap them) */
+	for (int ms = 0; ms < 2000 && group_alive(pgid); ms++) {
+		const struct timespec t = { 0, 1000000 };
+
+		kill(-pgid, SIGKILL);
+		while (waitpid(-pgid, NULL, WNOHANG) > 0)
+			;
+		nanosleep(&t, NULL);
+	}
+	while (waitpid(-pgid, NULL, WNOHANG) > 0)
+		;
+}
+
 void wl_proc__kill(struct wl_proc *procs, int n)
 {
 	for (int i = 0; i < n; i++) {
@@ -228,20 +246,7 @@ void wl_proc__kill(struct wl_proc *procs, int n)
 			while (r < 0 && errno == EINTR);
 			p->status = r == p->pid ? status : 0;
 			p->done = true;
-			/* orphaned grandchildren come to us (the runner is a
-			 * child subreaper): wait (bounded) until none of the group
-			 * is alive, reaping them so that no zombie outlives the run
-			 * either (pid 1 of a container may never reap them) */
-			for (int ms = 0; ms < 2000 && group_alive(p->pid); ms++) {
-				const struct timespec t = { 0, 1000000 };
-
-				kill(-p->pid, SIGKILL);
-				while (waitpid(-p->pid, NULL, WNOHANG) > 0)
-					;
-				nanosleep(&t, NULL);
-			}
-			while (waitpid(-p->pid, NULL, WNOHANG) > 0)
-				;
+			wl_group_reap(p->pid);
 		}
 		if (p->pidfd >= 0) {
 			close(p->pidfd);

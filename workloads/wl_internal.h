@@ -24,6 +24,8 @@ extern const struct workload wl_hackbench;
 extern const struct workload wl_latency;
 extern const struct workload wl_cpu;
 extern const struct workload wl_mixed;
+extern const struct workload wl_cmd;
+extern const struct workload wl_replay;
 
 #define WL_CACHELINE 64
 
@@ -74,6 +76,9 @@ int wl_proc__wait(struct wl_proc *procs, int n, enum wl_wait_until until, uint64
 /* SIGKILL the process group of every proc still running, reap them all and
  * close their pidfds. Safe to call twice and on never-spawned (pid 0) slots. */
 void wl_proc__kill(struct wl_proc *procs, int n);
+/* SIGKILL what is left of process group pgid (orphans come back to a
+ * subreaper) and reap it, bounded (2 s). */
+void wl_group_reap(pid_t pgid);
 /* true when the proc exited normally with status 0 */
 bool wl_proc__ok(const struct wl_proc *proc);
 

@@ -33,12 +33,23 @@
 #define ROLE_COMM_PROBE "scxb-probe"  /* latency probe workers + their wakers */
 #define ROLE_COMM_HACKBENCH "scxb-hb"  /* hackbench senders/receivers */
 #define ROLE_COMM_HOG "scxb-hog"       /* CPU hogs */
+#define ROLE_COMM_REPLAY "scxb-rp"     /* replay: threads of a replayed capture */
+/*
+ * Tasks that cannot be named by us (the `cmd` workload's command and its
+ * children) get their role from their ancestry instead: the workload adds
+ * the root's pid to its results (results__add_task_root, role "cmd") and
+ * the trace parser gives the role to every task forked from it.
+ */
+#define ROLE_NAME_CMD "cmd"
 
 enum wl_param_type {
 	WL_INT,    /* integer in [min, max] */
 	WL_DOUBLE, /* real in [min, max] */
 	WL_ENUM,   /* one of the comma-separated `choices` */
 	WL_BOOL,   /* 0/1, yes/no, true/false */
+	WL_STR,    /* free text up to `max` bytes (0: 4096), no control characters */
+	WL_LIST,   /* like WL_STR, each setting appends a line (repeatable flag) */
+	WL_FLAG,   /* a flag without a value (--shell): "1" when given */
 };
 
 struct wl_param_def {
@@ -105,15 +116,30 @@ struct workload {
 	int (*run)(const struct wl_params *p, const struct wl_run_ctx *ctx,
 		   struct results *res);
 	/*
-	 * Optional: refuse parameters that are valid one by one but not
-	 * together, before anything runs or is stored (bad usage, not a
-	 * failed run). 0, or -EINVAL with a one-line reason in err.
+	 * Optional. A workload written NAME:ARG (cmd:'stress-ng --cpu 2',
+	 * replay:app.capture) takes ARG as this parameter's value.
 	 */
-	int (*check)(const struct wl_params *p, char *err, size_t errlen);
+	const char *arg_param;
+	/*
+	 * Optional: whole-table validation once every parameter is set (a
+	 * command that splits, a capture file that reads), so bad input is
+	 * refused before anything runs or is stored. 0, or -EINVAL with one
+	 * line in err.
+	 */
+	int (*check)(const struct wl_params *p, char *err, size_t len);
+	/*
+	 * Optional: metrics derived from what the collectors added to res
+	 * (the replay's fidelity needs the trace's burst histograms). Called
+	 * by the runner after the collectors stored, for ok runs only.
+	 */
+	int (*after_trace)(const struct wl_params *p, struct results *res);
 };
 
 /* registry (workloads/registry.c) */
 const struct workload *workload__find(const char *name);
+/* "NAME" or "NAME:ARG" (arg_param workloads); *arg points into spec (NULL
+ * when there is none). NULL when NAME is unknown. */
+const struct workload *workload__parse(const char *spec, const char **arg);
 int workload__count(void);
 const struct workload *workload__at(int i);
 /* wl->run with ctx->ext_policy applied to every child it forks. */

@@ -23,7 +23,7 @@
 #define MAX_PENDING 64
 
 struct pending {
-	char key[64], value[256];
+	char key[64], value[1024];
 	int line;
 };
 
@@ -328,9 +328,19 @@ static void wl_key(struct parser *p, int line, const char *k, const char *v)
 {
 	struct ci_workload *w = &p->c->wl[p->c->nwl - 1];
 
-	if (!strcmp(k, "type")) {
-		snprintf(p->wl_type, sizeof(p->wl_type), "%s", v);
+	if (!strcmp(k, "type") || !strcmp(k, "cmd") || !strcmp(k, "replay")) {
+		/* cmd = COMMAND and replay = FILE: the workload and its argument */
+		const struct workload *aw = strcmp(k, "type") ? workload__find(k) : NULL;
+
+		snprintf(p->wl_type, sizeof(p->wl_type), "%s", k[0] == 't' ? v : k);
 		p->wl_type_line = line;
+		if (aw && p->npend < MAX_PENDING) {
+			struct pending *pd = &p->pend[p->npend++];
+
+			snprintf(pd->key, sizeof(pd->key), "%s", aw->arg_param);
+			snprintf(pd->value, sizeof(pd->value), "%s", v);
+			pd->line = line;
+		}
 	} else if (!strcmp(k, "duration")) {
 		if (parse_duration(v, 0.1, 86400, &w->duration_s))
 			perr(p, line, "duration = %s: not a duration from 100ms to 24h (e.g. 10s)", v);
@@ -374,7 +384,8 @@ static void finish_wl(struct parser *p)
 	w->wl = workload__find(type);
 	if (!w->wl) {
 		perr(p, p->wl_type[0] ? p->wl_type_line : w->line,
-		     "unknown workload '%s' (hackbench, latency, cpu, mixed; or set type =)", type);
+		     "unknown workload '%s' (hackbench, latency, cpu, mixed, cmd, replay;"
+		     " or set type =, cmd = or replay =)", type);
 		return;
 	}
 	if (wl_params__init(&w->params, w->wl)) {
@@ -493,7 +504,8 @@ static void key_value(struct parser *p, int line, char *s)
 		perr(p, line, "'%s' outside any section (start with [ci])", k);
 		return;
 	}
-	for (int i = 0; i < p->nkeys; i++)
+	/* a cmd workload's metric = rules are lines: one key per rule */
+	for (int i = 0; i < p->nkeys && !(p->sec == SEC_WL && !strcmp(k, "metric")); i++)
 		if (!strcmp(p->keys[i], k)) {
 			perr(p, line, "%s: set twice in this section", k);
 			return;

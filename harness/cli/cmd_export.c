@@ -15,13 +15,16 @@
 #include "harness/lib/escape.h"
 #include "harness/lib/json.h"
 #include "harness/lib/log.h"
+#include "harness/store/capture.h"
 #include "harness/store/query.h"
+#include "reports/rtapp.h"
 #include "harness/lib/util.h"
 #include "reports/perfetto.h"
 
 const char cmd_export_usage[] =
 	"usage: scxbench export [RUN...] [--db FILE] [--format csv|json|perfetto]\n"
 	"                       [--compare ID] [--table metrics|runs|results] [-o FILE]\n"
+       scxbench export --rt-app FILE.capture | --rt-app --capture ID [--db FILE]\n"
 	"\n"
 	"Write stored data to stdout (or FILE): every run, the runs given by id, or\n"
 	"those of one comparison.\n"
@@ -42,6 +45,9 @@ const char cmd_export_usage[] =
 	"      --compare ID    only this comparison and its runs\n"
 	"      --table T       csv only: metrics, runs or results\n"
 	"  -o, --output FILE   write there instead of stdout\n"
+	"      --rt-app        a capture (a file, or --capture ID from the database) as\n"
+	"                      rt-app JSON: each thread's typical cycle (an approximation\n"
+	"                      for LISA users; replay:FILE replays the capture itself)\n"
 	"\n"
 	"Exit status: 0 written, 2 bad usage, unknown id or unreadable database.\n";
 
@@ -279,6 +285,43 @@ static int keep_traced(struct store *st, struct q_runs *runs)
 	return k ? 0 : -ENOENT;
 }
 
+/* --rt-app: a capture file, or a stored capture, as rt-app JSON */
+static int export_rtapp(bool rtapp, const char *file, int nargs, int64_t capid, const char *db_path)
+{
+	struct capture *c = NULL;
+	struct store *st = NULL;
+	char err[600] = "", *body = NULL;
+	int rc = EXIT_USAGE;
+
+	if (!rtapp || (file && capid) || (!file && !capid) || nargs > 1) {
+		pr_err("export: --rt-app takes one capture: a FILE or --capture ID\n");
+		return EXIT_USAGE;
+	}
+	if (file) {
+		c = capture__load(file, err, sizeof(err));
+	} else {
+		st = store__open(db_path, STORE_READONLY, err, sizeof(err));
+		if (st && store__capture_body(st, capid, &body))
+			snprintf(err, sizeof(err), "no capture with id %lld in %s", (long long)capid, db_path);
+		else if (st)
+			c = capture__parse(body, err, sizeof(err));
+	}
+	if (!c) {
+		pr_err("export: %s\n", err);
+		goto out;
+	}
+	if (rtapp__write(c, stdout) || fflush(stdout)) {
+		pr_err("export: writing the rt-app JSON failed\n");
+		goto out;
+	}
+	rc = 0;
+out:
+	capture__free(c);
+	free(body);
+	store__close(st);
+	return rc;
+}
+
 int cmd_export(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -287,6 +330,8 @@ int cmd_export(int argc, char **argv)
 		{ "compare", required_argument, NULL, 'c' },
 		{ "table", required_argument, NULL, 't' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "rt-app", no_argument, NULL, 'R' },
+		{ "capture", required_argument, NULL, 'C' },
 		{ 0 },
 	};
 	struct cli_common co = { .db = STORE_DEFAULT_PATH };
@@ -295,7 +340,8 @@ int cmd_export(int argc, char **argv)
 	int64_t *ids = NULL, missing = 0;
 	FILE *out = stdout;
 	char err[512] = "";
-	int64_t cid = 0, *cids = NULL;
+	int64_t cid = 0, *cids = NULL, capid = 0;
+	bool rtapp = false;
 	int ncids = 0, opt, rc = EXIT_USAGE;
 	struct store *st = NULL;
 	struct q_runs runs = { 0 };
@@ -335,6 +381,15 @@ int cmd_export(int argc, char **argv)
 			}
 			table = optarg;
 			break;
+		case 'R':
+			rtapp = true;
+			break;
+		case 'C':
+			if (parse_i64(optarg, 1, INT64_MAX, &capid)) {
+				snprintf(err, sizeof(err), "--capture %s: not a capture id", optarg);
+				goto bad;
+			}
+			break;
 		default:
 			cli_opts__bad_usage("export", opt, argc, argv);
 			return EXIT_USAGE;
@@ -346,6 +401,9 @@ int cmd_export(int argc, char **argv)
 	}
 	command__verbosity(co.verbose, co.quiet);
 	db_path = co.db;
+	if (rtapp || capid)
+		return export_rtapp(rtapp, optind < argc ? argv[optind] : NULL, argc - optind, capid,
+				    db_path);
 	if (optind < argc) {
 		ids = calloc(argc - optind, sizeof(*ids));
 		if (!ids)

@@ -22,6 +22,9 @@ static const char *type_name(enum wl_param_type t)
 	case WL_DOUBLE: return "real";
 	case WL_ENUM: return "choice";
 	case WL_BOOL: return "bool";
+	case WL_STR: return "text";
+	case WL_LIST: return "lines";
+	case WL_FLAG: return "flag";
 	}
 	return "?";
 }
@@ -31,7 +34,10 @@ static void list_workloads(void)
 	for (int i = 0; i < workload__count(); i++) {
 		const struct workload *wl = workload__at(i);
 
-		printf("%s: %s\n", wl->name, wl->summary);
+		if (wl->arg_param)
+			printf("%s:%s: %s\n", wl->name, wl->arg_param, wl->summary);
+		else
+			printf("%s: %s\n", wl->name, wl->summary);
 		for (int j = 0; j < wl->nr_params; j++) {
 			const struct wl_param_def *d = &wl->params[j];
 			char range[96] = "";
@@ -41,7 +47,7 @@ static void list_workloads(void)
 			else if (d->type == WL_INT || d->type == WL_DOUBLE)
 				snprintf(range, sizeof(range), "[%g..%g]", d->min, d->max);
 			printf("  --%-18s %-6s default %-8s %-16s %s%s%s%s\n", d->name, type_name(d->type),
-			       d->def, range, d->help, d->unit && *d->unit ? " (" : "",
+			       *d->def ? d->def : "''", range, d->help, d->unit && *d->unit ? " (" : "",
 			       d->unit ? d->unit : "", d->unit && *d->unit ? ")" : "");
 		}
 		printf("\n");

@@ -36,6 +36,7 @@ int cmd_report(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_ci(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_capture(int argc, char **argv);
 
 extern const char cmd_run_usage[];
 extern const char cmd_list_usage[];
@@ -43,6 +44,7 @@ extern const char cmd_show_usage[];
 extern const char cmd_compare_usage[];
 extern const char cmd_report_usage[];
 extern const char cmd_export_usage[];
+extern const char cmd_capture_usage[];
 
 /* Look up a command (for `scxbench help CMD`). */
 const struct command *command__find(const char *name);

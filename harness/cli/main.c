@@ -15,6 +15,7 @@
 static const struct command commands[] = {
 	{ "run", "run a workload under one scheduler and store the runs", cmd_run_usage, cmd_run },
 	{ "compare", "run several schedulers interleaved; table of verdicts + report", cmd_compare_usage, cmd_compare },
+	{ "capture", "trace a real application into a replayable capture file", cmd_capture_usage, cmd_capture },
 	{ "report", "write figures and report.md/html from the database", cmd_report_usage, cmd_report },
 	{ "export", "export runs, metrics and comparison results as CSV or JSON", cmd_export_usage, cmd_export },
 	{ "show", "show stored runs (list, one run, its dump)", cmd_show_usage, cmd_show },

@@ -13,7 +13,7 @@
 const struct workload *run_opts__workload(int argc, char **argv, char *err, size_t len)
 {
 	const struct workload *wl;
-	const char *name = NULL;
+	const char *name = NULL, *arg;
 
 	for (int i = 1; i < argc && !name; i++) {
 		if (!strcmp(argv[i], "--"))
@@ -24,13 +24,17 @@ const struct workload *run_opts__workload(int argc, char **argv, char *err, size
 			name = argv[i] + 11;
 	}
 	if (!name) {
-		snprintf(err, len, "--workload is required (one of: hackbench, latency, cpu, mixed)");
+		snprintf(err, len, "--workload is required (one of: hackbench, latency, cpu, mixed,"
+			 " cmd:COMMAND, replay:FILE)");
 		return NULL;
 	}
-	wl = workload__find(name);
+	wl = workload__parse(name, &arg);
 	if (!wl)
 		snprintf(err, len, "unknown workload '%s' (see: scxbench list workloads)", name);
-	return wl;
+	else if (wl->arg_param && (!arg || !*arg))
+		snprintf(err, len, "--workload %s needs its argument: %s:%s", name, wl->name,
+			 wl->arg_param);
+	return wl && (!wl->arg_param || (arg && *arg)) ? wl : NULL;
 }
 
 struct option *run_opts__table(const struct option *base, int nbase, const struct workload *wl)
@@ -41,8 +45,9 @@ struct option *run_opts__table(const struct option *base, int nbase, const struc
 		return NULL;
 	memcpy(opts, base, nbase * sizeof(*opts));
 	for (int i = 0; i < wl->nr_params; i++)
-		opts[nbase + i] = (struct option){ wl->params[i].name, required_argument, NULL,
-						   RUN_OPT_WL_PARAM + i };
+		opts[nbase + i] = (struct option){ wl->params[i].name,
+						   wl->params[i].type == WL_FLAG ? no_argument :
+						   required_argument, NULL, RUN_OPT_WL_PARAM + i };
 	return opts;
 }
 
@@ -56,11 +61,16 @@ int run_opts__parse(int opt, const char *arg, struct run_request *rq, struct wl_
 	if (rc)
 		return rc < 0 ? -EINVAL : 1;
 	if (params && opt >= RUN_OPT_WL_PARAM && opt < RUN_OPT_WL_PARAM + params->wl->nr_params)
-		return wl_params__set(params, params->wl->params[opt - RUN_OPT_WL_PARAM].name, arg,
+		return wl_params__set(params, params->wl->params[opt - RUN_OPT_WL_PARAM].name, arg ? arg : "1",
 				      err, len) ? -EINVAL : 1;
 	switch (opt) {
-	case 'w': /* found before parsing */
+	case 'w': { /* found before parsing; NAME:ARG sets the argument parameter */
+		const char *warg;
+
+		if (workload__parse(arg, &warg) && warg && params->wl->arg_param)
+			return wl_params__set(params, params->wl->arg_param, warg, err, len) ? -EINVAL : 1;
 		return 1;
+	}
 	case 'd':
 		if (parse_duration(arg, 0.1, 86400, &rq->duration_s)) {
 			snprintf(err, len, "--duration %s: not a duration from 100ms to 24h (e.g. 10s)", arg);

@@ -55,7 +55,8 @@ enum {
 	{ "outlier-window-ms", required_argument, NULL, RUN_OPT_OUTLIER_WINDOW }
 
 #define RUN_OPTS_USAGE                                                                    \
-	"  -w, --workload W    hackbench, latency, cpu or mixed (scxbench list workloads)\n" \
+	"  -w, --workload W    hackbench, latency, cpu, mixed, cmd:'COMMAND ARGS' or\n"     \
+	"                      replay:FILE.capture (scxbench list workloads)\n"             \
 	"  -d, --duration S    upper bound per run: 10, 10s, 500ms, 2m (default 10s)\n"      \
 	"      --no-trace      no collectors (no tracefs recording)\n"                        \
 	"      --buffer-kb N   per-CPU trace buffer in KiB (default 1408)\n"                  \

@@ -391,7 +391,8 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 	} else if (wl_err) {
 		out->stage = FAIL_WORKLOAD;
 		snprintf(out->detail, sizeof(out->detail), "workload %s failed: %s", rq->wl->name,
-			 wl_why[0] ? wl_why : strerror(-wl_err));
+			 wl_why[0] ? wl_why : results__detail(res) ? results__detail(res) :
+			 strerror(-wl_err));
 	} else {
 		out->status = RUN_OK;
 	}
@@ -422,6 +423,9 @@ finish:
 		if (rc)
 			snprintf(err, errlen, "collector %s could not store its data", cols[i].ops->name);
 	}
+	/* metrics the workload derives from the collectors' (replay fidelity) */
+	if (!rc && out->status == RUN_OK && rq->wl->after_trace)
+		rc = rq->wl->after_trace(rq->params, res);
 	/* collectors add metrics too (trace latencies, scx events) */
 	if (!rc && out->status != RUN_ABORTED && out->status != RUN_FAILED)
 		rc = store__add_results(st, run_id, res);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 
 #include "harness/lib/hist.h"
@@ -172,4 +173,26 @@ int hist__decode(struct hist *h, const uint8_t *buf, size_t len)
 		h->count += get_le(buf + off + 4, 8);
 	}
 	return 0;
+}
+
+double hist__ks(const struct hist *a, const struct hist *b)
+{
+	uint64_t ca = 0, cb = 0;
+	double d = 0;
+
+	if (!a->count || !b->count)
+		return NAN;
+	/* the CDFs can only differ most at a bucket's upper edge */
+	for (unsigned int i = 0; i < HIST_NBUCKETS; i++) {
+		double x;
+
+		if (!a->buckets[i] && !b->buckets[i])
+			continue;
+		ca += a->buckets[i];
+		cb += b->buckets[i];
+		x = fabs((double)ca / a->count - (double)cb / b->count);
+		if (x > d)
+			d = x;
+	}
+	return d;
 }

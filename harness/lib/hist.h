@@ -73,6 +73,10 @@ uint64_t hist__bucket_hi(unsigned int idx); /* inclusive */
 /* p in [0, 100]; 0 on an empty histogram. Clamped to [min, max]. */
 uint64_t hist__percentile(const struct hist *h, double p);
 double hist__mean(const struct hist *h);
+/* Kolmogorov-Smirnov distance of two histograms of the same scheme: the
+ * largest gap between their CDFs at bucket edges, 0..1 (NaN when one is
+ * empty). Within a bucket it cannot tell values apart (< 0.8 % wide). */
+double hist__ks(const struct hist *a, const struct hist *b);
 
 /*
  * Sparse encoding for the store: little-endian (u32 bucket, u64 count)

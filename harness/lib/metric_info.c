@@ -13,6 +13,8 @@ static const char *const family_names[MF_NR_FAMILIES] = {
 	[MF_SCX_EVENTS] = "sched_ext events",
 	[MF_TRACE] = "per-role trace metrics",
 	[MF_SYSTEM] = "system",
+	[MF_OUTPUT] = "the command's output",
+	[MF_REPLAY] = "replay fidelity",
 	[MF_HARNESS] = "harness",
 };
 
@@ -100,6 +102,36 @@ static const struct {
 	{ "sys_psi_cpu_some", "CPU pressure (some)", "PSI some", MF_SYSTEM },
 	{ "sys_psi_cpu_full", "CPU pressure (full)", "PSI full", MF_SYSTEM },
 	{ "sys_psi_cpu_some_pct", "CPU pressure (some) share", "PSI some %", MF_SYSTEM },
+	{ "cmd_elapsed", "command run time", "cmd time", MF_THROUGHPUT },
+	{ "cmd_cpu_user_s", "command's user CPU time", "cmd user CPU", MF_SYSTEM },
+	{ "cmd_cpu_sys_s", "command's system CPU time", "cmd sys CPU", MF_SYSTEM },
+	{ "cmd_switches_vol", "command's voluntary switches", "cmd vol. sw.", MF_SYSTEM },
+	{ "cmd_switches_invol", "command's involuntary switches", "cmd invol. sw.", MF_SYSTEM },
+	{ "cmd_max_rss_kb", "command's peak RSS", "cmd max RSS", MF_SYSTEM },
+	{ "cmd_exit_status", "command's exit status", "cmd exit", MF_HARNESS },
+	{ "cmd_timed_out", "command stopped at --duration", "cmd timed out", MF_HARNESS },
+	{ "replay_elapsed", "replay run time", "replay time", MF_THROUGHPUT },
+	{ "replay_ks_burst", "run bursts: KS distance, replayed vs captured", "burst KS", MF_REPLAY },
+	{ "replay_ks_sleep", "sleep lengths: KS distance, replayed vs captured", "sleep KS", MF_REPLAY },
+	{ "replay_ks_wakeup", "wakeup latency: KS distance, replayed vs captured", "wakeup KS",
+	  MF_REPLAY },
+	{ "replay_median_ratio_burst", "run bursts: median replayed / captured", "burst ratio",
+	  MF_REPLAY },
+	{ "replay_median_ratio_sleep", "sleep lengths: median replayed / captured", "sleep ratio",
+	  MF_REPLAY },
+	{ "replay_median_ratio_wakeup", "wakeup latency: median replayed / captured", "wakeup ratio",
+	  MF_REPLAY },
+	{ "replay_missed_wakeups", "replay waits given up", "waits given up", MF_REPLAY },
+	{ "replay_steps_fraction", "share of the captured steps replayed", "steps replayed",
+	  MF_REPLAY },
+	{ "replay_captured_burst", "captured run bursts", "captured bursts", MF_REPLAY },
+	{ "replay_captured_sleep", "captured sleep lengths", "captured sleeps", MF_REPLAY },
+	{ "replay_captured_wakeup", "captured wakeup latency", "captured wakeup", MF_REPLAY },
+	{ "replay_threads", "replayed threads", "replay threads", MF_HARNESS },
+	{ "replay_steps", "replayed steps", "replay steps", MF_HARNESS },
+	{ "replay_timed_out", "replay stopped at --duration", "replay timed out", MF_HARNESS },
+	{ "replay_calib_iters_per_us", "replay work loop rate", "work loop rate", MF_HARNESS },
+	{ "replay_capture_duration", "the capture's length", "capture length", MF_HARNESS },
 	{ "sched_enqueue", "enqueues", "enqueues", MF_SCHED },
 	{ "sched_local_dispatch", "direct dispatches to an idle CPU", "local dispatch", MF_SCHED },
 	{ "sched_shared_dispatch", "dispatches from the shared queue", "shared dispatch", MF_SCHED },
@@ -122,6 +154,8 @@ static const struct {
 	{ "ext_switches", "switch-ins by sched_ext", "ext picks" },
 	{ "fair_switches", "switch-ins by fair", "fair picks" },
 	{ "other_switches", "switch-ins by other classes", "other picks" },
+	{ "burst", "run bursts", "bursts" },
+	{ "sleep", "sleep lengths", "sleeps" },
 };
 
 static int trace_metric(const char *name, struct metric_info *out)
@@ -239,6 +273,11 @@ void metric__info(const char *name, struct metric_info *out)
 	}
 	if (!strncmp(name, "cpu_hog", 7))
 		out->family = MF_FAIRNESS;
+	/* a cmd:'s output (workloads/cmd_parse.c): the parsers' and the
+	 * --metric rules' (cmd_NAME; the cmd's own are in the table above) */
+	if (!strncmp(name, "stressng_", 9) || !strncmp(name, "perf_", 5) ||
+	    !strncmp(name, "schbench_", 9) || !strncmp(name, "cmd_", 4))
+		out->family = MF_OUTPUT;
 }
 
 static int fmt3(double v, char *buf, size_t len, const char *unit)

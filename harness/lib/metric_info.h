@@ -22,7 +22,9 @@ enum metric_family {
 	MF_SCHED,        /* the scheduler's own counters (sched_*) */
 	MF_SCX_EVENTS,   /* the kernel's sched_ext event counters (scx_event.*) */
 	MF_TRACE,        /* per-role metrics from the trace (trace_*_ROLE) */
-	MF_SYSTEM,       /* /proc: CPU use, context switches, PSI (sys_*) */
+	MF_SYSTEM,       /* /proc: CPU use, context switches, PSI (sys_*); a cmd's rusage */
+	MF_OUTPUT,       /* numbers a cmd: workload's output gave (parsers, --metric rules) */
+	MF_REPLAY,       /* a replay against its capture: KS distances, ratios of medians */
 	MF_HARNESS,      /* what the harness itself did: samples, policy, tracing cost */
 	MF_NR_FAMILIES,
 };

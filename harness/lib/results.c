@@ -11,6 +11,9 @@ struct results {
 	int nr_metrics, cap_metrics;
 	struct hist_entry *hists;
 	int nr_hists, cap_hists;
+	struct task_root roots[RESULTS_MAX_ROOTS];
+	int nr_roots;
+	char *detail;
 };
 
 struct results *results__new(void)
@@ -26,7 +29,43 @@ void results__free(struct results *r)
 		free(r->hists[i].hist);
 	free(r->hists);
 	free(r->metrics);
+	free(r->detail);
 	free(r);
+}
+
+int results__add_task_root(struct results *r, const char *role, int pid)
+{
+	if (r->nr_roots >= RESULTS_MAX_ROOTS || pid <= 0)
+		return -ENOSPC;
+	snprintf(r->roots[r->nr_roots].role, sizeof(r->roots[0].role), "%s", role);
+	r->roots[r->nr_roots++].pid = pid;
+	return 0;
+}
+
+int results__nr_task_roots(const struct results *r)
+{
+	return r->nr_roots;
+}
+
+const struct task_root *results__task_root(const struct results *r, int i)
+{
+	return i >= 0 && i < r->nr_roots ? &r->roots[i] : NULL;
+}
+
+int results__set_detail(struct results *r, const char *text)
+{
+	char *s = strdup(text);
+
+	if (!s)
+		return -ENOMEM;
+	free(r->detail);
+	r->detail = s;
+	return 0;
+}
+
+const char *results__detail(const struct results *r)
+{
+	return r->detail;
 }
 
 static int grow(void **arr, int *cap, int need, size_t elem)

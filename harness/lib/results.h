@@ -35,6 +35,14 @@ struct hist_entry {
 
 struct results;
 
+/* A task whose descendants (threads and processes, by the trace's fork
+ * events) play a role the trace parser cannot tell from their comm. */
+#define RESULTS_MAX_ROOTS 8
+struct task_root {
+	char role[16];
+	int pid;
+};
+
 /* Caller frees with results__free(). NULL on ENOMEM. */
 struct results *results__new(void);
 void results__free(struct results *r);
@@ -47,6 +55,15 @@ int results__add_hist(struct results *r, const char *name, const char *unit,
 /* Adds <prefix>_p50/_p90/_p99/_p99.9/_max/_mean (unit us, lower is better)
  * and <prefix>_samples, and the histogram itself under <prefix>. */
 int results__add_latency(struct results *r, const char *prefix, const struct hist *h_ns);
+
+/* Roots of task trees with a role (the cmd workload's command). -ENOSPC. */
+int results__add_task_root(struct results *r, const char *role, int pid);
+int results__nr_task_roots(const struct results *r);
+const struct task_root *results__task_root(const struct results *r, int i);
+/* Why a workload failed, in a line (a command's exit status and the tail of
+ * its stderr): the runner puts it in the run's status detail. */
+int results__set_detail(struct results *r, const char *text);
+const char *results__detail(const struct results *r);
 
 int results__nr_metrics(const struct results *r);
 const struct metric *results__metric(const struct results *r, int i);

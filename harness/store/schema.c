@@ -250,6 +250,34 @@ static const char *const migrations[] = {
 	"  fair_switches INTEGER NOT NULL DEFAULT 0,"
 	"  other_switches INTEGER NOT NULL DEFAULT 0,"
 	"  PRIMARY KEY (run_id, pid)"
+	/* 8: captures of real applications (scxbench capture): the capture
+	 * file itself, and per thread and per wakeup edge what it found */
+	"CREATE TABLE captures ("
+	"  id INTEGER PRIMARY KEY,"
+	"  uuid TEXT NOT NULL UNIQUE,"
+	"  created_at REAL NOT NULL,"
+	"  target TEXT NOT NULL,"               /* the command, "pid N", "comm NAME" */
+	"  scheduler TEXT, kernel_release TEXT, hostname TEXT, ncpus INTEGER,"
+	"  duration_s REAL,"
+	"  file TEXT,"                          /* where -o wrote it */
+	"  body TEXT NOT NULL"                  /* the capture file's JSON */
+	");"
+	"CREATE TABLE capture_threads ("
+	"  capture_id INTEGER NOT NULL REFERENCES captures(id) ON DELETE CASCADE,"
+	"  idx INTEGER NOT NULL,"
+	"  tid INTEGER NOT NULL, comm TEXT NOT NULL, policy TEXT, nice INTEGER,"
+	"  rt_priority INTEGER, start_us REAL, end_us REAL, creator INTEGER,"
+	"  period_us REAL,"                     /* 0: not periodic */
+	"  bursts INTEGER, burst_p50_us REAL, sleeps INTEGER, sleep_p50_us REAL,"
+	"  wakeup_p50_us REAL, cpu_us REAL, wakes INTEGER,"
+	"  PRIMARY KEY (capture_id, idx)"
+	");"
+	"CREATE TABLE capture_edges ("
+	"  capture_id INTEGER NOT NULL REFERENCES captures(id) ON DELETE CASCADE,"
+	"  waker INTEGER NOT NULL, wakee INTEGER NOT NULL,"
+	"  via TEXT NOT NULL,"                  /* futex, pipe, ... (capture.h) */
+	"  count INTEGER NOT NULL,"
+	"  PRIMARY KEY (capture_id, waker, wakee, via)"
 	");",
 };
 

@@ -4,7 +4,7 @@
 # existing database untouched.
 . "$(dirname "$0")/../lib.sh"
 [ -x "$SCXB" ] || skip_all "build/scxbench not built"
-plan 29
+plan 31
 DB=$TMP/keep.db
 "$SCXB" run eevdf --workload cpu --duration 0.3 --db "$DB" --no-trace -q >/dev/null 2>&1
 [ -s "$DB" ] || { echo "Bail out! could not create the database the checks compare against"; exit 1; }
@@ -35,11 +35,11 @@ sqlite3 "$TMP/new.db" "CREATE TABLE x(y); PRAGMA user_version=999;"
 expect_err "newer schema" "newer" "$SCXB" run eevdf --workload cpu --duration 0.2 --db "$TMP/new.db"
 expect_err "negative --min-effect" "min-effect -3" "$SCXB" compare eevdf simple --workload cpu --min-effect -3 --db "$DB"
 # every command names a bad option and a missing value the same way
-for c in show report export merge ci load "vm run"; do
+for c in show report export merge ci load capture "vm run"; do
 	expect_err "$c --bogus: named, one line" "error: ${c%% *}: unknown option '--bogus' (see: scxbench help ${c%% *})" \
 		"$SCXB" $c --bogus
 done
-for c in show report export ci "vm run"; do
+for c in show report export ci capture "vm run"; do
 	expect_err "$c --db without a value" "error: ${c%% *}: --db needs a value" "$SCXB" $c --db
 done
 expect_err "a short option unknown" "show: unknown option '-z'" "$SCXB" show -z

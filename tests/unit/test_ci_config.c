@@ -147,3 +147,29 @@ UNIT_TEST(ci_config_all_errors)
 	CHECK(rc == -2 && strstr(err, "/nonexistent/ci.conf"), "load: %d %s", rc, err);
 	ci_config__free(&c);
 }
+
+/* [workload NAME] with cmd = / replay =: the workload and its argument */
+UNIT_TEST(ci_config_cmd_replay)
+{
+	struct ci_config c;
+	char err[1024];
+	int rc = ci_config__parse(&c, "cmd.conf",
+				  "[ci]\n[scheduler simple]\n"
+				  "[workload sw]\ncmd = sh -c 'echo ok 42'\n"
+				  "metric = v:ok:higher=ok ([0-9]+)\nmetric = w=ok ([0-9]+)\n", err, sizeof(err));
+
+	CHECK(!rc, "rc %d: %s", rc, err);
+	DEFER(ci_config__free, &c);
+	CHECK(c.nwl == 1 && !strcmp(c.wl[0].wl->name, "cmd"), "type cmd from cmd =");
+	CHECK(!strcmp(wl_param_str(&c.wl[0].params, "command"), "sh -c 'echo ok 42'"), "the command");
+	CHECK(!strcmp(wl_param_str(&c.wl[0].params, "metric"), "v:ok:higher=ok ([0-9]+)\nw=ok ([0-9]+)"),
+	      "two metric rules: %s", wl_param_str(&c.wl[0].params, "metric"));
+	ci_config__free(&c);
+	rc = ci_config__parse(&c, "bad.conf", "[ci]\n[scheduler simple]\n[workload x]\ncmd = no-such-cmd-q\n",
+			      err, sizeof(err));
+	CHECK(rc && strstr(err, "bad.conf:3") && strstr(err, "not found"), "a missing command: %s", err);
+	ci_config__free(&c);
+	rc = ci_config__parse(&c, "r.conf", "[ci]\n[scheduler simple]\n[workload x]\nreplay = /nonexistent.capture\n",
+			      err, sizeof(err));
+	CHECK(rc && strstr(err, "r.conf:3") && strstr(err, "nonexistent.capture"), "a missing capture: %s", err);
+}

@@ -110,3 +110,22 @@ UNIT_TEST(metric_info_scale_ci_p)
 	metric__format_p(1e-5, b, sizeof(b));
 	CHECK(!strcmp(b, "< 0.001"), "'%s'", b);
 }
+
+UNIT_TEST(metric_info_cmd_and_replay)
+{
+	struct metric_info mi;
+
+	metric__info("cmd_elapsed", &mi);
+	CHECK(mi.family == MF_THROUGHPUT && !strcmp(mi.label, "command run time"), "%s", mi.label);
+	metric__info("cmd_switches_invol", &mi);
+	CHECK(mi.family == MF_SYSTEM, "rusage is the system's");
+	metric__info("stressng_switch_bogo_ops_per_s", &mi);
+	CHECK(mi.family == MF_OUTPUT, "stress-ng's output");
+	metric__info("cmd_answer", &mi);
+	CHECK(mi.family == MF_OUTPUT && !strcmp(mi.label, "cmd_answer"), "a --metric rule's");
+	metric__info("replay_ks_burst", &mi);
+	CHECK(mi.family == MF_REPLAY, "fidelity");
+	metric__info("trace_burst_replay_p50", &mi);
+	CHECK(mi.family == MF_TRACE && !strcmp(mi.label, "replay run bursts p50"), "%s", mi.label);
+	CHECK(!strcmp(metric_family__name(MF_REPLAY), "replay fidelity"), "family name");
+}

@@ -45,17 +45,24 @@ static bool in_choices(const char *choices, const char *v)
 
 UNIT_TEST(workload_registry)
 {
-	const char *names[] = { "hackbench", "latency", "cpu", "mixed" };
+	const char *names[] = { "hackbench", "latency", "cpu", "mixed", "cmd", "replay" };
+	const char *arg;
 
-	CHECK(workload__count() == 4, "count %d", workload__count());
-	for (int i = 0; i < 4; i++) {
+	CHECK(workload__count() == 6, "count %d", workload__count());
+	for (int i = 0; i < 6; i++) {
 		CHECK(workload__find(names[i]) && workload__find(names[i]) == workload__at(i),
 		      "%s not found at %d", names[i], i);
 		CHECK(workload__at(i)->run && workload__at(i)->summary && workload__at(i)->params,
 		      "%s incomplete", names[i]);
 	}
 	CHECK(!workload__find("nope") && !workload__find(NULL), "unknown workload found");
-	CHECK(!workload__at(-1) && !workload__at(4), "out-of-range index");
+	CHECK(!workload__at(-1) && !workload__at(6), "out-of-range index");
+	CHECK(workload__parse("cmd:stress-ng --cpu 2", &arg) == workload__find("cmd") &&
+	      !strcmp(arg, "stress-ng --cpu 2"), "cmd:ARG");
+	CHECK(workload__parse("replay:a:b.capture", &arg) == workload__find("replay") &&
+	      !strcmp(arg, "a:b.capture"), "replay:ARG (the first colon splits)");
+	CHECK(!workload__parse("hackbench:x", &arg) && workload__parse("hackbench", &arg) && !arg,
+	      "only arg workloads take :ARG");
 }
 
 UNIT_TEST(workload_param_tables)
@@ -123,6 +130,15 @@ UNIT_TEST(workload_param_bad_values)
 				rc = wl_params__set(&p, d->name, "nope", err, sizeof(err));
 				CHECK(rc == -EINVAL, "%s --%s nope: %d", wl->name, d->name, rc);
 				break;
+			case WL_STR:
+			case WL_LIST:
+				rc = wl_params__set(&p, d->name, "a\x01b", err, sizeof(err));
+				CHECK(rc == -EINVAL, "%s --%s control char: %d", wl->name, d->name, rc);
+				break;
+			case WL_FLAG:
+				rc = wl_params__set(&p, d->name, "yes please", err, sizeof(err));
+				CHECK(rc == -EINVAL, "%s --%s value: %d", wl->name, d->name, rc);
+				break;
 			}
 			/* a refused value leaves the default in place */
 			CHECK(!strcmp(p.v[i].text, d->def), "%s --%s: now %s, default %s", wl->name,
@@ -151,6 +167,26 @@ UNIT_TEST(parse_numbers_decimal_only)
 	CHECK(!parse_duration("0.5s", 0, 100, &d) && d == 0.5, "0.5s: %g", d);
 	CHECK(parse_duration("0x10s", 0, 100, &d) == -EINVAL, "0x10s");
 	CHECK(parse_i64("1001", -1000, 1000, &i) == -ERANGE, "1001 out of range");
+}
+
+UNIT_TEST(workload_param_text_types)
+{
+	const struct workload *cmd = workload__find("cmd");
+	struct wl_params p;
+	char err[256];
+
+	CHECK(!wl_params__init(&p, cmd), "init");
+	DEFER(wl_params__free, &p);
+	CHECK(!wl_params__set(&p, "command", "stress-ng --cpu 2 -t 5s", err, sizeof(err)), "%s", err);
+	CHECK(!strcmp(wl_param_str(&p, "command"), "stress-ng --cpu 2 -t 5s"), "text kept whole");
+	CHECK(!wl_params__set(&p, "metric", "a=x", err, sizeof(err)) &&
+	      !wl_params__set(&p, "metric", "b=y", err, sizeof(err)), "%s", err);
+	CHECK(!strcmp(wl_param_str(&p, "metric"), "a=x\nb=y"), "list appends: %s", wl_param_str(&p, "metric"));
+	CHECK(!wl_params__set(&p, "shell", "1", err, sizeof(err)) && wl_param_bool(&p, "shell"), "flag");
+	CHECK(!cmd->check(&p, err, sizeof(err)) || strstr(err, "not found"), "check runs: %s", err);
+	CHECK(!wl_params__set(&p, "command", "no-such-cmd-xyz", err, sizeof(err)), "%s", err);
+	CHECK(!wl_params__set(&p, "shell", "0", err, sizeof(err)), "%s", err);
+	CHECK(cmd->check(&p, err, sizeof(err)) == -EINVAL && strstr(err, "not found"), "missing command: %s", err);
 }
 
 UNIT_TEST(workload_param_values)
