@@ -24,7 +24,7 @@
 const char cmd_export_usage[] =
 	"usage: scxbench export [RUN...] [--db FILE] [--format csv|json|perfetto]\n"
 	"                       [--compare ID] [--table metrics|runs|results] [-o FILE]\n"
-       scxbench export --rt-app FILE.capture | --rt-app --capture ID [--db FILE]\n"
+	"       scxbench export --rt-app FILE.capture | --rt-app --capture ID [--db FILE]\n"
 	"\n"
 	"Write stored data to stdout (or FILE): every run, the runs given by id, or\n"
 	"those of one comparison.\n"
