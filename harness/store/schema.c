@@ -250,6 +250,7 @@ static const char *const migrations[] = {
 	"  fair_switches INTEGER NOT NULL DEFAULT 0,"
 	"  other_switches INTEGER NOT NULL DEFAULT 0,"
 	"  PRIMARY KEY (run_id, pid)"
+	");",
 	/* 8: captures of real applications (scxbench capture): the capture
 	 * file itself, and per thread and per wakeup edge what it found */
 	"CREATE TABLE captures ("
