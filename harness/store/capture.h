@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Captures in the store (migration 4): the file, its threads and edges. */
+/* Captures in the store (migration 8): the file, its threads and edges. */
 #ifndef SCXB_STORE_CAPTURE_H
 #define SCXB_STORE_CAPTURE_H
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The outliers of a run (--dump-on-outlier; DDL in harness/store/schema.c,
- * migration 4):
+ * migration 6):
  *   runs.outlier_us, outlier_dumps (K), outlier_window_ms, outliers_seen,
  *        outliers_during_dump
  *   outliers(run_id, seq, ts, latency_ns, pid, comm, kind, dump, dump_error,
