@@ -282,6 +282,12 @@ static int on_switch(struct parser *p, int cpu, uint64_t ts, const uint8_t *d)
 			/* the comm this slice ran under, from the event itself */
 			trace_outliers__on_slice(p, cpu, prev, (const char *)d + p->sw_prev_comm.off,
 						 c->since, ts);
+		} else if (ran) {
+			/* its switch-in is not in the trace (it ran when the
+			 * trace began, or the kernel switched from idle without
+			 * an event): the stretch it is known to have run */
+			trace_outliers__on_slice(p, cpu, prev, (const char *)d + p->sw_prev_comm.off,
+						 ts - ran, ts);
 		}
 	}
 	c->cur = next;

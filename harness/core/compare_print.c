@@ -188,7 +188,11 @@ static void fmt_delta(char *buf, size_t len, const struct q_result *r)
 /* a metric's value for reading; a count is a number without a unit */
 static void value(char *buf, size_t len, double v, const char *unit)
 {
-	metric__format(v, strcmp(unit, "count") ? unit : "", buf, len);
+	char u[64];
+
+	/* a unit comes from the database: text for a terminal (esc_term) */
+	esc_term_buf(u, sizeof(u), strcmp(unit, "count") ? unit : "");
+	metric__format(v, u, buf, len);
 }
 
 /* "141 us vs 21.4 ms", or with the unit once when both end in the same:

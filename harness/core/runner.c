@@ -312,6 +312,7 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 			cols[i].started = true;
 			traced |= ops->records_trace;
 		}
+		fault__at("collector-start");
 	}
 	if (ring) {
 		rc = start_outlier_watch(ring, sched, traced, &watch);
@@ -326,7 +327,6 @@ int runner__run(struct store *st, const struct run_request *rq, struct run_outco
 			sched__stop(sched, &out->exit);
 			goto finish;
 		}
-		fault__at("collector-start");
 	}
 
 	ctx.duration_s = rq->duration_s;

@@ -75,7 +75,7 @@ run_fg "${RUN[@]}" --db "$SMALL/f.db"
 rm -f "$SMALL/filler"
 case_end 2 absent 'f.db: cannot read it: disk I/O error \(No space left on device\)'
 rm -f "$SMALL"/f.db*
-mount -t tmpfs -o size=16k tmpfs "$TMPDIR"
+mount -t tmpfs -o size=4k tmpfs "$TMPDIR"
 case_begin "disk full (trace files)" host "disk full: TMPDIR"
 run_fg "${RUN[@]}" --db "$DB"
 # (which reader meets the full disk first, or the start, depends on timing)

@@ -50,7 +50,8 @@ KEEP = {  # columns with a meaning the code relies on
     'comparison_results': {'metric', 'scheduler', 'verdict'},
 }
 
-UNIFORM = {('runs', c) for c in ('hostname', 'accel', 'guest_kernel', 'kernel_release', 'cpu_model')}
+UNIFORM = {('runs', c) for c in ('hostname', 'accel', 'guest_kernel', 'kernel_release', 'cpu_model',
+                                          'topology', 'topology_detail')}
 
 def fill(path, rename_scheds=True, keep_extra=()):
     """Every free text column of every row gets a corpus string."""

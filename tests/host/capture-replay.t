@@ -48,8 +48,10 @@ for s in t['steps']:
     if s[0] == 'r': cur += s[1]
     elif s[0] != 'w': out.append(cur); cur = 0
 big = sorted(v for v in out if v > 100); print(big[len(big) // 2] if big else 0)" 2>&1)
-# a burst holds the write() that wakes the peer too: +15 % for it
-near "$ab" 200 15 && pass "pp-a's timer bursts are 200 us ($ab us)" || fail "pp-a's timer bursts are 200 us" "'$ab'"
+# a burst holds the write() that wakes the peer too, and on this 2-CPU
+# machine its cost varies with what else runs: +25 % for it (a burst
+# taken for a sleep, or two merged, is off by 50 % or more)
+near "$ab" 200 25 && pass "pp-a's timer bursts are 200 us ($ab us)" || fail "pp-a's timer bursts are 200 us" "'$ab'"
 e=$(sql "$DB" "SELECT count FROM capture_edges WHERE capture_id=$cid AND waker=$a AND wakee=$b AND via='pipe'")
 near "${e:-0}" 2000 && pass "the ping-pong edge pp-a -> pp-b through a pipe ($e wakeups)" \
 	|| fail "the ping-pong edge pp-a -> pp-b through a pipe" "'$e'"

@@ -12,7 +12,7 @@
 "$SCXB" help ci >/dev/null 2>&1 || skip_all "this build has no 'ci' command (not wired into main.c yet)"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 command -v xmllint >/dev/null || skip_all "xmllint not installed (libxml2-utils)"
-plan 24
+plan 25
 
 # the helper, built against the very objects of this build
 MK=$TMP/mkhistory

@@ -66,7 +66,10 @@ ops=$(sql t.db "SELECT sched_ops || ' ' || exit_kind FROM runs WHERE id = 1")
 out=$("$SCXB" vm exec --topology 2n2s1c1t --vm-mem 1024 -- sh -c "'$SCXB' run eevdf --workload cpu \
 	--duration 0.3 --host --topology 2n2s1c1t --no-trace --db /tmp/n.db --json; echo numa-rc=\$?;
 	'$SCXB' run eevdf --workload cpu --duration 1 --host --topology 1s4c1t --db /tmp/x.db; echo guest-rc=\$?;
-	test -e /tmp/x.db && echo DB-EXISTS || echo NO-DB" 2>&1)
+	test -e /tmp/x.db && echo DB-EXISTS || echo NO-DB" 2>"$TMP/vm-err")
+# the guest's stdout and stderr reach us as two streams: their lines may
+# interleave anywhere, so each is read on its own
+err=$(cat "$TMP/vm-err")
 grep '^{' <<<"$out" >n.json
 python3 - <<'PY' 2>"$TMP/py" && grep -q 'numa-rc=0' <<<"$out" &&
 import json
@@ -75,11 +78,11 @@ t = r['topology_detail']
 assert r['topology'] == '2n2s1c1t' and t['nodes'] == 2, (r['topology'], t)
 assert t['node_cpus'] == ['0', '1'] and t['distance'] == [[10, 20], [20, 10]], t
 PY
-	pass "a 2n2s1c1t guest: 2 nodes, one CPU each, distances 10/20" || fail "numa" "$(cat "$TMP/py") $(tail -4 <<<"$out")"
+	pass "a 2n2s1c1t guest: 2 nodes, one CPU each, distances 10/20" || fail "numa" "$(cat "$TMP/py") $(tail -4 <<<"$out") $err"
 mem=$(python3 -c "import json; print(json.loads(open('n.json').readline())['topology_detail']['node_mem_mb'])" 2>/dev/null)
 python3 -c "import sys; m=eval(sys.argv[1]); assert len(m)==2 and all(300 < x <= 512 for x in m), m" "$mem" 2>/dev/null &&
 	pass "the memory split between the nodes: $mem MiB" || fail "node memory" "$mem"
 grep -q 'guest-rc=2' <<<"$out" &&
-	grep -q -- '--topology 1s4c1t: this system has 2 CPUs: 2 packages, .*, 2 nodes (2n2s1c1t), not the 4 CPUs of 1s4c1t' <<<"$out" &&
-	pass "a guest of another shape: exit 2 naming what it has" || fail "mismatch" "$out"
-grep -q 'NO-DB' <<<"$out" && pass "nothing ran, nothing stored" || fail "a database was written" "$out"
+	grep -q -- '--topology 1s4c1t: this system has 2 CPUs: 2 packages, .*, 2 nodes (2n2s1c1t), not the 4 CPUs of 1s4c1t' <<<"$err" &&
+	pass "a guest of another shape: exit 2 naming what it has" || fail "mismatch" "$out $err"
+grep -q 'NO-DB' <<<"$out" && pass "nothing ran, nothing stored" || fail "a database was written" "$out $err"
