@@ -147,6 +147,9 @@ int main(int argc, char **argv)
 				results__free(res);
 			}
 		}
+		/* ended as a night's are (a 'running' one is swept as aborted) */
+		if (store__set_comparison_status(st, cid, "done", reps))
+			return 2;
 	}
 	store__close(st);
 	ci_config__free(&c);
