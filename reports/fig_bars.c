@@ -352,3 +352,25 @@ int fig_bars(struct report_ctx *c, struct report_fig *fig, const char *const *gr
 
 	return fig_bars_spec(c, fig, &b);
 }
+
+struct bar_val *fig_bars__of_rows(const struct report_ctx *c, const struct cmp_table *t,
+				  const int *idx, int ng)
+{
+	struct bar_val *vals = calloc((size_t)(ng ? ng : 1) * (c->nsched ? c->nsched : 1),
+				      sizeof(*vals));
+
+	if (!vals)
+		return NULL;
+	for (int g = 0; g < ng; g++)
+		for (int s = 0; s < c->nsched; s++) {
+			vals[g * c->nsched + s] = (struct bar_val){ NAN, NAN, NAN };
+			for (int i = 0; i < t->nsched; i++)
+				if (!strcmp(t->sched[i].name, c->sched[s])) {
+					const struct q_result *r = compare__row(t, idx[g], i);
+
+					vals[g * c->nsched + s] =
+						(struct bar_val){ r->median, r->ci_lo, r->ci_hi };
+				}
+		}
+	return vals;
+}

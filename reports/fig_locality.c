@@ -52,19 +52,9 @@ int fig_locality(struct report_ctx *c)
 			 " record them on machines whose CPU topology is readable");
 		return 0;
 	}
-	vals = calloc((size_t)ng * c->nsched, sizeof(*vals));
+	vals = fig_bars__of_rows(c, t, idx, ng);
 	if (!vals)
 		return -ENOMEM;
-	for (int g = 0; g < ng; g++)
-		for (int s = 0; s < c->nsched; s++) {
-			vals[g * c->nsched + s] = (struct bar_val){ NAN, NAN, NAN };
-			for (int i = 0; i < t->nsched; i++)
-				if (!strcmp(t->sched[i].name, c->sched[s])) {
-					const struct q_result *r = compare__row(t, idx[g], i);
-
-					vals[g * c->nsched + s] = (struct bar_val){ r->median, r->ci_lo, r->ci_hi };
-				}
-		}
 	snprintf(fig->caption, sizeof(fig->caption),
 		 "Task migrations per run by where they went: to the CPU's SMT sibling, to another"
 		 " core of its last-level cache, to another LLC of its NUMA node, to another node"

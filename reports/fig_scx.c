@@ -54,19 +54,9 @@ int fig_scx_events(struct report_ctx *c)
 			 " scheduler ran, or the kernel has no sched_ext events");
 		return 0;
 	}
-	vals = calloc((size_t)ng * c->nsched, sizeof(*vals));
+	vals = fig_bars__of_rows(c, t, idx, ng);
 	if (!vals)
 		return -ENOMEM;
-	for (int g = 0; g < ng; g++)
-		for (int s = 0; s < c->nsched; s++) {
-			vals[g * c->nsched + s] = (struct bar_val){ NAN, NAN, NAN };
-			for (int i = 0; i < t->nsched; i++)
-				if (!strcmp(t->sched[i].name, c->sched[s])) {
-					const struct q_result *r = compare__row(t, idx[g], i);
-
-					vals[g * c->nsched + s] = (struct bar_val){ r->median, r->ci_lo, r->ci_hi };
-				}
-		}
 	snprintf(fig->caption, sizeof(fig->caption),
 		 "The kernel's sched_ext event counters (SCX_EV_*, %s) per run: median over runs,"
 		 " error bars the 95 %% CI; a scheduler without sched_ext (eevdf) has none.",

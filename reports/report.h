@@ -123,6 +123,11 @@ struct bar_spec {
 	bool logy;            /* a log axis wanted: kept zero-safe (fig_bars.c) */
 };
 int fig_bars_spec(struct report_ctx *c, struct report_fig *f, const struct bar_spec *b);
+/* The bars of table rows idx[0..ng): per group and scheduler of c its
+ * median and 95 % CI (NAN where the table has no such scheduler); the
+ * caller frees, NULL on ENOMEM. */
+struct bar_val *fig_bars__of_rows(const struct report_ctx *c, const struct cmp_table *t,
+				  const int *idx, int ng);
 /* fig_bars_spec with the unit already in ylabel (no scaling) */
 int fig_bars(struct report_ctx *c, struct report_fig *f, const char *const *groups,
 	     int ngroups, const struct bar_val *vals, const char *xlabel, const char *ylabel,
