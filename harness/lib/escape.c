@@ -51,10 +51,16 @@ void esc_term(FILE *f, const char *s)
 	}
 }
 
-void esc_term_text(FILE *f, const char *s)
+/*
+ * s through esc in pieces that end at a character of stops, each stop
+ * written as itself (or as stop_as when not 0): the pieces are cut on
+ * whole UTF-8 sequences.
+ */
+static void esc_pieces(FILE *f, const char *s, const char *stops, char stop_as,
+		       void (*esc)(FILE *, const char *))
 {
 	while (s && *s) {
-		size_t n = strcspn(s, "\n\t");
+		size_t n = strcspn(s, stops);
 		char piece[512];
 
 		while (n) {
@@ -65,37 +71,26 @@ void esc_term_text(FILE *f, const char *s)
 				k--;
 			memcpy(piece, s, k);
 			piece[k] = 0;
-			esc_term(f, piece);
+			esc(f, piece);
 			s += k;
 			n -= k;
 		}
-		if (*s)
-			fputc(*s++, f);
+		if (*s) {
+			fputc(stop_as ? stop_as : *s, f);
+			s++;
+		}
 	}
+}
+
+void esc_term_text(FILE *f, const char *s)
+{
+	esc_pieces(f, s, "\n\t", 0, esc_term);
 }
 
 void esc_md_code(FILE *f, const char *s)
 {
-	while (s && *s) {
-		size_t n = strcspn(s, "`");
-		char piece[512];
-
-		while (n) {
-			size_t k = n < sizeof(piece) - 1 ? n : sizeof(piece) - 1;
-
-			while (k < n && k > 0 && ((unsigned char)s[k] & 0xc0) == 0x80)
-				k--;
-			memcpy(piece, s, k);
-			piece[k] = 0;
-			esc_term_text(f, piece);
-			s += k;
-			n -= k;
-		}
-		if (*s) { /* only ``` can end the fence: no backquote at all */
-			fputc('\'', f);
-			s++;
-		}
-	}
+	/* only ``` can end the fence: no backquote at all */
+	esc_pieces(f, s, "`", '\'', esc_term_text);
 }
 
 void esc_term_buf(char *buf, size_t len, const char *s)
