@@ -376,7 +376,16 @@ struct store *store__open(const char *path, int flags, char *err, size_t errlen)
 	}
 	if (flags & STORE_READONLY) {
 		if (version < store_schema__version()) {
-			snprintf(err, errlen, "%s: schema v%lld is older than v%d and the file is opened read-only",
+			/* An older scxbench's file: a report or show of last
+			 * month's history must not need a run first. The
+			 * migrations only add (columns, tables), in one
+			 * transaction, after the same checks as any write. */
+			if (!access(path, W_OK)) {
+				store__close(st);
+				return store__open(path, flags & ~STORE_READONLY, err, errlen);
+			}
+			snprintf(err, errlen, "%s: schema v%lld is older than v%d and the file cannot be"
+				 " written here to bring it up to date (copy it somewhere writable)",
 				 path, (long long)version, store_schema__version());
 			goto fail;
 		}
