@@ -101,7 +101,8 @@ void ci_changes__md(FILE *f, const struct ci_cell *cells, const struct ci_change
 {
 	fprintf(f, "\n## Change points across nights\n\n"
 		"E-divisive means over each gated metric's nightly medians on this machine"
-		" (docs/ci.md); reported, not failed on.\n\n");
+		" (docs/ci.md); a shift in the bad direction beyond the minimum effect fails"
+		" the night that confirms it (seen: new tonight).\n\n");
 	if (!n) {
 		fprintf(f, "None found.\n");
 		return;

@@ -7,8 +7,10 @@
  * point is named by the first label of its new level, with its size and
  * CI, and whether tonight's night is what makes it appear (the same
  * search over the history without tonight does not find it: the night
- * that confirms the shift). Reported in summary.md and on stdout; it does
- * not fail a night (yet): the night-vs-baseline gate does.
+ * that confirms the shift). Reported in summary.md and on stdout, marked
+ * on the history figures; one in the bad direction beyond the minimum
+ * effect fails the night that confirms it (night.c): a slow drift the
+ * night-vs-last-K gate never sees, or a step the baseline has absorbed.
  *
  * Pure except ci_changes__md, which writes the Markdown section.
  */

@@ -363,8 +363,12 @@ static void metric_key(struct parser *p, int line, const char *k, const char *v)
 		if (parse_pct(v, &m->min_effect_pct))
 			perr(p, line, "min-effect = %s: not a percentage from 0 to 1000 (e.g. 5%%)", v);
 	} else if (!strcmp(k, "gate")) {
-		if (parse_bool(v, &m->gate))
+		bool g;
+
+		if (parse_bool(v, &g))
 			perr(p, line, "gate = %s: expected yes or no", v);
+		else
+			m->gate = g ? CI_GATE_YES : CI_GATE_NO;
 	} else {
 		perr(p, line, "unknown key '%s' in [metric] (min-effect, gate)", k);
 	}
@@ -472,7 +476,7 @@ static void section(struct parser *p, int line, char *s)
 		}
 		snprintf(c->metric[c->nmetric].name, sizeof(c->metric[0].name), "%s", name);
 		c->metric[c->nmetric].min_effect_pct = NAN;
-		c->metric[c->nmetric].gate = true;
+		c->metric[c->nmetric].gate = CI_GATE_DEFAULT;
 		c->metric[c->nmetric++].line = line;
 		p->sec = SEC_METRIC;
 	}
@@ -701,16 +705,20 @@ void ci_config__free(struct ci_config *c)
 	c->nsched = c->nwl = c->nmetric = 0;
 }
 
-double ci_config__min_effect(const struct ci_config *c, const char *metric, bool *gate)
+double ci_config__min_effect(const struct ci_config *c, const char *wl_type, const char *metric,
+			     bool *gate)
 {
+	bool primary = wl_type && workload__is_primary(wl_type, metric);
+
 	for (int i = 0; i < c->nmetric; i++)
 		if (!strcmp(c->metric[i].name, metric)) {
 			if (gate)
-				*gate = c->metric[i].gate;
+				*gate = c->metric[i].gate == CI_GATE_YES ||
+					(c->metric[i].gate == CI_GATE_DEFAULT && primary);
 			return isnan(c->metric[i].min_effect_pct) ? c->min_effect_pct :
 								    c->metric[i].min_effect_pct;
 		}
 	if (gate)
-		*gate = true;
+		*gate = primary;
 	return c->min_effect_pct;
 }

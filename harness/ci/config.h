@@ -34,7 +34,9 @@
  *   PARAM = VALUE            the workload's own parameters
  *   [metric NAME]
  *   min-effect = 10%
- *   gate = yes | no          no: reported, never fails the job
+ *   gate = yes | no          yes: gated like the workloads' primary metrics
+ *                            (the default gates those only; the others are
+ *                            exploratory); no: reported, never fails the job
  *
  * Errors (unknown sections or keys, bad values, duplicates) are reported
  * all at once, one "FILE:LINE: reason" per line.
@@ -63,6 +65,8 @@
 enum ci_place { CI_PLACE_AUTO = 0, CI_PLACE_HOST, CI_PLACE_VM };
 enum ci_label_policy { CI_LABEL_REQUIRED = 0, CI_LABEL_TIME };
 enum ci_baseline { CI_BASE_LAST = 0, CI_BASE_LABEL };
+/* a [metric]'s gate key: unset gates a workload's primary metrics only */
+enum ci_gate_opt { CI_GATE_DEFAULT = 0, CI_GATE_YES, CI_GATE_NO };
 
 struct ci_sched {
 	char spec[256];
@@ -87,7 +91,7 @@ struct ci_workload {
 struct ci_metric {
 	char name[64];
 	double min_effect_pct;       /* NAN: the [ci] default */
-	bool gate;
+	enum ci_gate_opt gate;
 	int line;
 };
 
@@ -130,7 +134,13 @@ int ci_config__parse(struct ci_config *c, const char *name, const char *text, ch
 /* Read and parse a file; -errno when it cannot be read. */
 int ci_config__load(struct ci_config *c, const char *path, char *err, size_t errlen);
 void ci_config__free(struct ci_config *c);
-/* The minimum effect (in %) and gate flag that apply to a metric. */
-double ci_config__min_effect(const struct ci_config *c, const char *metric, bool *gate);
+/*
+ * The minimum effect (in %) that applies to a metric, and whether it is
+ * gated (in the Holm family, may fail a night) in a workload of type
+ * wl_type (workload->name): a primary metric of that workload unless its
+ * [metric] says gate = no, any other metric only with gate = yes.
+ */
+double ci_config__min_effect(const struct ci_config *c, const char *wl_type, const char *metric,
+			     bool *gate);
 
 #endif

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The regression gate (gate.h). The Holm family is the whole night,
- * not one cell: with many schedulers x workloads x metrics a per-cell
- * alpha would fail some nightly job by chance every week. Each cell is
+ * The regression gate (gate.h). The Holm family is the night's gated
+ * cells (primary metrics and gate = yes), not one cell: with many
+ * schedulers x workloads a per-cell alpha would fail some nightly job by
+ * chance every week; nor every metric: with 258 tests Holm's first step
+ * is alpha / 258 and a 28 % regression at 5 vs 5 runs is lost. Each cell is
  * decided four ways (stats__decide, as compare decides): only a decided
  * "worse" beyond the minimum effect fails; "same" (the CI inside
  * +-min-effect) and "inconclusive" (neither) pass, the latter with a
@@ -26,7 +28,7 @@ const char *ci_state__str(enum ci_state s)
 	case CI_NO_DATA: return "no data";
 	case CI_REGRESSION: return "REGRESSION";
 	case CI_IMPROVEMENT: return "improvement";
-	case CI_CHANGED: return "changed (not gated)";
+	case CI_CHANGED: return "changed (exploratory)";
 	case CI_SCHED_FAILED: return "SCHEDULER FAILED";
 	case CI_HARNESS_FAILED: return "harness failure";
 	}
@@ -65,6 +67,7 @@ int ci_gate__eval(struct ci_cell *cells, int n, double alpha, uint64_t seed)
 		c->cur_median = stats__median(c->cur, c->ncur);
 		c->base_lo = c->base_hi = c->cur_lo = c->cur_hi = NAN;
 		c->delta_pct = c->delta_lo = c->delta_hi = c->p = c->p_holm = c->cliff = NAN;
+		c->spread_pct = c->mde_pct = NAN;
 		if (c->nbase >= 2)
 			stats__bootstrap_ci(c->base, c->nbase, STATS_MEDIAN, 0.5, CMP_LEVEL, CMP_BOOT,
 					    rs, &c->base_lo, &c->base_hi);
@@ -84,6 +87,7 @@ int ci_gate__eval(struct ci_cell *cells, int n, double alpha, uint64_t seed)
 		stats__delta_pct(c->base, c->nbase, c->cur, c->ncur, CMP_LEVEL, CMP_BOOT, rs ^ 2,
 				 &c->delta_pct, &c->delta_lo, &c->delta_hi);
 		c->cliff = stats__cliffs_delta(c->base, c->nbase, c->cur, c->ncur);
+		c->spread_pct = stats__rel_spread_pct(c->base, c->nbase, c->cur, c->ncur);
 		if (stats__mann_whitney(c->base, c->nbase, c->cur, c->ncur, &u, &c->p, NULL))
 			c->p = NAN;
 		/* informational and ungated metrics would only dilute the family */
@@ -107,6 +111,10 @@ int ci_gate__eval(struct ci_cell *cells, int n, double alpha, uint64_t seed)
 			continue;
 		c->p_holm = adj[i];
 		c->state = CI_OK;
+		/* a lone regression must clear Holm's first step, alpha/family */
+		c->mde_pct = stats__mde_pct_of(c->spread_pct, c->nbase, c->ncur,
+					       c->better && c->gated && family > 0 ? alpha / family :
+										     alpha, CI_POWER);
 		/* the same four-way decision as compare's, with the cell's
 		 * min-effect as the "same" band; ungated and informational
 		 * metrics on their own uncorrected p */
@@ -125,7 +133,9 @@ int ci_gate__eval(struct ci_cell *cells, int n, double alpha, uint64_t seed)
 		if (!c->gated) {
 			if (d == DECIDE_WORSE || d == DECIDE_BETTER) {
 				c->state = CI_CHANGED;
-				snprintf(c->note, sizeof(c->note), "%s (gate = no; unadjusted p %.3g)",
+				snprintf(c->note, sizeof(c->note),
+					 "%s (exploratory: not a primary metric nor gate = yes;"
+					 " unadjusted p %.3g)",
 					 d == DECIDE_WORSE ? "worse" : "better", c->p);
 			}
 			continue;
@@ -164,6 +174,65 @@ int ci_gate__eval(struct ci_cell *cells, int n, double alpha, uint64_t seed)
 	free(p);
 	free(adj);
 	return family;
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* does a cell of this spread detect its min-effect with nb, nc runs? */
+static bool detects(const struct ci_cell *c, int nb, int nc, double alpha)
+{
+	return stats__mde_pct_of(c->spread_pct, nb, nc, alpha, CI_POWER) <= c->min_effect_pct;
+}
+
+void ci_gate__power(const struct ci_cell *cells, int n, double alpha, int family, int reps,
+		    int last_k, struct ci_power *pw)
+{
+	double *v = malloc(sizeof(*v) * (n ? n : 1));
+	double a = family > 0 ? alpha / family : alpha;
+
+	memset(pw, 0, sizeof(*pw));
+	pw->worst = -1;
+	pw->mde_median = NAN;
+	if (reps < 2)
+		reps = 2;
+	if (last_k < 1)
+		last_k = 1;
+	for (int i = 0; i < n; i++) {
+		const struct ci_cell *c = &cells[i];
+		int r, k;
+
+		if (c->survival || !c->gated || !c->better || isnan(c->mde_pct))
+			continue;
+		if (v)
+			v[pw->cells] = c->mde_pct;
+		pw->cells++;
+		if (pw->worst < 0 || c->mde_pct > cells[pw->worst].mde_pct)
+			pw->worst = i;
+		if (c->mde_pct <= c->min_effect_pct)
+			continue;
+		pw->blind++;
+		/* runs per night, baseline last_k nights of them */
+		for (r = 2; r <= 200 && !detects(c, last_k * r, r, a); r++)
+			;
+		if (pw->reps_needed >= 0)
+			pw->reps_needed = r > 200 ? -1 : r > pw->reps_needed ? r : pw->reps_needed;
+		/* nights of baseline at the config's runs per night */
+		for (k = 1; k <= 100 && !detects(c, k * reps, reps, a); k++)
+			;
+		if (pw->k_needed >= 0)
+			pw->k_needed = k > 100 ? -1 : k > pw->k_needed ? k : pw->k_needed;
+	}
+	if (v && pw->cells) {
+		qsort(v, pw->cells, sizeof(*v), cmp_dbl);
+		pw->mde_median = pw->cells % 2 ? v[pw->cells / 2] :
+						 (v[pw->cells / 2 - 1] + v[pw->cells / 2]) / 2;
+	}
+	free(v);
 }
 
 int ci_gate__failing(const struct ci_cell *cells, int n)

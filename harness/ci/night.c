@@ -167,8 +167,8 @@ static int history(struct ci_cell *cell, const struct q_metrics *m, const char *
 }
 
 /* The cells of one scheduler x workload. */
-static int gate_sched(struct ci_ctx *x, struct store *st, const char *wname,
-		      const char *sched, const struct q_runs *runs, const struct ci_run_ref *refs,
+static int gate_sched(struct ci_ctx *x, struct store *st, const struct ci_workload *w,
+		      const char *wname, const char *sched, const struct q_runs *runs, const struct ci_run_ref *refs,
 		      const bool *tonight, const struct q_run *ident, struct cell_buf *cells,
 		      struct ci_night *night)
 {
@@ -237,7 +237,8 @@ static int gate_sched(struct ci_ctx *x, struct store *st, const char *wname,
 		snprintf(cell->metric, sizeof(cell->metric), "%s", m.v[i].name);
 		snprintf(cell->unit, sizeof(cell->unit), "%s", m.v[i].unit);
 		cell->better = m.v[i].better;
-		cell->min_effect_pct = ci_config__min_effect(c, m.v[i].name, &cell->gated);
+		cell->min_effect_pct = ci_config__min_effect(c, w->wl->name, m.v[i].name,
+							    &cell->gated);
 		cell->cur = cur;
 		cell->ncur = ncur;
 		cell->base = base;
@@ -301,7 +302,7 @@ static int gate_machine(struct ci_ctx *x, struct store *st, const struct ci_work
 	}
 	/* configured schedulers first (even those with no run), then others */
 	for (int s = 0; s < x->cfg.nsched && !err; s++)
-		err = gate_sched(x, st, wname, x->stored_name[s], &runs, refs, tonight, ident, cells,
+		err = gate_sched(x, st, w, wname, x->stored_name[s], &runs, refs, tonight, ident, cells,
 				 night);
 	for (int k = 0; k < nnames && !err; k++) {
 		bool known = false;
@@ -309,7 +310,7 @@ static int gate_machine(struct ci_ctx *x, struct store *st, const struct ci_work
 		for (int s = 0; s < x->cfg.nsched; s++)
 			known |= !strcmp(x->stored_name[s], names[k]);
 		if (!known)
-			err = gate_sched(x, st, wname, names[k], &runs, refs, tonight, ident, cells, night);
+			err = gate_sched(x, st, w, wname, names[k], &runs, refs, tonight, ident, cells, night);
 	}
 	if (cid && x->ncell_cmp < (int)(sizeof(x->cell_cmp) / sizeof(x->cell_cmp[0]))) {
 		x->cell_cmp[x->ncell_cmp].cid = cid;
@@ -480,6 +481,35 @@ int ci_night__gate(struct ci_ctx *x, struct store *st, double started)
 		goto cleanup;
 	}
 	night.family = fam;
+	/* change points across the labelled history: a shift in the bad
+	 * direction beyond the minimum effect that tonight confirms fails
+	 * the night like a regression against the baseline */
+	if (ci_changes__find(cells.v, cells.n, x->seed, &changes, &nchanges)) {
+		rc = -ENOMEM;
+		ci_ctx__fail(x, "change points: %s", strerror(ENOMEM));
+		goto cleanup;
+	}
+	for (int i = 0; i < nchanges; i++) {
+		struct ci_cell *c = &cells.v[changes[i].cell];
+		const struct cp_point *p = &changes[i].cp;
+
+		if (!changes[i].worse || !changes[i].beyond || !changes[i].new_tonight)
+			continue;
+		/* a regression against the baseline too: both are said */
+		c->by_change = c->state != CI_REGRESSION;
+		c->state = CI_REGRESSION;
+		snprintf(c->note, sizeof(c->note),
+			 "change point from label %s: %+.1f %% [%+.1f, %+.1f] (%d nights before, %d"
+			 " after; p %.3g), confirmed tonight",
+			 changes[i].first_label, p->rel_pct, p->rel_lo, p->rel_hi, p->nights_before,
+			 p->nights_after, p->p);
+	}
+	night.changes = changes;
+	night.nchanges = nchanges;
+	ci_gate__power(cells.v, cells.n, x->cfg.alpha, fam, x->cfg.reps,
+		       x->cfg.baseline == CI_BASE_LAST ? x->cfg.last_k : 1, &night.power);
+	night.reps = x->cfg.reps;
+	night.last_k = x->cfg.baseline == CI_BASE_LAST ? x->cfg.last_k : 1;
 	for (int i = 0; i < x->cfg.nmetric; i++) {
 		bool seen = false;
 
@@ -528,25 +558,25 @@ int ci_night__gate(struct ci_ctx *x, struct store *st, double started)
 		ci_ctx__fail(x, "cannot write %s: %s", path, strerror(-rc));
 		goto cleanup;
 	}
-	/* change points across the labelled history, after the verdicts */
-	if (ci_changes__find(cells.v, cells.n, x->seed, &changes, &nchanges)) {
-		ci_ctx__fail(x, "change points: %s", strerror(ENOMEM));
-	} else {
-		FILE *f = fopen(path, "a");
+	for (int i = 0; i < nchanges; i++) {
+		const struct ci_cell *c = &cells.v[changes[i].cell];
+		const struct cp_point *p = &changes[i].cp;
+		char sc[300], wl[160], me[160], lab[300];
 
-		if (f)
-			ci_changes__md(f, cells.v, changes, nchanges);
-		if (!f || fclose(f))
-			ci_ctx__fail(x, "cannot write %s: %s", path, strerror(errno));
-		for (int i = 0; i < nchanges; i++) {
-			const struct ci_cell *c = &cells.v[changes[i].cell];
-			const struct cp_point *p = &changes[i].cp;
+		esc_term_buf(sc, sizeof(sc), c->scheduler);
+		esc_term_buf(wl, sizeof(wl), c->workload);
+		esc_term_buf(me, sizeof(me), c->metric);
+		esc_term_buf(lab, sizeof(lab), changes[i].first_label);
+		printf("change point %s / %s / %s from label %s: %+.1f %% [%+.1f, %+.1f] (%s%s)\n", sc,
+		       wl, me, lab, p->rel_pct, p->rel_lo, p->rel_hi,
+		       changes[i].worse ? "worse" : "better",
+		       changes[i].new_tonight ? ", new tonight" : "");
+	}
+	if (night.power.cells) {
+		char pw[600];
 
-			printf("change point %s / %s / %s from label %s: %+.1f %% [%+.1f, %+.1f] (%s%s)\n",
-			       c->scheduler, c->workload, c->metric, changes[i].first_label, p->rel_pct,
-			       p->rel_lo, p->rel_hi, changes[i].worse ? "worse" : "better",
-			       changes[i].new_tonight ? ", new tonight" : "");
-		}
+		ci_output__power_line(&night, pw, sizeof(pw));
+		printf("%s\n", pw);
 	}
 	{
 		int nreg = 0, nfail = 0, nimp = 0, nnb = 0;
@@ -566,7 +596,9 @@ int ci_night__gate(struct ci_ctx *x, struct store *st, double started)
 			nfail += c->state == CI_SCHED_FAILED;
 			nimp += c->state == CI_IMPROVEMENT;
 			nnb += c->state == CI_NO_BASELINE;
-			if (c->state == CI_REGRESSION) {
+			if (c->state == CI_REGRESSION && c->by_change) {
+				printf("REGRESSION %s / %s / %s: %s\n", sc, wl, me, no);
+			} else if (c->state == CI_REGRESSION) {
 				snprintf(buf, sizeof(buf), "%+.1f %% [%+.1f, %+.1f], p(Holm) %.3g",
 					 c->delta_pct, c->delta_lo, c->delta_hi, c->p_holm);
 				printf("REGRESSION %s / %s / %s: %s\n", sc, wl, me, buf);

@@ -28,20 +28,33 @@ static const char *num(char *buf, size_t len, double v)
 	return buf;
 }
 
+/* "could detect >= 5.8 %", "could detect no change (too few runs)" */
+static const char *mde_str(char *buf, size_t len, double mde)
+{
+	if (isnan(mde))
+		snprintf(buf, len, "detectable effect unknown");
+	else if (isinf(mde))
+		snprintf(buf, len, "could detect no change (too few runs for the test)");
+	else
+		snprintf(buf, len, "could detect >= %.1f %%", mde);
+	return buf;
+}
+
 /* "12.3 ms [12.1, 12.6] -> 13.7 ms [13.5, 13.9]: +11.4 % [+9.8 %, +13.0 %], p(Holm) 0.0012" */
 static void cell_numbers(char *buf, size_t len, const struct ci_cell *c)
 {
-	char a[32], b[32], d[32], e[32], f[32], g[32], h[32], k[32];
+	char a[32], b[32], d[32], e[32], f[32], g[32], h[32], k[32], m[48];
 
 	snprintf(buf, len,
 		 "baseline %s %s [%s, %s] (%d runs, %d nights) -> tonight %s %s [%s, %s] (%d runs):"
 		 " delta %+.1f %% [%+.1f %%, %+.1f %%], p(Holm) %s, Cliff's delta %s,"
-		 " minimum effect %.1f %%",
+		 " minimum effect %.1f %%, %s%s",
 		 num(a, sizeof(a), c->base_median), c->unit, num(b, sizeof(b), c->base_lo),
 		 num(d, sizeof(d), c->base_hi), c->nbase, c->base_nights,
 		 num(e, sizeof(e), c->cur_median), c->unit, num(f, sizeof(f), c->cur_lo),
 		 num(g, sizeof(g), c->cur_hi), c->ncur, c->delta_pct, c->delta_lo, c->delta_hi,
-		 num(h, sizeof(h), c->p_holm), num(k, sizeof(k), c->cliff), c->min_effect_pct);
+		 num(h, sizeof(h), c->p_holm), num(k, sizeof(k), c->cliff), c->min_effect_pct,
+		 mde_str(m, sizeof(m), c->mde_pct), c->gated ? "" : " (exploratory)");
 }
 
 static const char *verdict_word(const struct ci_night *n)
@@ -63,8 +76,9 @@ static void md_table(FILE *f, const struct ci_night *n, const int *idx, enum ci_
 			continue;
 		if (!head) {
 			fprintf(f, "| scheduler | workload | metric | baseline median [95%% CI] |"
-				   " tonight median [95%% CI] | delta [95%% CI] | p (Holm) |\n"
-				   "|---|---|---|---|---|---|---|\n");
+				   " tonight median [95%% CI] | delta [95%% CI] | p (Holm) |"
+				   " could detect | found by |\n"
+				   "|---|---|---|---|---|---|---|---|---|\n");
 			head = true;
 		}
 		fputs("| ", f);
@@ -78,11 +92,20 @@ static void md_table(FILE *f, const struct ci_night *n, const int *idx, enum ci_
 			esc_md(f, c->unit);
 			fputs(")", f);
 		}
-		fprintf(f, " | %s [%s, %s] | %s [%s, %s] | **%+.1f %%** [%+.1f, %+.1f] | %s |\n",
+		fprintf(f, " | %s [%s, %s] | %s [%s, %s] | **%+.1f %%** [%+.1f, %+.1f] | %s | ",
 			num(a, sizeof(a), c->base_median), num(b, sizeof(b), c->base_lo),
 			num(c_, sizeof(c_), c->base_hi), num(d, sizeof(d), c->cur_median),
 			num(e, sizeof(e), c->cur_lo), num(g, sizeof(g), c->cur_hi), c->delta_pct,
 			c->delta_lo, c->delta_hi, num(h, sizeof(h), c->p_holm));
+		if (isnan(c->mde_pct) || isinf(c->mde_pct))
+			fputs(isnan(c->mde_pct) ? "-" : "nothing", f);
+		else
+			fprintf(f, ">= %.1f %%", c->mde_pct);
+		fputs(" | ", f);
+		if (!c->by_change)
+			fputs(c->note[0] ? "tonight vs the baseline; " : "tonight vs the baseline", f);
+		esc_md(f, c->note);
+		fputs(" |\n", f);
 	}
 	if (!head)
 		fprintf(f, "none\n");
@@ -95,6 +118,46 @@ static int count(const struct ci_night *n, enum ci_state st, bool survival)
 	for (int i = 0; i < n->ncells; i++)
 		k += n->cells[i].state == st && n->cells[i].survival == survival;
 	return k;
+}
+
+void ci_output__power_line(const struct ci_night *n, char *buf, size_t len)
+{
+	const struct ci_power *p = &n->power;
+	const struct ci_cell *w = p->worst >= 0 ? &n->cells[p->worst] : NULL;
+	char med[48], worst[48];
+	int o;
+
+	if (!p->cells || !w) {
+		snprintf(buf, len, "power: no gated cell with a baseline tonight");
+		return;
+	}
+	mde_str(med, sizeof(med), p->mde_median);
+	mde_str(worst, sizeof(worst), w->mde_pct);
+	o = snprintf(buf, len, "power: %d gated cell(s) %s (median, 80 %% power, Holm over %d);"
+		     " least sensitive %s / %s / %s: %s",
+		     p->cells, med, n->family, w->scheduler, w->workload, w->metric, worst + 6);
+	if (o < 0 || (size_t)o >= len)
+		return;
+	if (!p->blind) {
+		snprintf(buf + o, len - o, "; every one detects its minimum effect");
+		return;
+	}
+	o += snprintf(buf + o, len - o, "; %d cannot detect their minimum effect:", p->blind);
+	if (o < 0 || (size_t)o >= len)
+		return;
+	if (p->reps_needed > 0)
+		o += snprintf(buf + o, len - o, " reps = %d (baseline last:%d)", p->reps_needed,
+			      n->last_k);
+	else
+		o += snprintf(buf + o, len - o, " no reps up to 200 (baseline last:%d)", n->last_k);
+	if (o < 0 || (size_t)o >= len)
+		return;
+	if (p->k_needed > 0)
+		snprintf(buf + o, len - o, " or baseline = last:%d (reps = %d) would", p->k_needed,
+			 n->reps);
+	else
+		snprintf(buf + o, len - o, " would (at reps = %d no baseline length would: tonight's"
+			 " runs alone are too few)", n->reps);
 }
 
 int ci_output__summary_md(const struct ci_night *n, const char *path)
@@ -142,6 +205,16 @@ int ci_output__summary_md(const struct ci_night *n, const char *path)
 		   " delta CI excluding 0) and beyond the metric's minimum effect.\n\n",
 		n->family, n->alpha);
 
+	{
+		char pw[800];
+
+		ci_output__power_line(n, pw, sizeof(pw));
+		fputs("**Power:** ", f);
+		esc_md(f, pw + 7);
+		fprintf(f, ". Gated: each workload's primary metrics and those a [metric] section"
+			   " marks gate = yes; the others are exploratory (tested on their own p,"
+			   " never failed on).\n\n");
+	}
 	fprintf(f, "## Scheduler failures\n\n");
 	if (!nfail)
 		fprintf(f, "none\n");
@@ -200,6 +273,13 @@ int ci_output__summary_md(const struct ci_night *n, const char *path)
 			fprintf(f, ": %+.1f %% [%+.1f, %+.1f]: ", c->delta_pct, c->delta_lo,
 				c->delta_hi);
 			esc_md(f, c->note);
+			if (c->gated) {
+				char m[48];
+
+				fputs(" (", f);
+				fputs(mde_str(m, sizeof(m), c->mde_pct), f);
+				fputs(")", f);
+			}
 			fputs("\n", f);
 		}
 	}
@@ -211,6 +291,7 @@ int ci_output__summary_md(const struct ci_night *n, const char *path)
 		esc_md(f, n->reports[i]);
 	}
 	fputs(".\n", f);
+	ci_changes__md(f, n->cells, n->changes, n->nchanges);
 	free(idx);
 	return fclose(f) ? -EIO : 0;
 }
@@ -380,7 +461,8 @@ int ci_output__json(const struct ci_night *n, const char *path)
 			{ "median", c->cur_median }, { "ci_lo", c->cur_lo }, { "ci_hi", c->cur_hi },
 			{ "delta_pct", c->delta_pct }, { "delta_lo", c->delta_lo },
 			{ "delta_hi", c->delta_hi }, { "p", c->p }, { "p_holm", c->p_holm },
-			{ "cliffs_delta", c->cliff },
+			{ "cliffs_delta", c->cliff }, { "spread_pct", c->spread_pct },
+			{ "mde_pct", isinf(c->mde_pct) ? NAN : c->mde_pct },
 		};
 
 		fputs(i ? ",\n    {" : "\n    {", f);
@@ -406,6 +488,8 @@ int ci_output__json(const struct ci_night *n, const char *path)
 				fprintf(f, ", \"%s\": ", nums[k].k);
 				json_num(f, nums[k].v);
 			}
+		fprintf(f, ", \"detectable\": %s, \"by_change_point\": %s",
+			isinf(c->mde_pct) ? "false" : "true", c->by_change ? "true" : "false");
 		fputs(", \"note\": ", f);
 		json_str(f, c->note);
 		fputs("}", f);
@@ -482,8 +566,8 @@ static int history_fig(const struct ci_night *n, const char *dir, int first, con
 		return -EIO;
 	}
 	fprintf(g, "set label 1 \"shaded: baseline median +- minimum effect (dashed: median);"
-		   " circled: this night; bars: min..max of the night's runs\" at screen 0.01,0.03"
-		   " font \",9\"\n");
+		   " circled: this night\\nbars: min..max of the night's runs; dotted: a change"
+		   " point (the first label of the new level)\" at screen 0.01,0.06 font \",9\"\n");
 	fprintf(g, "set ylabel \"");
 	esc_gp(g, mi.label);
 	if (c0->unit[0]) {
@@ -497,7 +581,7 @@ static int history_fig(const struct ci_night *n, const char *dir, int first, con
 		esc_gp(g, labels[k]);
 		fprintf(g, "\" %d", k);
 	}
-	fprintf(g, ")\nset key outside right top\nset bmargin 6\n");
+	fprintf(g, ")\nset bmargin 7\n");
 	fprintf(d, "# x\tlabel\tmedian\tmin\tmax\tn\tbaseline\tcurrent\n");
 	for (int i = first; i < n->ncells; i++) {
 		const struct ci_cell *c = &n->cells[i];
@@ -522,6 +606,31 @@ static int history_fig(const struct ci_night *n, const char *dir, int first, con
 				bm * (1 + c->min_effect_pct / 100), gp__sched_color(c->scheduler), ns + 1, bm,
 				nl - 0.5, bm, gp__sched_color(c->scheduler));
 		ns++;
+	}
+	/* change points: a dotted line in the scheduler's colour before the
+	 * first label of each new level, named with the shift */
+	for (int i = 0, na = 0; i < n->nchanges; i++) {
+		const struct ci_cell *c = &n->cells[n->changes[i].cell];
+		int k;
+
+		if (strcmp(c->workload, c0->workload) || strcmp(c->metric, c0->metric))
+			continue;
+		for (k = 0; k < nl && strcmp(labels[k], n->changes[i].first_label); k++)
+			;
+		if (k == nl)
+			continue;
+		fprintf(g, "set arrow %d from %g, graph 0 to %g, graph 1 nohead dt 3 lw 2 lc rgb \"%s\"\n"
+			   "set label %d \"", 100 + na, k - 0.5, k - 0.5, gp__sched_color(c->scheduler),
+			100 + na);
+		esc_gp(g, c->scheduler);
+		fprintf(g, ": %+.1f %% from ", n->changes[i].cp.rel_pct);
+		esc_gp(g, n->changes[i].first_label);
+		/* on the right half the name goes left of the line: not clipped */
+		fprintf(g, "\" at %g, graph %g %s font \",8\" tc rgb \"%s\"\n", k - 0.5,
+			0.96 - 0.05 * (na % 8),
+			k - 0.5 > nl / 2.0 ? "right offset -0.5,0" : "left offset 0.5,0",
+			gp__sched_color(c->scheduler));
+		na++;
 	}
 	fprintf(g, "plot ");
 	ns = 0;

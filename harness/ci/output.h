@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "harness/ci/changes.h"
 #include "harness/ci/gate.h"
 
 struct ci_night {
@@ -33,11 +34,19 @@ struct ci_night {
 	double started_at, ended_at;
 	const struct ci_cell *cells;
 	int ncells;
+	const struct ci_change *changes; /* across nights, over cells */
+	int nchanges;
+	struct ci_power power;
+	int reps, last_k;          /* runs a night, baseline nights (advice) */
 	char reports[64][200];     /* relative paths of the HTML reports */
 	int nreports;
 };
 
 int ci_output__summary_md(const struct ci_night *n, const char *path);
+/* One line on what the night's gated cells can detect (n->power), e.g.
+ * "power: gated cells could detect >= 5.8 % (median of 4; largest 7.1 %
+ * ...)": stdout and summary.md say the same. */
+void ci_output__power_line(const struct ci_night *n, char *buf, size_t len);
 int ci_output__junit(const struct ci_night *n, const char *path);
 int ci_output__json(const struct ci_night *n, const char *path);
 /* dir is created; figures rendered as svg when gnuplot is there (*nplots

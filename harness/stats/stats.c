@@ -274,6 +274,48 @@ static double norm_sf(double z)
 	return 0.5 * erfc(z / M_SQRT2);
 }
 
+/* z with norm_sf(z) = p, 0 < p < 1: bisection on the tail (60 halvings
+ * of [-40, 40] are far below double precision); called a few times per
+ * cell, so speed does not matter */
+static double norm_isf(double p)
+{
+	double lo = -40, hi = 40;
+
+	for (int i = 0; i < 80; i++) {
+		double mid = (lo + hi) / 2;
+
+		if (norm_sf(mid) > p)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo + hi) / 2;
+}
+
+double stats__mde_pct_of(double s_rel_pct, int na, int nb, double alpha, double power)
+{
+	if (na < 2 || nb < 2 || isnan(s_rel_pct) || !(alpha > 0 && alpha < 1) ||
+	    !(power > 0 && power < 1))
+		return NAN;
+	if (stats__mwu_min_p(na, nb) >= alpha)
+		return INFINITY;
+	return (norm_isf(alpha / 2) + norm_isf(1 - power)) * s_rel_pct * sqrt(1.0 / na + 1.0 / nb);
+}
+
+double stats__rel_spread_pct(const double *a, int na, const double *b, int nb)
+{
+	double ma = stats__mean(a, na), mb = stats__mean(b, nb), ss = 0;
+	double m = stats__median(a, na);
+
+	if (na < 2 || nb < 2 || !(fabs(m) > 0))
+		return NAN;
+	for (int i = 0; i < na; i++)
+		ss += (a[i] - ma) * (a[i] - ma);
+	for (int i = 0; i < nb; i++)
+		ss += (b[i] - mb) * (b[i] - mb);
+	return sqrt(ss / (na + nb - 2)) / fabs(m) * 100;
+}
+
 int stats__mann_whitney(const double *a, int na, const double *b, int nb, double *u,
 			double *p, int *exact)
 {

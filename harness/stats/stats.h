@@ -72,6 +72,20 @@ int stats__mann_whitney(const double *a, int na, const double *b, int nb, double
  * (2 / C(na+nb, na)): with 5 runs each no test can go below 0.0079. */
 double stats__mwu_min_p(int na, int nb);
 
+/*
+ * The minimum detectable effect, in %: the smallest true shift that a
+ * two-sided test at level alpha finds with the given power, for a
+ * relative spread of s_rel_pct per run and na, nb runs (normal
+ * approximation: (z(1 - alpha/2) + z(power)) * s * sqrt(1/na + 1/nb);
+ * cf. Cohen, Statistical Power Analysis, 1988). INFINITY when the exact
+ * Mann-Whitney test cannot go below alpha at these counts (5 runs a side
+ * and alpha 0.005: nothing is detectable), NAN when undefined.
+ */
+double stats__mde_pct_of(double s_rel_pct, int na, int nb, double alpha, double power);
+/* The pooled standard deviation of two samples (each about its own mean)
+ * in % of a's median; NAN with fewer than 2 values a side. */
+double stats__rel_spread_pct(const double *a, int na, const double *b, int nb);
+
 /* Holm step-down adjusted p-values for a family of n tests, in place
  * order (adj[i] belongs to p[i]). NAN entries are left out of the family
  * and stay NAN. */

@@ -12,7 +12,7 @@
 "$SCXB" help ci >/dev/null 2>&1 || skip_all "this build has no 'ci' command (not wired into main.c yet)"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 command -v xmllint >/dev/null || skip_all "xmllint not installed (libxml2-utils)"
-plan 25
+plan 31
 
 # the helper, built against the very objects of this build
 MK=$TMP/mkhistory
@@ -38,6 +38,9 @@ groups = 2
 loops = 500
 [metric ctx_switches]
 gate = no
+# not a primary metric of hackbench (hackbench_msgs_per_s is): gated here
+[metric elapsed_s]
+gate = yes
 CONF
 history() { # DB: five earlier nights, seeds 1..5
 	for i in 1 2 3 4 5; do "$MK" ci.conf "$1" "night$i" 5 "$i" || return 1; done
@@ -47,6 +50,9 @@ gate() { # LABEL [ci args]: runs the gate, sets $rc and $out
 	rm -rf out
 	out=$("$SCXB" ci ci.conf --label "$l" --gate-only "$@" 2>&1); rc=$?
 }
+
+# The Holm family is the primary metrics (hackbench_msgs_per_s) and the
+# metrics marked gate = yes (elapsed_s); the others are exploratory.
 
 # 1. first night: stored, "no baseline", exit 0
 "$MK" ci.conf first.db night1 5 1
@@ -193,3 +199,89 @@ then
 else
 	fail "topology cells: rc $rc, $n regressions" "$(printf '%s\n' "$out" | tail -5; cat "$TMP/py")"
 fi
+
+# 9. the Holm family: primary metrics and gate = yes only. A 28 % drop of
+# the primary metric on night 2 (5 vs 5 runs) is flagged; the same drop of
+# an exploratory metric is reported and never fails
+rm -f two.db*; "$MK" ci.conf two.db night1 5 1 && "$MK" ci.conf two.db night2 5 2 vtime:hackbench_msgs_per_s:0.72
+gate night2 --db two.db
+[ "$rc" = 1 ] && printf '%s\n' "$out" | grep -q '^REGRESSION vtime / hackbench / hackbench_msgs_per_s: -2[0-9.]* %' &&
+	python3 -c "
+import json; d = json.load(open('out/ci.json'))
+assert d['holm_family'] == 4, d['holm_family']
+g = sorted(c['metric'] for c in d['cells'] if c['gated'] and not c['survival'])
+assert g == ['elapsed_s', 'elapsed_s', 'hackbench_msgs_per_s', 'hackbench_msgs_per_s'], g
+" 2>"$TMP/py" && pass "28 % drop of the primary metric on night 2 (5 vs 5): flagged; Holm over 4 gated cells" ||
+	fail "28 % drop at night 2: rc $rc" "$out$(cat "$TMP/py")"
+rm -f two.db*; "$MK" ci.conf two.db night1 5 1 && "$MK" ci.conf two.db night2 5 2 vtime:wakeup_p99_us:1.39
+gate night2 --db two.db
+st=$(python3 -c "
+import json; d = json.load(open('out/ci.json'))
+print([c['state'] for c in d['cells'] if c['scheduler'] == 'vtime' and c['metric'] == 'wakeup_p99_us'][0])")
+[ "$rc" = 0 ] && [ "$st" = "changed (exploratory)" ] &&
+	grep -q '^- vtime / hackbench / wakeup\\_p99\\_us: +[0-9.]* % .*worse (exploratory' out/summary.md &&
+	pass "the same shift of an exploratory metric: reported as exploratory, exit 0" ||
+	fail "exploratory metric: rc $rc, state '$st'" "$out$(sed -n '/^## Other/,$p' out/summary.md)"
+
+# 10. the minimum detectable effect: every tested gated cell states one,
+# and the summary says when the config cannot detect its min-effect and
+# what would (here 3 runs a night, baseline last:1, min-effect 2 %)
+cat > weak.conf <<'CONF'
+[ci]
+out = out
+reps = 3
+baseline = last:1
+min-effect = 2%
+[scheduler simple]
+[scheduler vtime]
+[workload hackbench]
+CONF
+rm -f weak.db*; "$MK" weak.conf weak.db w1 3 1 && "$MK" weak.conf weak.db w2 3 2
+rm -rf out; out=$("$SCXB" ci weak.conf --label w2 --db weak.db --gate-only 2>&1); rc=$?
+line=$(printf '%s\n' "$out" | grep '^power: ')
+reps=$(printf '%s' "$line" | sed -n 's/.*cannot detect their minimum effect: reps = \([0-9]*\) (baseline last:1).*/\1/p')
+[ "$rc" = 0 ] && [ -n "$reps" ] && [ "$reps" -gt 3 ] && [[ $line == *"would"* ]] &&
+	grep -q '^\*\*Power:\*\* .*cannot detect their minimum effect: reps = '"$reps" out/summary.md &&
+	pass "3 vs 3 runs cannot detect 2 %: stdout and summary.md say so and that reps = $reps would" ||
+	fail "weak config power: rc $rc, '$line'" "$out"
+python3 -c "
+import json; d = json.load(open('out/ci.json'))
+g = [c for c in d['cells'] if c['gated'] and not c['survival']]
+assert g and all(c['mde_pct'] is None or c['mde_pct'] > 2 for c in g), [(c['metric'], c['mde_pct']) for c in g]
+" 2>"$TMP/py" && pass "ci.json: each gated cell's minimum detectable effect, all above 2 %" ||
+	fail "mde in ci.json" "$(cat "$TMP/py")"
+# the advice holds: with that many runs a night the same spread detects 2 %
+sed -i "s/^reps = 3/reps = $reps/" weak.conf
+rm -f weak.db*; "$MK" weak.conf weak.db w1 "$reps" 1 && "$MK" weak.conf weak.db w2 "$reps" 2
+rm -rf out; out=$("$SCXB" ci weak.conf --label w2 --db weak.db --gate-only 2>&1)
+python3 -c "
+import json; d = json.load(open('out/ci.json'))
+g = [c['mde_pct'] for c in d['cells'] if c['gated'] and not c['survival']]
+# new runs, a new spread: within a quarter of the 2 % asked
+assert len(g) == 2 and max(g) < 2.5, g
+print(' '.join('%.2f' % v for v in sorted(g)))" >"$TMP/py" 2>&1 &&
+	pass "the advice holds: at reps = $reps the gated cells detect $(cat "$TMP/py") %" ||
+	fail "advice: reps = $reps" "$(cat "$TMP/py"; printf '%s\n' "$out" | grep '^power')"
+# the default history (5 nights x 5 runs, run CoV 3 % and 1 % drift on
+# the primary metric): each cell's detectable effect is stated, the
+# least sensitive one named, and it agrees with ci.json
+rm -f hist.db*; history hist.db && "$MK" ci.conf hist.db ok6 5 80
+gate ok6
+line=$(printf '%s\n' "$out" | grep '^power: ')
+python3 - "$line" <<'PY' 2>"$TMP/py" && pass "5 nights x 5 runs: the power line names each cell's detectable effect ($line)" || fail "power line: '$line'" "$out$(cat "$TMP/py")"
+import json, re, statistics, sys
+line = sys.argv[1]
+m = re.match(r"power: 4 gated cell\(s\) could detect >= ([0-9.]+) % \(median, 80 % power, Holm over 4\);"
+             r" least sensitive (\S+) / hackbench / (\S+): detect >= ([0-9.]+) %", line)
+assert m, line
+d = json.load(open("out/ci.json"))
+g = [c for c in d["cells"] if c["gated"] and not c["survival"]]
+mde = sorted(c["mde_pct"] for c in g)
+assert abs(statistics.median(mde) - float(m.group(1))) < 0.06, (mde, line)
+w = max(g, key=lambda c: c["mde_pct"])
+assert (w["scheduler"], w["metric"]) == (m.group(2), m.group(3)) and abs(w["mde_pct"] - float(m.group(4))) < 0.06
+# 3 % run noise at 25 vs 5 runs and alpha 0.05/4: a few %, not 0.5 and not 30
+assert 2 < mde[0] and mde[-1] < 12, mde
+blind = sum(c["mde_pct"] > c["min_effect_pct"] for c in g)
+assert (blind == 0) == ("every one detects" in line), (blind, line)
+PY

@@ -48,7 +48,7 @@ static const struct {
 	enum better better;
 } metrics[] = {
 	{ "elapsed_s", "s", 1.50, 0.03, BETTER_LOWER },
-	{ "msgs_per_s", "msg/s", 1.0e5, 0.03, BETTER_HIGHER },
+	{ "hackbench_msgs_per_s", "msg/s", 1.0e5, 0.03, BETTER_HIGHER },
 	{ "wakeup_p99_us", "us", 250, 0.05, BETTER_LOWER },
 	{ "ctx_switches", "", 1.0e6, 0.02, BETTER_NONE },
 };

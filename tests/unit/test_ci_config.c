@@ -37,6 +37,10 @@ static const char good[] =
 	"[metric elapsed_s]\n"
 	"min-effect = 10%\n"
 	"[metric ctx_switches]\n"
+	"gate = no\n"
+	"[metric sys_ctxt]\n"
+	"gate = yes\n"
+	"[metric hackbench_msgs_per_s]\n"
 	"gate = no\n";
 
 UNIT_TEST(ci_config_good)
@@ -60,9 +64,19 @@ UNIT_TEST(ci_config_good)
 	      !strcmp(wl_param_str(&c.wl[0].params, "groups"), "2"), "workload");
 	CHECK(strstr(c.wl[0].sig, "hb-pipe|hackbench|d=3|trace=0|") && strstr(c.wl[0].sig, "groups=2"),
 	      "sig %s", c.wl[0].sig);
-	CHECK(fabs(ci_config__min_effect(&c, "elapsed_s", &gate) - 10) < 1e-12 && gate, "metric");
-	CHECK(fabs(ci_config__min_effect(&c, "ctx_switches", &gate) - 4) < 1e-12 && !gate, "gate=no");
-	CHECK(fabs(ci_config__min_effect(&c, "other", &gate) - 4) < 1e-12 && gate, "default");
+	/* gated: a workload's primary metrics, and what says gate = yes */
+	CHECK(fabs(ci_config__min_effect(&c, "hackbench", "elapsed_s", &gate) - 10) < 1e-12 && !gate,
+	      "a [metric] without gate: exploratory when not primary");
+	CHECK(fabs(ci_config__min_effect(&c, "hackbench", "ctx_switches", &gate) - 4) < 1e-12 && !gate,
+	      "gate=no");
+	CHECK(ci_config__min_effect(&c, "hackbench", "sys_ctxt", &gate) == 4 && gate, "gate=yes");
+	CHECK(ci_config__min_effect(&c, "hackbench", "hackbench_msgs_per_s", &gate) == 4 && !gate,
+	      "gate=no on a primary metric");
+	CHECK(ci_config__min_effect(&c, "cpu", "cpu_work_per_s", &gate) == 4 && gate,
+	      "a primary metric without a [metric] section");
+	CHECK(ci_config__min_effect(&c, "cpu", "other", &gate) == 4 && !gate, "default: exploratory");
+	CHECK(ci_config__min_effect(&c, "mixed", "wakeup_lat_p99", &gate) == 4 && gate,
+	      "mixed's primary latency");
 	ci_config__free(&c);
 
 	rc = ci_config__parse(&c, "m.conf", "[ci]\nkernels = 7.2 , /boot/vmlinuz\ntopologies = 1n2s2c2t,"
