@@ -35,9 +35,11 @@
 #include "harness/cli/vm_matrix.h"
 #include "harness/core/place.h"
 #include "harness/core/runner.h"
+#include "harness/lib/escape.h"
 #include "harness/lib/log.h"
 #include "harness/lib/util.h"
 #include "harness/sched/sched.h"
+#include "harness/store/ci.h"
 #include "harness/store/store.h"
 
 /*
@@ -443,6 +445,23 @@ int cmd_ci(int argc, char **argv)
 	if (run_only) {
 		rc = x.harness_failed ? 2 : 0;
 		goto out;
+	}
+	if (gate_only) {
+		/* nothing to gate is a usage error, not a night that failed */
+		int nlab = store__ci_label_count(st, x.label);
+
+		if (nlab <= 0) {
+			char lb[300];
+
+			esc_term_buf(lb, sizeof(lb), x.label);
+			if (nlab < 0)
+				pr_err("ci: reading %s failed: %s\n", x.db, strerror(-nlab));
+			else
+				pr_err("ci: --gate-only: no night labelled '%s' in %s (run it first, or"
+				       " check --label); nothing was gated\n", lb, x.db);
+			rc = EXIT_USAGE;
+			goto out;
+		}
 	}
 	rc = ci_night__gate(&x, st, started);
 	goto out;

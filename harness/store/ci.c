@@ -47,3 +47,21 @@ int store__ci_runs(struct store *st, const char *sig, struct ci_run_ref **out, i
 	*n = k;
 	return 0;
 }
+
+int store__ci_label_count(struct store *st, const char *label)
+{
+	sqlite3_stmt *s;
+	int err, n = 0;
+
+	err = sql__prep(st, &s,
+			"SELECT count(*) FROM comparisons WHERE label = ?1 AND json_valid(settings)"
+			" AND json_extract(settings, '$.ci_sig') IS NOT NULL");
+	if (err)
+		return err;
+	sqlite3_bind_text(s, 1, label, -1, SQLITE_TRANSIENT);
+	err = sql__step(st, s);
+	if (err > 0)
+		n = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return err < 0 ? err : n;
+}

@@ -12,6 +12,10 @@
 
 #ifdef __bpf__
 #error "userspace header included from BPF code"
+/* How many labelled comparisons of scxbench ci carry label (0 or more),
+ * or -errno. */
+int store__ci_label_count(struct store *st, const char *label);
+
 #endif
 
 #include <stdint.h>
@@ -26,5 +30,9 @@ struct ci_run_ref {
 /* Every labelled run of comparisons whose settings.ci_sig is sig, in
  * (started_at, id) order. *out is malloc'ed (NULL when n is 0). */
 int store__ci_runs(struct store *st, const char *sig, struct ci_run_ref **out, int *n);
+
+/* How many labelled comparisons of scxbench ci carry label (0 or more),
+ * or -errno. */
+int store__ci_label_count(struct store *st, const char *label);
 
 #endif

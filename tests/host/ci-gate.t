@@ -12,7 +12,7 @@
 "$SCXB" help ci >/dev/null 2>&1 || skip_all "this build has no 'ci' command (not wired into main.c yet)"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 command -v xmllint >/dev/null || skip_all "xmllint not installed (libxml2-utils)"
-plan 31
+plan 32
 
 # the helper, built against the very objects of this build
 MK=$TMP/mkhistory
@@ -145,6 +145,13 @@ head -c 4096 /dev/urandom > corrupt.db; sum=$(md5sum < corrupt.db)
 err=$("$SCXB" ci ci.conf --label x --db corrupt.db --gate-only --init 2>&1); rc=$?
 [ "$rc" = 2 ] && [ "$(md5sum < corrupt.db)" = "$sum" ] &&
 	pass "corrupt history: exit 2, file untouched" || fail "corrupt db: rc $rc" "$err"
+
+# --gate-only of a label the history does not hold: one line, exit 2, no outputs
+rm -rf out; sum=$(md5sum < hist.db)
+err=$("$SCXB" ci ci.conf --label nosuch --gate-only 2>&1); rc=$?
+[ "$rc" = 2 ] && [ "$(printf '%s\n' "$err" | wc -l)" = 1 ] && [ ! -e out ] && [ "$(md5sum < hist.db)" = "$sum" ] &&
+	[[ $err == "scxbench: error: ci: --gate-only: no night labelled 'nosuch' in hist.db"* ]] &&
+	pass "--gate-only of an unknown label: one line, exit 2, nothing written" || fail "nosuch: rc $rc" "$err"
 
 # 7. merge: two machines' histories, every run keeps its host
 rm -f a.db* b.db*; "$MK" ci.conf a.db n1 3 1 && "$MK" ci.conf b.db n2 3 2
