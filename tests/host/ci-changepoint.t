@@ -8,7 +8,7 @@
 # beyond the minimum effect; summary.md and stdout say the same.
 . "$(dirname "$0")/../lib.sh"
 [ -x "$SCXB" ] || skip_all "no $SCXB (run make)"
-plan 11
+plan 12
 
 MK=$TMP/mkhistory
 if ! make -s -C "$ROOT" build/tests/mkhistory >"$TMP/cc.log" 2>&1 || ! cp "$ROOT/build/tests/mkhistory" "$MK"; then
@@ -55,12 +55,17 @@ read -r s lo hi <<<"$size"
 # 3. the night that confirms it, night by night as a CI would run: the
 # first night that finds the step says "new tonight", later ones do not;
 # with 5 nights before, 3 after are the fewest that can reach p < 0.05
-first= later_new= seen=
+first= later_new= seen= gated_at=
 for i in $(seq 1 10); do
 	f=; [ "$i" -ge 6 ] && f=vtime:elapsed_s:1.10
 	"$MK" ci.conf inc.db "night$i" 5 "$i" $f 2>/dev/null || fail "mkhistory night$i"
-	[ "$i" -ge 7 ] || continue
+	[ "$i" -ge 6 ] || continue
 	gate inc.db "night$i"
+	# the night the step starts or the next: the gate against the last 5
+	if [ "$i" -le 7 ] && [ "$rc" = 1 ] && [ -z "$gated_at" ] &&
+		printf '%s\n' "$out" | grep -q '^REGRESSION vtime / hackbench / elapsed_s: +'; then
+		gated_at=$i
+	fi
 	l=$(printf '%s\n' "$out" | grep '^change point vtime / hackbench / elapsed_s from label night6')
 	[ -n "$l" ] || continue
 	seen+=" night$i"
@@ -72,6 +77,8 @@ for i in $(seq 1 10); do
 		later_new+=" night$i new again"
 	fi
 done
+[ -n "$gated_at" ] && pass "the 10 % step fails night $gated_at (it starts at night 6) against the last 5" ||
+	fail "the step was not flagged at night 6 or 7"
 [ -n "$first" ] && [ "$first" -le 9 ] && [ "$first" -ge 8 ] && [ -z "$later_new" ] &&
 	pass "night $first confirms the step ('new tonight'), later nights do not" ||
 	fail "new tonight: first '$first', seen:$seen; $later_new" "$out"
