@@ -104,6 +104,24 @@ void scx_bpf_error_bstr(char *fmt, unsigned long long *data, u32 data__sz) __ksy
 	{									\
 		return stall_one && !stranded && !(p->flags & PF_KTHREAD) &&	\
 		       (u32)p->tgid != loader_tgid;				\
+	}									\
+	/* ops.enqueue's start in every scheduler: count it, fail on	\
+	 * purpose at the Nth, strand the one task the stall knob asks	\
+	 * for. true: the task is queued already. */			\
+	static __always_inline bool scxb_enqueue_begin(struct task_struct *p,	\
+						       u64 enq_flags)		\
+	{									\
+		u64 n = __sync_fetch_and_add(&counters[SCXB_CNT_ENQUEUE], 1) + 1; \
+										\
+		if (fail_after_enqueues && n == fail_after_enqueues)		\
+			scx_bpf_error("fail_after_enqueues: failing on purpose"	\
+				      " after %llu enqueues", n);		\
+		if (strand_candidate(p) &&					\
+		    !__sync_val_compare_and_swap(&stranded, 0, 1)) {		\
+			scxb_dsq_insert(p, STRAND_DSQ, SCX_SLICE_DFL, enq_flags); \
+			return true;						\
+		}								\
+		return false;							\
 	}
 
 /* The end of a scheduler's file: its ops, named as the loader expects. */

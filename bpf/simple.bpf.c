@@ -52,15 +52,8 @@ s32 BPF_STRUCT_OPS(simple_select_cpu, struct task_struct *p, s32 prev_cpu, u64 w
 
 void BPF_STRUCT_OPS(simple_enqueue, struct task_struct *p, u64 enq_flags)
 {
-	u64 n = __sync_fetch_and_add(&counters[SCXB_CNT_ENQUEUE], 1) + 1;
-
-	if (fail_after_enqueues && n == fail_after_enqueues)
-		scx_bpf_error("fail_after_enqueues: failing on purpose after %llu enqueues", n);
-
-	if (strand_candidate(p) && !__sync_val_compare_and_swap(&stranded, 0, 1)) {
-		scxb_dsq_insert(p, STRAND_DSQ, SCX_SLICE_DFL, enq_flags);
+	if (scxb_enqueue_begin(p, enq_flags))
 		return;
-	}
 	scxb_dsq_insert(p, SHARED_DSQ, SCX_SLICE_DFL, enq_flags);
 }
 

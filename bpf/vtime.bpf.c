@@ -37,49 +37,17 @@
 #include "common.bpf.h"
 
 SCXB_SCHEDULER_GLOBALS()
-
-static u64 vtime_now;
-
-/* The task's vtime with at most one slice of credit banked. */
-static __always_inline u64 task_vtime(struct task_struct *p)
-{
-	u64 vtime = p->scx.dsq_vtime;
-	u64 floor = vtime_now - SCX_SLICE_DFL;
-
-	if (time_before(vtime, floor)) {
-		SCXB_COUNT(counters, SCXB_CNT_VTIME_CLAMPED);
-		return floor;
-	}
-	return vtime;
-}
+#include "vtime_common.bpf.h"
 
 s32 BPF_STRUCT_OPS(vtime_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 {
-	bool is_idle = false;
-	s32 cpu;
-
-	cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
-	if (is_idle && !strand_candidate(p)) {
-		/* The clamp applies on this path too, or a sleeper that
-		 * found an idle CPU would keep its whole credit. */
-		scxb_task_set_dsq_vtime(p, task_vtime(p));
-		SCXB_COUNT(counters, SCXB_CNT_LOCAL_DISPATCH);
-		scxb_dsq_insert(p, SCX_DSQ_LOCAL, SCX_SLICE_DFL, 0);
-	}
-	return cpu;
+	return vtime_select_cpu_body(p, prev_cpu, wake_flags);
 }
 
 void BPF_STRUCT_OPS(vtime_enqueue, struct task_struct *p, u64 enq_flags)
 {
-	u64 n = __sync_fetch_and_add(&counters[SCXB_CNT_ENQUEUE], 1) + 1;
-
-	if (fail_after_enqueues && n == fail_after_enqueues)
-		scx_bpf_error("fail_after_enqueues: failing on purpose after %llu enqueues", n);
-
-	if (strand_candidate(p) && !__sync_val_compare_and_swap(&stranded, 0, 1)) {
-		scxb_dsq_insert(p, STRAND_DSQ, SCX_SLICE_DFL, enq_flags);
+	if (scxb_enqueue_begin(p, enq_flags))
 		return;
-	}
 	scxb_dsq_insert_vtime(p, SHARED_DSQ, SCX_SLICE_DFL, task_vtime(p), enq_flags);
 }
 
@@ -93,27 +61,17 @@ void BPF_STRUCT_OPS(vtime_dispatch, s32 cpu, struct task_struct *prev)
 
 void BPF_STRUCT_OPS(vtime_running, struct task_struct *p)
 {
-	/* Racy across CPUs, and that is fine: vtime_now only needs to
-	 * follow the running tasks roughly, never to be exact. */
-	if (time_before(vtime_now, p->scx.dsq_vtime))
-		vtime_now = p->scx.dsq_vtime;
+	vtime_running_body(p);
 }
 
 void BPF_STRUCT_OPS(vtime_stopping, struct task_struct *p, bool runnable)
 {
-	u64 used = SCX_SLICE_DFL - p->scx.slice;
-	u32 weight = p->scx.weight ?: 100;
-
-	/* p->scx.slice counts down from what the task was given; a slice
-	 * refilled or extended by the kernel can exceed it. */
-	if (p->scx.slice > SCX_SLICE_DFL)
-		used = 0;
-	scxb_task_set_dsq_vtime(p, p->scx.dsq_vtime + used * 100 / weight);
+	vtime_stopping_body(p);
 }
 
 void BPF_STRUCT_OPS(vtime_enable, struct task_struct *p)
 {
-	scxb_task_set_dsq_vtime(p, vtime_now);
+	vtime_enable_body(p);
 }
 
 s32 BPF_STRUCT_OPS_SLEEPABLE(vtime_init)
