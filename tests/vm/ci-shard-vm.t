@@ -11,6 +11,7 @@
 # (A shard is a whole comparison, i.e. a workload, so that rounds stay
 # interleaved: one workload would leave the second shard empty.)
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../ci-lib.sh"
 [ -x "$SCXB" ] || skip_all "no $SCXB (run make)"
 kdir=${XDG_CACHE_HOME:-$HOME/.cache}/scxbench/kernels
 ls "$kdir"/*/vmlinuz >/dev/null 2>&1 || skip_all "no cached sched_ext kernel in $kdir (run: scxbench vm fetch)"
@@ -68,31 +69,12 @@ nu=$(sql u.db "select count(*) from runs where label = 'n2' and place = 'vm' and
 		"$(sql s1.db 'select scheduler, workload, status, status_detail from runs')"
 [ "$(sql m.db "select count(*) from runs where label = 'n1'")" = 8 ] &&
 	pass "the merged history holds night n1 once (8 runs)" || fail "n1 runs in m.db: $(sql m.db "select count(*) from runs where label = 'n1'")"
-cells() { python3 -c '
-import json, sys
-d = json.load(open(sys.argv[1]))
-for c in sorted(d["cells"], key=lambda c: (c["workload"], c["scheduler"], c["metric"])):
-    print(c["workload"], c["scheduler"], c["metric"], c["state"], c["gated"])
-print("exit", d["exit_code"])' "$1"; }
-cells out-m/ci.json >m.cells 2>&1 && cells out-u/ci.json >u.cells 2>&1
+ci_cells out-m/ci.json >m.cells 2>&1 && ci_cells out-u/ci.json >u.cells 2>&1
 ng=$(grep -c ' True$' m.cells)
 [ "$ng" -ge 4 ] && ! grep -q 'no baseline' m.cells && diff -u u.cells m.cells >cells.diff &&
 	pass "merged + --gate-only: the unsharded night's $(grep -vc '^exit' m.cells) cells ($ng gated), states and exit code" ||
 	fail "merged vs unsharded ($ng gated)" "$(head -20 cells.diff; head -5 m.cells)"
-python3 - out-s1/ci.json out-s2/ci.json out-m/ci.json <<'PY' >num.log 2>&1 &&
-import json, sys
-key = lambda c: (c["workload"], c["scheduler"], c["metric"])
-merged = {key(c): c for c in json.load(open(sys.argv[3]))["cells"]}
-n = 0
-for f in sys.argv[1:3]:
-    for c in json.load(open(f))["cells"]:
-        m = merged[key(c)]
-        for k in ("base_median", "median", "delta_pct", "p", "mde_pct", "n", "n_base", "state"):
-            if c.get(k, "missing") != m.get(k, "missing"):
-                sys.exit("%s %s: shard %r, merged %r" % (key(c), k, c.get(k), m.get(k)))
-        n += 1
-assert n == len(merged), (n, len(merged))
-PY
+ci_shard_numbers out-s1/ci.json out-s2/ci.json out-m/ci.json >num.log 2>&1 &&
 	pass "each shard's own gate has the merged gate's numbers" || fail "shard vs merged" "$(cat num.log)"
 ! grep -qi 'starting a new history' s1.log s2.log u.log m.log &&
 	grep -q '^power: ' m.log && grep -q '^ci n2: PASS' m.log &&
