@@ -123,13 +123,10 @@ int cmd_run(int argc, char **argv)
 		rc = 0;
 		goto out;
 	}
-	if (run_opts__finish(&rq, wl, err, sizeof(err)))
-		goto bad;
-	command__verbosity(co.verbose, co.quiet);
+	if (run_opts__done(&rq, wl, &params, &co, err, sizeof(err)))
+		goto bad; /* before anything is stored */
 	db_path = co.db;
 	quiet = co.quiet;
-	if (wl_params__check(&params, err, sizeof(err)))
-		goto bad; /* before anything is stored */
 	/* getopt moved the non-options to the end: SCHED, then what followed
 	 * "--" (the exec: arguments) */
 	if (argc - optind - n_exec != 1) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "harness/cli/cli_opts.h"
+#include "harness/cli/commands.h"
 #include "harness/cli/run_opts.h"
 #include "harness/lib/outlier_ring.h"
 #include "harness/lib/util.h"
@@ -193,6 +194,15 @@ int run_opts__finish(struct run_request *rq, const struct workload *wl, char *er
 	if (!rq->outlier_window_set)
 		rq->outlier_window_ms = 5;
 	return 0;
+}
+
+int run_opts__done(struct run_request *rq, const struct workload *wl,
+		   const struct wl_params *params, const struct cli_common *co, char *err, size_t len)
+{
+	if (run_opts__finish(rq, wl, err, len))
+		return -EINVAL;
+	command__verbosity(co->verbose, co->quiet);
+	return wl_params__check(params, err, len) ? -EINVAL : 0;
 }
 
 void run_opts__bad_option(int opt, int argc, char **argv, const struct workload *wl,

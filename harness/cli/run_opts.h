@@ -100,6 +100,14 @@ int run_opts__parse(int opt, const char *arg, struct run_request *rq, struct wl_
  * -EINVAL with a one-line reason in err.
  */
 int run_opts__finish(struct run_request *rq, const struct workload *wl, char *err, size_t len);
+struct cli_common;
+/*
+ * The end of run's and compare's option loops: run_opts__finish, the
+ * verbosity of co, and the workload's parameters checked (before
+ * anything is stored). -EINVAL with a one-line reason in err.
+ */
+int run_opts__done(struct run_request *rq, const struct workload *wl,
+		   const struct wl_params *params, const struct cli_common *co, char *err, size_t len);
 /* --dump-on-outlier VALUE: microseconds, with an optional us/ms/s unit. */
 int run_opts__parse_us(const char *arg, double *us);
 
