@@ -76,3 +76,29 @@ vm_lock_held() {
 	[ $((SECONDS - $1)) -gt 0 ] && echo "# waited $((SECONDS - $1)) s for the VM lock"
 	trap 'echo "# $((SECONDS - __vm_t)) s with the VM lock"; rm -rf "$TMP"' EXIT
 }
+# need_guest: what every VM test needs, else skip_all with the reason: a
+# build, a cached sched_ext kernel (sets $kdir), qemu, and the VM lock
+# (held until the test exits: one guest at a time on this machine)
+need_guest() {
+	[ -x "$SCXB" ] || skip_all "no $SCXB (run make)"
+	kdir=${XDG_CACHE_HOME:-$HOME/.cache}/scxbench/kernels
+	ls "$kdir"/*/vmlinuz >/dev/null 2>&1 || skip_all "no cached sched_ext kernel in $kdir (run: scxbench vm fetch)"
+	command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not installed"
+	vm_lock || skip_all "the VM lock /tmp/scxb-vm.lock stayed busy for 15 min"
+}
+# two_kernels: k1, k2 = the two newest cached releases; with only one
+# cached, k2 is its image again under another path ($TMP/other: cells of
+# one release apart by path only) and two=no
+two_kernels() {
+	local rel
+	mapfile -t rel < <(for d in "$kdir"/*/; do d=${d%/}; [ -L "$d" ] || [ ! -s "$d/vmlinuz" ] || basename "$d"; done | sort -Vr)
+	k1=${rel[0]} two=yes
+	if [ ${#rel[@]} -ge 2 ]; then
+		k2=${rel[1]}
+	else
+		mkdir -p "$TMP/other" && cp "$kdir/$k1/vmlinuz" "$kdir/$k1/config" "$TMP/other/" &&
+			ln -s "$kdir/$k1/modules" "$TMP/other/modules"
+		k2=$TMP/other/vmlinuz two=no
+		echo "# only $k1 is cached: its image again as $k2"
+	fi
+}

@@ -7,25 +7,14 @@
 # cell's runs of the first night, not the other cells'. 5 boots, one
 # round of 0.5 s runs each (~1.5 min here).
 . "$(dirname "$0")/../lib.sh"
-[ -x "$SCXB" ] || skip_all "no $SCXB (run make)"
-kdir=${XDG_CACHE_HOME:-$HOME/.cache}/scxbench/kernels
-ls "$kdir"/*/vmlinuz >/dev/null 2>&1 || skip_all "no cached sched_ext kernel in $kdir (run: scxbench vm fetch)"
 [ -d /sys/kernel/sched_ext ] && skip_all "this kernel has sched_ext: the matrix needs the VM path"
-vm_lock || skip_all "the VM lock /tmp/scxb-vm.lock stayed busy for 15 min"
+need_guest
 plan 8
 export TMPDIR=$TMP/tmpd
 mkdir -p "$TMPDIR"
 cd "$TMP"
 
-mapfile -t rel < <(for d in "$kdir"/*/; do d=${d%/}; [ -L "$d" ] || [ ! -s "$d/vmlinuz" ] || basename "$d"; done | sort -Vr)
-k1=${rel[0]}
-if [ ${#rel[@]} -ge 2 ]; then
-	k2=${rel[1]}
-else
-	mkdir -p other && cp "$kdir/$k1/vmlinuz" "$kdir/$k1/config" other/ && ln -s "$kdir/$k1/modules" other/modules
-	k2=$TMP/other/vmlinuz
-	echo "# only $k1 is cached: its image again as $k2 (cells of one release apart by path only)"
-fi
+two_kernels
 cat > m.conf <<CONF
 [ci]
 db = hist.db

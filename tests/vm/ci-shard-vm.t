@@ -12,12 +12,8 @@
 # interleaved: one workload would leave the second shard empty.)
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../ci-lib.sh"
-[ -x "$SCXB" ] || skip_all "no $SCXB (run make)"
-kdir=${XDG_CACHE_HOME:-$HOME/.cache}/scxbench/kernels
-ls "$kdir"/*/vmlinuz >/dev/null 2>&1 || skip_all "no cached sched_ext kernel in $kdir (run: scxbench vm fetch)"
-command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not installed"
 command -v python3 >/dev/null || skip_all "python3 missing (reads ci.json)"
-vm_lock || skip_all "the VM lock /tmp/scxb-vm.lock stayed busy for 15 min"
+need_guest
 plan 6
 
 cd "$TMP"

@@ -9,13 +9,10 @@
 # script runs under a loaded scheduler; --json from a VM run equals what
 # the host database holds; nothing is left after exit, SIGINT, SIGKILL.
 . "$(dirname "$0")/../lib.sh"
-[ -x "$SCXB" ] || skip_all "no $SCXB (run make)"
-kdir=${XDG_CACHE_HOME:-$HOME/.cache}/scxbench/kernels
-ls "$kdir"/*/vmlinuz >/dev/null 2>&1 || skip_all "no cached sched_ext kernel in $kdir (run: scxbench vm fetch)"
 [ -d /sys/kernel/sched_ext ] && skip_all "this kernel has sched_ext: the VM path is not taken here"
 command -v clang >/dev/null || skip_all "clang not installed (make deps)"
 [ -f /usr/lib/x86_64-linux-gnu/libbpf.so.1 ] || skip_all "Debian's shared libbpf (libbpf1) missing"
-vm_lock || skip_all "the VM lock /tmp/scxb-vm.lock stayed busy for 15 min"
+need_guest
 plan 26
 export TMPDIR=$TMP/tmpd
 mkdir -p "$TMPDIR"

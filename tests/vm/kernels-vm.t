@@ -9,29 +9,15 @@
 # refuses one kernel is a sched_failed cell there, not a harness error.
 # 2 boots (~1 min here).
 . "$(dirname "$0")/../lib.sh"
-[ -x "$SCXB" ] || skip_all "no $SCXB (run make)"
-kdir=${XDG_CACHE_HOME:-$HOME/.cache}/scxbench/kernels
-ls "$kdir"/*/vmlinuz >/dev/null 2>&1 || skip_all "no cached sched_ext kernel in $kdir (run: scxbench vm fetch)"
 [ -d /sys/kernel/sched_ext ] && skip_all "this kernel has sched_ext: --kernels needs the VM path"
-vm_lock || skip_all "the VM lock /tmp/scxb-vm.lock stayed busy for 15 min"
+need_guest
 plan 10
 export TMPDIR=$TMP/tmpd
 mkdir -p "$TMPDIR"
 cd "$TMP"
 
 # the kernels: two cached releases, else the current one twice
-mapfile -t rel < <(for d in "$kdir"/*/; do d=${d%/}; [ -L "$d" ] || [ ! -s "$d/vmlinuz" ] || basename "$d"; done | sort -Vr)
-k1=${rel[0]}
-if [ ${#rel[@]} -ge 2 ]; then
-	k2=${rel[1]}
-	two=yes
-else
-	mkdir -p other && cp "$kdir/$k1/vmlinuz" other/vmlinuz && cp "$kdir/$k1/config" other/config
-	ln -s "$kdir/$k1/modules" other/modules
-	k2=$TMP/other/vmlinuz
-	two=no
-	echo "# only $k1 is cached: its image again as $k2"
-fi
+two_kernels
 # an external scheduler that refuses the second kernel (exits before
 # sched_ext is enabled), extfifo on the others
 EXT=$TMP/ext

@@ -7,11 +7,8 @@
 # and distances; a guest that is not what was asked for is refused before
 # any run; a bad spec is refused before any boot. 2 boots (~45 s here).
 . "$(dirname "$0")/../lib.sh"
-[ -x "$SCXB" ] || skip_all "no $SCXB (run make)"
-kdir=${XDG_CACHE_HOME:-$HOME/.cache}/scxbench/kernels
-ls "$kdir"/*/vmlinuz >/dev/null 2>&1 || skip_all "no cached sched_ext kernel in $kdir (run: scxbench vm fetch)"
 [ -d /sys/kernel/sched_ext ] && skip_all "this kernel has sched_ext: --topology needs the VM path"
-vm_lock || skip_all "the VM lock /tmp/scxb-vm.lock stayed busy for 15 min"
+need_guest
 plan 12
 export TMPDIR=$TMP/tmpd
 mkdir -p "$TMPDIR"

@@ -5,12 +5,8 @@
 # code, and tear down on SIGINT, on the hard timeout and on SIGKILL (no
 # QEMU, no temp dir left). About 9 boots of ~5 s each under TCG.
 . "$(dirname "$0")/../lib.sh"
-[ -x "$SCXB" ] || skip_all "no $SCXB (run make)"
 "$SCXB" vm --help >/dev/null 2>&1 || skip_all "this build has no 'vm' command"
-kdir=${XDG_CACHE_HOME:-$HOME/.cache}/scxbench/kernels
-ls "$kdir"/*/vmlinuz >/dev/null 2>&1 || skip_all "no cached sched_ext kernel in $kdir (run: scxbench vm fetch)"
-command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not installed"
-vm_lock || skip_all "the VM lock /tmp/scxb-vm.lock stayed busy for 15 min"
+need_guest
 plan 14
 export TMPDIR=$TMP/tmpd
 mkdir -p "$TMPDIR"
