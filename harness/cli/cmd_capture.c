@@ -29,6 +29,7 @@
 #include "harness/sched/sched.h"
 #include "harness/store/capture.h"
 #include "harness/store/store.h"
+#include "workloads/cmd_proc.h"
 
 const char cmd_capture_usage[] =
 	"usage: scxbench capture -o FILE [options] -- COMMAND [ARGS...]\n"
@@ -292,6 +293,10 @@ int cmd_capture(int argc, char **argv)
 			 rq.pid ? "pid" : "comm");
 		goto bad;
 	}
+	/* a command that cannot run is bad input: said before waiting for
+	 * the benchmark lock or booting a guest (which sees our files) */
+	if (rq.argv && cmd_proc__check(rq.argv, err, sizeof(err)))
+		goto bad;
 	if (rq.pid && kill(rq.pid, 0) && errno == ESRCH) {
 		snprintf(err, sizeof(err), "--pid %d: no such process", rq.pid);
 		goto bad;
