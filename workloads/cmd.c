@@ -265,7 +265,9 @@ static const struct wl_param_def cmd_params[] = {
 	  "built-in output parser (auto: by the command's name)" },
 };
 
-static const char *const cmd_primary[] = { "cmd_elapsed", NULL };
+/* the command's own result, then how its tasks were woken (the trace's:
+ * the cmd role), whose CDF is then a key figure of the headline */
+static const char *const cmd_primary[] = { "cmd_elapsed", "trace_wakeup_cmd_p99", NULL };
 
 const struct workload wl_cmd = {
 	.name = "cmd",

@@ -232,12 +232,8 @@ static void child(struct cmd_proc *c, char *const *argv, int gate_rd, int status
 	_exit(127);
 }
 
-int cmd_proc__start(char *const *argv, struct cmd_proc **out, char *err, size_t len)
+int cmd_proc__check(char *const *argv, char *err, size_t len)
 {
-	struct cmd_proc *c;
-	int gate[2] = { -1, -1 }, st[2] = { -1, -1 }, rc;
-
-	*out = NULL;
 	if (!argv || !argv[0] || !argv[0][0]) {
 		snprintf(err, len, "empty command");
 		return -EINVAL;
@@ -247,6 +243,18 @@ int cmd_proc__start(char *const *argv, struct cmd_proc **out, char *err, size_t 
 			 strchr(argv[0], '/') ? strerror(errno) : "command not found in PATH");
 		return -ENOENT;
 	}
+	return 0;
+}
+
+int cmd_proc__start(char *const *argv, struct cmd_proc **out, char *err, size_t len)
+{
+	struct cmd_proc *c;
+	int gate[2] = { -1, -1 }, st[2] = { -1, -1 }, rc;
+
+	*out = NULL;
+	rc = cmd_proc__check(argv, err, len);
+	if (rc)
+		return rc;
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;

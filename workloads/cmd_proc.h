@@ -31,6 +31,11 @@
 struct cmd_proc;
 
 /*
+ * Can argv be run: argv[0] an executable path, or a name found in PATH as
+ * execvp() looks. 0, or -EINVAL (empty) / -ENOENT with one line in err.
+ */
+int cmd_proc__check(char *const *argv, char *err, size_t len);
+/*
  * Fork argv (argv[0] looked up in PATH), held before exec. 0, or -errno
  * with one line in err (a name that is not found is said here, before
  * anything runs: the lookup is done in this process).

@@ -253,7 +253,7 @@ int capture__run(const struct capture_req *rq, struct capture **out, struct capt
 	struct capture *cap = NULL;
 	char workdir[PATH_MAX] = "", ywork[PATH_MAX + 8], why[256];
 	void *state = NULL, *ystate = NULL;
-	bool started = false;
+	bool started = false, sched_on = false;
 	uint64_t t0, deadline, next_sample;
 	struct utsname u;
 	int rc;
@@ -273,6 +273,13 @@ int capture__run(const struct capture_req *rq, struct capture **out, struct capt
 		rc = -ENOMEM;
 		snprintf(err, len, "out of memory");
 		goto out;
+	}
+	if (rq->sched) {
+		/* first: the target starts (or is found) under it */
+		rc = sched__start(rq->sched, err, len);
+		if (rc)
+			goto out;
+		sched_on = true;
 	}
 	if (rq->argv) {
 		rc = cmd_proc__start(rq->argv, &cmd, err, len);
@@ -395,6 +402,17 @@ int capture__run(const struct capture_req *rq, struct capture **out, struct capt
 		snprintf(err, len, "interrupted");
 		goto out;
 	}
+	if (rq->sched && sched__has_exited(rq->sched)) {
+		struct sched_exit ex;
+
+		sched__stop(rq->sched, &ex);
+		sched_on = false;
+		snprintf(err, len, "%s left during the capture (%s%s%s): the capture is not under it",
+			 sched__name(rq->sched), ex.valid ? ex.reason : "no exit info",
+			 ex.valid && ex.msg[0] ? ": " : "", ex.valid ? ex.msg : "");
+		rc = -ECANCELED;
+		goto out;
+	}
 	cap->target = target_text(rq);
 	cap->command = rq->argv ? strdup(cap->target) : NULL;
 	cap->duration_s = oc->elapsed_s;
@@ -403,7 +421,8 @@ int capture__run(const struct capture_req *rq, struct capture **out, struct capt
 	{
 		char ops_name[128] = "";
 
-		cap->scheduler = strdup(scx_kernel_supported() && !scx_ops_name(ops_name, sizeof(ops_name)) &&
+		cap->scheduler = strdup(rq->sched ? sched__name(rq->sched) :
+					scx_kernel_supported() && !scx_ops_name(ops_name, sizeof(ops_name)) &&
 					ops_name[0] ? ops_name : "eevdf");
 	}
 	if (!uname(&u)) {
@@ -428,6 +447,13 @@ out:
 	if (ystate)
 		ops->destroy(ystate);
 	cmd_proc__free(cmd);
+	if (sched_on) {
+		struct sched_exit ex;
+
+		/* after the command is reaped: nothing of it runs unscheduled */
+		if (sched__stop(rq->sched, &ex))
+			pr_warn("capture: stopping %s did not finish cleanly\n", sched__name(rq->sched));
+	}
 	if (workdir[0])
 		remove_tree(workdir);
 	capture__free(cap);

@@ -17,6 +17,8 @@
 
 #include "harness/lib/capture.h"
 
+struct sched;
+
 struct capture_req {
 	char *const *argv;   /* the command, or NULL */
 	int pid;             /* or a running process */
@@ -24,6 +26,15 @@ struct capture_req {
 	double duration_s;   /* bound (the command: at most this long) */
 	unsigned int buffer_kb;
 	volatile sig_atomic_t *stop;
+	/*
+	 * A scheduler to capture under (NULL: whatever runs now): loaded
+	 * before anything else and unloaded on every path, so the capture
+	 * covers the target under it only; its name (sched__name()) is the
+	 * capture's scheduler. The caller creates and frees it. When it
+	 * leaves by itself during the capture, the capture fails (-ECANCELED,
+	 * its exit reason in err).
+	 */
+	struct sched *sched;
 };
 
 struct capture_outcome {

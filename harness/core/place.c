@@ -164,8 +164,9 @@ void place_result__free(struct place_result *r)
 		return;
 	free(r->run_ids);
 	free(r->cmp_ids);
-	r->run_ids = r->cmp_ids = NULL;
-	r->nruns = r->ncmp = 0;
+	free(r->cap_ids);
+	r->run_ids = r->cmp_ids = r->cap_ids = NULL;
+	r->nruns = r->ncmp = r->ncap = 0;
 }
 
 /* options that only make sense on the host side of the VM boundary */
@@ -376,12 +377,12 @@ int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const ch
 	struct import_opts io = { .place = "vm", .cmdline = cmdline };
 	struct import_result ir = { 0 };
 	char tmpdir[PATH_MAX], guest_db[PATH_MAX + 16], why[512], host[256];
-	char idbase[96], dbname[PATH_MAX + 16], topo[TOPO_SPEC_MAX];
+	char idbase[128], dbname[PATH_MAX + 16], topo[TOPO_SPEC_MAX];
 	const char *env[3];
 	struct store *st = NULL;
 	struct vm_info info = { 0 };
 	struct vm_cmd cmd = { 0 };
-	int64_t next_run = 1, next_cmp = 1;
+	int64_t next_run = 1, next_cmp = 1, next_cap = 1;
 	int rc, nenv = 0;
 
 	memset(res, 0, sizeof(*res));
@@ -404,6 +405,8 @@ int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const ch
 	/* a damaged database is refused before the boot, and nothing is
 	 * imported into it: -EBADMSG, SQLite's finding in err */
 	rc = store__next_ids(st, &next_run, &next_cmp);
+	if (!rc)
+		rc = store__next_capture_id(st, &next_cap);
 	if (rc && store__corrupt(st)) {
 		snprintf(err, len, "%s", store__corrupt(st));
 		rc = -EBADMSG;
@@ -413,8 +416,8 @@ int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const ch
 		snprintf(err, len, "%s: cannot read the next ids: %s", db_path, strerror(-rc));
 		goto out;
 	}
-	snprintf(idbase, sizeof(idbase), "SCXB_ID_BASE=run:%lld,cmp:%lld", (long long)next_run,
-		 (long long)next_cmp);
+	snprintf(idbase, sizeof(idbase), "SCXB_ID_BASE=run:%lld,cmp:%lld,cap:%lld",
+		 (long long)next_run, (long long)next_cmp, (long long)next_cap);
 	env[nenv++] = idbase;
 	/* what the guest's messages call its database: the user's */
 	snprintf(dbname, sizeof(dbname), "SCXB_DB_NAME=%s", db_path);
@@ -466,6 +469,8 @@ int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const ch
 		res->nruns = ir.nruns;
 		res->cmp_ids = ir.cmp_ids;
 		res->ncmp = ir.ncmp;
+		res->cap_ids = ir.cap_ids;
+		res->ncap = ir.ncap;
 		if (ir.renumbered)
 			pr_warn("%s changed during the VM run: the guest's runs got new ids here\n",
 				db_path);

@@ -129,6 +129,8 @@ struct place_result {
 	int nruns;
 	int64_t *cmp_ids;
 	int ncmp;
+	int64_t *cap_ids;   /* captures (scxbench capture --vm) */
+	int ncap;
 	bool stopped;       /* our signal stopped the guest's command */
 	char guest_kernel[128];
 	char accel[8];

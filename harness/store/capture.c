@@ -58,8 +58,11 @@ int store__add_capture(struct store *st, const struct capture *c, const char *bo
 	err = store__txn_begin(st);
 	if (err)
 		return err;
+	/* the id is chosen inside the INSERT (under the write lock), after
+	 * SCXB_ID_BASE's when a guest numbers after its host */
 	err = prep(db, &s, "INSERT INTO captures (uuid, created_at, target, scheduler, kernel_release,"
-		   " hostname, ncpus, duration_s, file, body) VALUES (?,?,?,?,?,?,?,?,?,?)");
+		   " hostname, ncpus, duration_s, file, body, id) VALUES (?,?,?,?,?,?,?,?,?,?,"
+		   " (SELECT max(coalesce(max(id), 0) + 1, ?) FROM captures))");
 	if (err)
 		goto fail;
 	bind_text(s, 1, uuid);
@@ -72,6 +75,7 @@ int store__add_capture(struct store *st, const struct capture *c, const char *bo
 	sqlite3_bind_double(s, 8, c->duration_s);
 	bind_text(s, 9, file);
 	bind_text(s, 10, body);
+	sqlite3_bind_int64(s, 11, store__capture_id_base(st));
 	err = step(db, s);
 	sqlite3_finalize(s);
 	s = NULL;

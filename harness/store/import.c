@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Copying runs from one scxbench database into another: how a VM guest's
- * results come home, and what `scxbench merge` does. Runs are identified
- * by uuid, so importing the same file twice adds nothing the second time.
+ * results come home, and what `scxbench merge` does. Runs (and captures)
+ * are identified by uuid, so importing the same file twice adds nothing the second time.
  * Row ids are remapped; every table that hangs off a run or a comparison
  * is copied with the new ids. Column lists come from the schema itself
  * (PRAGMA table_info) so that a new column is carried without a change
@@ -133,7 +133,7 @@ int store__import(struct store *st, const char *src_path, const struct import_op
 	struct store *src;
 	sqlite3_stmt *s = NULL;
 	int64_t n = 0, clash;
-	bool keep_ids;
+	bool keep_ids, caps_moved;
 
 	if (res)
 		memset(res, 0, sizeof(*res));
@@ -270,15 +270,41 @@ int store__import(struct store *st, const char *src_path, const struct import_op
 	    copy_children(st, "comparison_results", "compare_id", "newcmp"))
 		goto rollback;
 
+	/* captures (scxbench capture in a guest), by uuid too; their ids are
+	 * kept when none is taken here (the guest numbered after ours) */
+	if (sql__exec(st, "CREATE TEMP TABLE IF NOT EXISTS capmap (old INTEGER PRIMARY KEY, new INTEGER)") ||
+	    sql__exec(st, "DELETE FROM temp.capmap") ||
+	    sql__exec(st, "CREATE TEMP TABLE IF NOT EXISTS newcaps (uuid TEXT PRIMARY KEY)") ||
+	    sql__exec(st, "DELETE FROM temp.newcaps") ||
+	    sql__exec(st, "INSERT INTO temp.newcaps SELECT uuid FROM src.captures"
+		     " WHERE uuid NOT IN (SELECT uuid FROM main.captures)"))
+		goto rollback;
+	clash = count_of(st, "SELECT count(*) FROM src.captures WHERE uuid IN temp.newcaps"
+			     " AND id IN (SELECT id FROM main.captures)");
+	if (clash < 0 || column_list(st, "captures", clash ? "id" : NULL, "", cols, sizeof(cols)))
+		goto rollback;
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO main.captures (%s) SELECT %s FROM src.captures"
+		 " WHERE uuid IN (SELECT uuid FROM temp.newcaps) ORDER BY created_at, id", cols, cols);
+	if (sql__exec(st, sql) ||
+	    sql__exec(st, "INSERT INTO temp.capmap SELECT s.id, m.id FROM src.captures s"
+		     " JOIN main.captures m ON m.uuid = s.uuid WHERE s.uuid IN (SELECT uuid FROM temp.newcaps)") ||
+	    copy_children(st, "capture_threads", "capture_id", "capmap") ||
+	    copy_children(st, "capture_edges", "capture_id", "capmap"))
+		goto rollback;
+	caps_moved = clash > 0;
+
 	n = count_of(st, "SELECT count(*) FROM temp.runmap");
 	if (n < 0)
 		goto rollback;
 	if (res) {
-		res->renumbered = !keep_ids;
+		res->renumbered = !keep_ids || caps_moved;
 		if (collect_ids(st, "SELECT m.new FROM temp.runmap m JOIN main.runs r ON r.id = m.new"
 				    " ORDER BY r.started_at, r.id", &res->run_ids, &res->nruns) ||
 		    collect_ids(st, "SELECT id FROM main.comparisons WHERE uuid IN temp.newcmpu"
-				    " ORDER BY created_at, id", &res->cmp_ids, &res->ncmp))
+				    " ORDER BY created_at, id", &res->cmp_ids, &res->ncmp) ||
+		    collect_ids(st, "SELECT new FROM temp.capmap ORDER BY new", &res->cap_ids,
+				&res->ncap))
 			goto rollback;
 	}
 	if (store__txn_commit(st))
@@ -293,6 +319,7 @@ rollback:
 	if (res) {
 		free(res->run_ids);
 		free(res->cmp_ids);
+		free(res->cap_ids);
 		memset(res, 0, sizeof(*res));
 	}
 detach:

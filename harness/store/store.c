@@ -30,7 +30,7 @@ struct store {
 	char *path;
 	int nr_recovered;
 	bool in_txn;
-	int64_t run_base, cmp_base; /* SCXB_ID_BASE, 0 = none */
+	int64_t run_base, cmp_base, cap_base; /* SCXB_ID_BASE, 0 = none */
 	bool corrupt;
 	char corrupt_why[256];      /* SQLite's words, one line */
 	char error[256];            /* the last failed statement's, one line */
@@ -428,11 +428,14 @@ struct store *store__open(const char *path, int flags, char *err, size_t errlen)
 	}
 	{
 		const char *b = getenv("SCXB_ID_BASE");
-		long long r, c;
+		long long r, c, k = 0;
+		int nb = b ? sscanf(b, "run:%lld,cmp:%lld,cap:%lld", &r, &c, &k) : 0;
 
-		if (b && sscanf(b, "run:%lld,cmp:%lld", &r, &c) == 2 && r > 0 && c > 0) {
+		if (nb >= 2 && r > 0 && c > 0) {
 			st->run_base = r;
 			st->cmp_base = c;
+			/* captures (scxbench capture --vm) since the third field */
+			st->cap_base = nb == 3 && k > 0 ? k : 0;
 		}
 	}
 	return st;
@@ -473,6 +476,16 @@ int store__next_ids(struct store *st, int64_t *run, int64_t *cmp)
 int64_t store__id_base(struct store *st, bool comparison)
 {
 	return comparison ? st->cmp_base : st->run_base;
+}
+
+int store__next_capture_id(struct store *st, int64_t *cap)
+{
+	return query_int(st, "SELECT coalesce(max(id), 0) + 1 FROM captures", cap);
+}
+
+int64_t store__capture_id_base(struct store *st)
+{
+	return st->cap_base;
 }
 
 int store__txn_begin(struct store *st)

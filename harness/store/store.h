@@ -163,9 +163,11 @@ struct import_result {
 	int nruns;
 	int64_t *cmp_ids;
 	int ncmp;
+	int64_t *cap_ids;   /* captures (scxbench capture), by uuid like runs */
+	int ncap;
 	bool renumbered;
 };
-/* res may be NULL; the caller frees res->run_ids and res->cmp_ids. */
+/* res may be NULL; the caller frees res->run_ids, cmp_ids and cap_ids. */
 int store__import(struct store *st, const char *src_path, const struct import_opts *o,
 		  struct import_result *res, char *err, size_t errlen);
 
@@ -177,6 +179,13 @@ int store__import(struct store *st, const char *src_path, const struct import_op
 int store__next_ids(struct store *st, int64_t *run, int64_t *cmp);
 /* For harness/store: the SCXB_ID_BASE of runs / comparisons, 0 = none. */
 int64_t store__id_base(struct store *st, bool comparison);
+/*
+ * The id the next capture would get. SCXB_ID_BASE=run:N,cmp:M,cap:K
+ * numbers captures from K (a capture taken in a guest keeps its id at
+ * home); store__capture_id_base() is K, 0 = none.
+ */
+int store__next_capture_id(struct store *st, int64_t *cap);
+int64_t store__capture_id_base(struct store *st);
 
 /* PRAGMA integrity_check (quick: quick_check, which skips comparing the
  * indexes with their tables): 0 when "ok", -EBADMSG with SQLite's first

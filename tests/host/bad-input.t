@@ -4,7 +4,7 @@
 # existing database untouched.
 . "$(dirname "$0")/../lib.sh"
 [ -x "$SCXB" ] || skip_all "build/scxbench not built"
-plan 31
+plan 35
 DB=$TMP/keep.db
 "$SCXB" run eevdf --workload cpu --duration 0.3 --db "$DB" --no-trace -q >/dev/null 2>&1
 [ -s "$DB" ] || { echo "Bail out! could not create the database the checks compare against"; exit 1; }
@@ -42,6 +42,18 @@ done
 for c in show report export ci capture "vm run"; do
 	expect_err "$c --db without a value" "error: ${c%% *}: --db needs a value" "$SCXB" $c --db
 done
+# capture's scheduler and place: refused before anything runs or boots
+expect_err "capture --sched unknown" "capture: unknown scheduler 'nosuch'" \
+	"$SCXB" capture --sched nosuch -o "$TMP/x.capture" --db "$DB" -- true
+if [ -d /sys/kernel/sched_ext ]; then
+	skip "capture --host --sched simple without sched_ext" "this kernel has sched_ext"
+else
+	expect_err "capture --host --sched simple without sched_ext" "capture: --host: this kernel has no sched_ext" \
+		"$SCXB" capture --host --sched simple -o "$TMP/x.capture" --db "$DB" -- true
+fi
+expect_err "capture --vm --pid: a host task" "capture: --pid names a task of this host" \
+	"$SCXB" capture --vm --pid $$ -o "$TMP/x.capture" --db "$DB"
+[ ! -e "$TMP/x.capture" ] && pass "no capture file from the refused captures" || fail "no capture file from the refused captures"
 expect_err "a short option unknown" "show: unknown option '-z'" "$SCXB" show -z
 expect_err "show of an unknown run" "no run 4242" "$SCXB" show 4242 --db "$DB"
 [ "$(sha256sum "$DB" | cut -d' ' -f1)" = "$sum0" ] && pass "existing database untouched by the bad commands" \

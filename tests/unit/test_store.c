@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "harness/lib/capture.h"
+#include "harness/store/capture.h"
 #include "harness/store/store.h"
 #include "harness/store/schema.h"
 #include "harness/store/sql.h"
@@ -253,6 +255,89 @@ UNIT_TEST(store_import_remaps_and_dedupes)
 	CHECK(q_int(a, "SELECT count(*) FROM params p JOIN runs r ON r.id = p.run_id"
 		       " WHERE r.scheduler = 'simple'") == 3, "params follow their runs");
 	CHECK(q_int(a, "PRAGMA foreign_key_check") == -1, "no dangling foreign keys");
+}
+
+/* a one-thread capture named `target`, stored in st */
+static int add_capture(struct store *st, const char *target, int64_t *id)
+{
+	struct capture *c = capture__new();
+	struct cap_step r = { .kind = CAP_RUN, .us = 200 };
+	struct cap_step w = { .kind = CAP_WAKE, .peer = 1 };
+	struct cap_step b = { .kind = CAP_BLOCK, .peer = 1, .via = VIA_PIPE, .us = 800, .lat_us = 5 };
+	int err;
+
+	if (!c)
+		return -ENOMEM;
+	capture__add_thread(c, 10, "a", 0);
+	capture__add_thread(c, 11, "b", 0);
+	for (int i = 0; i < 10; i++) {
+		capture__add_step(c, 0, &r);
+		capture__add_step(c, 0, &w);
+		capture__add_step(c, 0, &b);
+	}
+	c->target = strdup(target);
+	c->scheduler = strdup("simple");
+	capture__finish(c);
+	err = store__add_capture(st, c, "{}", "x.capture", id);
+	capture__free(c);
+	return err;
+}
+
+/* A guest's captures come home with its runs: numbered after the host's
+ * (SCXB_ID_BASE cap:K) they keep their ids, their threads and edges
+ * follow, a second import adds nothing, and a taken id is renumbered. */
+UNIT_TEST(store_import_captures)
+{
+	char err[256], *a = path_in_tmp("ca.db"), *b = path_in_tmp("cb.db"), *c = path_in_tmp("cc.db");
+	struct import_result ir;
+	struct store *st;
+	int64_t id = 0;
+	int n;
+
+	st = store__open(a, STORE_CREATE, err, sizeof(err));
+	CHECK(st && add_capture(st, "host", &id) == 0 && id == 1, "the host's capture 1");
+	store__close(st);
+	setenv("SCXB_ID_BASE", "run:1,cmp:1,cap:2", 1);
+	st = store__open(b, STORE_CREATE, err, sizeof(err));
+	unsetenv("SCXB_ID_BASE");
+	CHECK(st && add_capture(st, "guest", &id) == 0, "the guest's capture");
+	CHECK(id == 2, "numbered after the host's (got %lld)", (long long)id);
+	store__close(st);
+
+	st = store__open(a, STORE_CREATE, err, sizeof(err));
+	n = store__import(st, b, NULL, &ir, err, sizeof(err));
+	CHECK(n == 0 && ir.ncap == 1 && ir.cap_ids[0] == 2 && !ir.renumbered,
+	      "imported capture 2 as 2 (n %d, %d captures: %s)", n, ir.ncap, err);
+	free(ir.run_ids);
+	free(ir.cmp_ids);
+	free(ir.cap_ids);
+	n = store__import(st, b, NULL, &ir, err, sizeof(err));
+	CHECK(n == 0 && ir.ncap == 0, "a second import adds no capture (%d)", ir.ncap);
+	free(ir.run_ids);
+	free(ir.cmp_ids);
+	free(ir.cap_ids);
+	store__close(st);
+	CHECK(q_int(a, "SELECT count(*) FROM captures") == 2, "two captures");
+	CHECK(q_int(a, "SELECT count(*) FROM capture_threads WHERE capture_id = 2") == 2, "its threads");
+	CHECK(q_int(a, "SELECT count(*) FROM capture_edges WHERE capture_id = 2 AND via = 'pipe'") == 1,
+	      "its edge");
+	CHECK(q_int(a, "SELECT count(*) FROM captures WHERE id = 2 AND target = 'guest'"
+		       " AND scheduler = 'simple'") == 1, "its scheduler");
+
+	/* a database whose capture 2 is another: the guest's is renumbered */
+	st = store__open(c, STORE_CREATE, err, sizeof(err));
+	CHECK(st && add_capture(st, "one", &id) == 0 && add_capture(st, "two", &id) == 0 && id == 2,
+	      "captures 1 and 2");
+	n = store__import(st, b, NULL, &ir, err, sizeof(err));
+	CHECK(n == 0 && ir.ncap == 1 && ir.cap_ids[0] == 3 && ir.renumbered,
+	      "renumbered to 3 (%d captures, id %lld)", ir.ncap, ir.ncap ? (long long)ir.cap_ids[0] : 0LL);
+	free(ir.run_ids);
+	free(ir.cmp_ids);
+	free(ir.cap_ids);
+	store__close(st);
+	CHECK(q_int(c, "SELECT count(*) FROM capture_threads WHERE capture_id = 3") == 2,
+	      "the threads follow the new id");
+	CHECK(q_int(c, "PRAGMA foreign_key_check") == -1, "no dangling foreign keys");
 }
 
 /* The whole file as bytes, to tell it was left as it was. */
