@@ -356,6 +356,15 @@ int vm_guest__request_stop(struct vm_guest *g, int sig)
 	return err;
 }
 
+bool vm_guest__cmd_started(const struct vm_guest *g)
+{
+	char path[PATH_MAX + 16];
+
+	/* guest-init redirects the command's stderr there as it starts it */
+	snprintf(path, sizeof(path), "%s/stderr", g->dir);
+	return !access(path, F_OK);
+}
+
 int vm_guest__read_status(struct vm_guest *g, struct vm_status *s)
 {
 	char path[PATH_MAX + 16], line[512];

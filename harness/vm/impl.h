@@ -95,6 +95,9 @@ int vm_guest__initramfs(struct vm_guest *g, const char *kernel, const char *mode
 void vm_guest__forward(struct vm_guest *g);
 /* Ask the command to stop: sig (SIGINT or SIGTERM) in the guest. */
 int vm_guest__request_stop(struct vm_guest *g, int sig);
+/* The guest's command has started (its output files exist in the run dir):
+ * before that, nothing it does can be lost by killing the guest. */
+bool vm_guest__cmd_started(const struct vm_guest *g);
 
 struct vm_status {
 	bool present;
