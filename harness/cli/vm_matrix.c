@@ -193,6 +193,8 @@ int vm_matrix__compare(const struct place_opts *po, int vargc, char **vargv,
 		}
 		if (grc < 0) {
 			pr_err("compare: %s%s%s\n", n > 1 ? name : "", n > 1 ? ": " : "", err);
+			/* (interrupted: that line said so) */
+			stopped |= runner_stop != 0;
 			harness = true;
 			continue;
 		}
@@ -214,6 +216,11 @@ int vm_matrix__compare(const struct place_opts *po, int vargc, char **vargv,
 		}
 		place_result__free(&pr);
 	}
+	/* a signal the guest's command got says so itself (its stderr is
+	 * ours); one that came after it, here, is said here */
+	if (runner_stop && !stopped)
+		pr_err("compare: interrupted by %s once the guest was done: %d comparison(s)"
+		       " stored\n", strsignal(runner_stop_signal), nstored);
 	stopped |= runner_stop != 0;
 	if (nstored) {
 		st = store__open(db_path, STORE_READONLY, err, sizeof(err));
