@@ -199,6 +199,9 @@ int vm_matrix__compare(const struct place_opts *po, int vargc, char **vargv,
 			continue;
 		}
 		stopped |= pr.stopped;
+		if (pr.stopped && !pr.guest_said)
+			pr_err("compare: %s%sinterrupted by %s as the guest's scxbench started\n",
+			       n > 1 ? name : "", n > 1 ? ": " : "", strsignal(runner_stop_signal));
 		if (!pr.ncmp) {
 			/* exit 2: the guest said why (bad usage, a topology it
 			 * does not have) on the stderr we forwarded */

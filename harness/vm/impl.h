@@ -79,7 +79,12 @@ struct vm_fwd {
 	const char *name;       /* "stdout", "stderr" */
 	int dst;                /* our fd, -1: drop */
 	int src;                /* the file in the run dir, once it exists */
+	/* chars of "scxbench: error: " the current line began with so far
+	 * (VM_FWD_NOMATCH: it does not); said_error once a line did */
+	size_t match;
+	bool said_error;
 };
+#define VM_FWD_NOMATCH ((size_t)-1)
 
 struct vm_guest {
 	char dir[PATH_MAX];     /* the run dir, shared with the guest */

@@ -206,6 +206,7 @@ static int boot(const struct vm_opts *o, const struct vm_cmd *cmd, const char *k
 out:
 	vm_qemu__kill(&q);
 	vm_guest__forward(&g);
+	info->said_error = g.errs.said_error;
 	vm_guest__close(&g);
 	return ret;
 }
