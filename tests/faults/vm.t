@@ -6,7 +6,8 @@
 # one line, integrity, earlier runs intact, the run aborted, ok or absent,
 # no process of the session, no QEMU, no run dir in $TMPDIR) and:
 #   - SIGINT, SIGTERM, SIGKILL of the host's scxbench while the guest
-#     boots, at the guest's scheduler start and during its workload (the
+#     boots (and SIGINT as its command starts), at the guest's scheduler
+#     start and during its workload (the
 #     guest's scxbench waits at that point, SCXB_FAULT=POINT:sh:..., which
 #     reaches it through the re-created environment, until the host has
 #     been signalled), SIGINT inside the guest's store transaction, and
@@ -14,7 +15,7 @@
 #   - inside the guest: the scheduler's loader (the guest's scxbench, which
 #     loads the built-in) SIGKILLed mid-run, the trace recorder killed;
 #   - QEMU SIGKILLed from the host mid-run (the host boots once more).
-# About 15 boots; under TCG ~10-20 s each here.
+# About 17 boots; under TCG ~10-20 s each here.
 . "$(dirname "$0")/lib.sh"
 need_root
 [ -x "$SCXB" ] || skip_all "$SCXB not built"
@@ -26,7 +27,7 @@ ls "$kdir"/*/vmlinuz >/dev/null 2>&1 || skip_all "no cached sched_ext kernel in 
 # written inside the guest: the VM half runs the normal build only)
 [ "$BUILD" = build ] || skip_all "the VM fault cases run against build/ only (this is $BUILD)"
 vm_lock || skip_all "the VM lock /tmp/scxb-vm.lock stayed busy for 15 min"
-plan 16
+plan 17
 RUN=("$SCXB" run simple --vm --workload cpu --duration 0.5 --hogs 1 -q)
 GO=$TMP/go
 
@@ -52,7 +53,7 @@ want_sig() { # int|term|kill RUN_WHEN_STOPPED
 	esac
 }
 
-# 1-3: a signal while the guest boots (QEMU up, the guest's command not
+# a signal while the guest boots (QEMU up, the guest's command not
 # started: it has no stderr file in the run dir yet)
 for a in int term kill; do
 	rm -f "$GO"
@@ -74,7 +75,24 @@ for a in int term kill; do
 	want_sig $a absent
 done
 
-# 4-10: a signal for the host's scxbench while the guest's is held at a
+# a signal as the guest's command starts (its stderr file appears): the
+# guest's scxbench, maybe before its handlers are in place, gets it; the
+# host says so when it could not
+rm -f "$GO"
+case_begin "SIGINT as the guest's command starts" vm "SIGINT as the guest's cmd starts"
+start "${RUN[@]}" --db "$DB"
+started=
+for i in $(seq 1200); do
+	if ls "$TMPDIR"/scxbench-vm.*/stderr >/dev/null 2>&1; then started=1; break; fi
+	kill -0 "$PID" 2>/dev/null || break
+	sleep 0.05
+done
+kill -INT "$PID"
+finish
+[ -n "$started" ] || C_CHECKS+=("the guest's command never started")
+want_sig int 'absent|aborted'
+
+# a signal for the host's scxbench while the guest's is held at a
 # point of its run
 for p in sched-start workload; do
 	for a in int term kill; do
@@ -98,7 +116,7 @@ kill -INT "$PID"
 finish
 want_sig int ok
 
-# 11-12: the host importing the guest's database
+# the host importing the guest's database
 case_begin "SIGTERM at the import" vm "SIGTERM at host import"
 run_fg env SCXB_FAULT=import:term "${RUN[@]}" --db "$DB"
 want_sig term ok
@@ -106,7 +124,7 @@ case_begin "SIGKILL at the import" vm "SIGKILL at host import"
 run_fg env SCXB_FAULT=import:kill "${RUN[@]}" --db "$DB"
 want_sig kill absent
 
-# 13-14: processes inside the guest killed: the scheduler's loader (the
+# processes inside the guest killed: the scheduler's loader (the
 # guest's scxbench loads the built-in; its struct_ops link dies with it)
 # and the trace recorder
 case_begin "the scheduler's loader killed" vm "kill of the guest's loader"
@@ -116,7 +134,7 @@ case_begin "the guest's recorder killed" vm "kill of the guest's recorder"
 run_fg env SCXB_FAULT='workload:sh:pkill -KILL -P $SCXB_FAULT_PID -x scxb-trace' "${RUN[@]}" --db "$DB"
 case_end 1 failed:collector 'out:collector tracefs failed during the run \(trace recorder process killed by signal 9\)'
 
-# 15: QEMU killed from the host mid-run: nothing came home, so the host
+# QEMU killed from the host mid-run: nothing came home, so the host
 # boots once more (saying so) and the second boot's run is stored
 rm -f "$GO"
 case_begin "QEMU killed" vm "kill of QEMU (host) mid-run"
@@ -132,7 +150,7 @@ grep -q 'warning: the guest failed (the guest died before its command ended.*); 
 	C_CHECKS+=("no word of the second boot")
 case_end 0 ok -
 
-# 16: the database after all of it
+# the database after all of it
 n=$(sql "$DB" "SELECT count(*) FROM runs WHERE status = 'running'")
 if [ "$(sql "$DB" 'PRAGMA integrity_check')" = ok ] && [ "$n" = 0 ] && tmp_clean; then
 	pass "the database is sound, no run left running, nothing left in TMPDIR"
