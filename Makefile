@@ -207,14 +207,16 @@ test-vm: all
 	tests/run.sh vm
 
 # faults: tests/faults/ (signals at every phase of a run, kills, full disks,
-# read-only and locked databases, hostile names; on this host)
+# read-only and locked databases, hostile names; on this host, and across
+# the VM boundary: vm.t boots guests, under the VM lock)
 test-faults: all $(HELPERS)
 	tests/run.sh faults
 
-ASAN_T ?= bad-input,run-basic,store-corrupt,trace-pingpong,report-files,ci-gate
-# the unit tier and the host tests of ASAN_T against a sanitized build
-# (build-asan): any report of ASan, LSan or UBSan, in scxbench or a child,
-# fails it
+# the unit tier and every host test against a sanitized build (build-asan):
+# any report of ASan, LSan or UBSan, in scxbench or a child, fails it.
+# ASAN_T=substring[,substring...] runs only the host tests it names (as T=
+# does for tests/run.sh); empty (the default) runs the whole host tier.
+ASAN_T ?=
 # (tests/asan.supp: leaks of libraries that are not ours, by the library
 # function: the slow unwinder sees through libraries built without frame
 # pointers)
@@ -245,7 +247,7 @@ help:
 	@echo '  test-host     integration tests on this host (root: tracefs, workloads)'
 	@echo '  test-vm       tests inside the QEMU guest with a sched_ext kernel'
 	@echo '  test-faults   the fault suite: signals at every phase, kills, full disks, locks, hostile names'
-	@echo '  test-asan     unit tier and some host tests (ASAN_T) on an ASan+UBSan build (build-asan)'
+	@echo '  test-asan     unit and host tiers (ASAN_T= to pick tests) on an ASan+UBSan build (build-asan)'
 	@echo '  bench         benchmarks side by side with the peer tools'
 	@echo '  fetch-kernel  fetch a Debian sched_ext kernel into the cache'
 	@echo '  clean         remove build/'

@@ -6,7 +6,7 @@
 #   unit: build/tests/unit_tests (C, unprivileged)
 #   host: tests/host/*.t (root; real tracefs, workloads, SQLite files)
 #   vm:   tests/vm/*.t (boot a sched_ext guest under QEMU)
-#   faults: tests/faults/*.t (the fault suite, on this host)
+#   faults: tests/faults/*.t (the fault suite, on this host and in a guest)
 # SCXB_BUILD=DIR runs them against another build (make test-asan).
 # T=substring[,substring...] limits the files run (the unit tier always runs);
 # TEST_TIMEOUT (s) bounds each file.

@@ -128,6 +128,7 @@ static int load_in_vm(const struct place_opts *po, const char *spec, const struc
 		.kernel = po->kernel, .cpus = po->vm_cpus, .mem_mb = po->vm_mem_mb,
 		.topo = po->has_topo ? &po->topo : NULL,
 		.quiet = quiet, .forward_stdout = true, .stop = &runner_stop,
+		.stop_signal = &runner_stop_signal,
 	};
 	struct vm_cmd c = { 0 };
 	struct vm_info info;

@@ -224,7 +224,15 @@ int cmd_run(int argc, char **argv)
 			place_result__free(&pr);
 			goto out;
 		}
-		if (pr.stopped)
+		/* a signal the guest's command got says so itself (its stderr
+		 * is ours); one that came after it, here, is said here */
+		if (runner_stop && !pr.stopped)
+			pr_err("run: interrupted by %s once the guest was done: %d run(s) stored\n",
+			       strsignal(runner_stop_signal), pr.nruns);
+		else if (pr.stopped && !pr.guest_said)
+			pr_err("run: interrupted by %s as the guest's scxbench started: %d run(s) stored\n",
+			       strsignal(runner_stop_signal), pr.nruns);
+		if (pr.stopped || runner_stop)
 			rc = runner__signal_exit_code();
 		place_result__free(&pr);
 		goto out;

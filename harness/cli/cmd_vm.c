@@ -348,6 +348,7 @@ static int vm_boot_or_run(int argc, char **argv, enum vm_sub sub)
 	command__verbosity(co.verbose, quiet);
 	o.quiet = quiet;
 	o.stop = &runner_stop;
+	o.stop_signal = &runner_stop_signal;
 	o.forward_stdout = true;
 	if (sub == VM_SUB_RUN) {
 		gargv = place__guest_argv(argc - optind, argv + optind, &cmd.argc);

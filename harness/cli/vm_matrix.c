@@ -193,10 +193,15 @@ int vm_matrix__compare(const struct place_opts *po, int vargc, char **vargv,
 		}
 		if (grc < 0) {
 			pr_err("compare: %s%s%s\n", n > 1 ? name : "", n > 1 ? ": " : "", err);
+			/* (interrupted: that line said so) */
+			stopped |= runner_stop != 0;
 			harness = true;
 			continue;
 		}
 		stopped |= pr.stopped;
+		if (pr.stopped && !pr.guest_said)
+			pr_err("compare: %s%sinterrupted by %s as the guest's scxbench started\n",
+			       n > 1 ? name : "", n > 1 ? ": " : "", strsignal(runner_stop_signal));
 		if (!pr.ncmp) {
 			/* exit 2: the guest said why (bad usage, a topology it
 			 * does not have) on the stderr we forwarded */
@@ -214,6 +219,11 @@ int vm_matrix__compare(const struct place_opts *po, int vargc, char **vargv,
 		}
 		place_result__free(&pr);
 	}
+	/* a signal the guest's command got says so itself (its stderr is
+	 * ours); one that came after it, here, is said here */
+	if (runner_stop && !stopped)
+		pr_err("compare: interrupted by %s once the guest was done: %d comparison(s)"
+		       " stored\n", strsignal(runner_stop_signal), nstored);
 	stopped |= runner_stop != 0;
 	if (nstored) {
 		st = store__open(db_path, STORE_READONLY, err, sizeof(err));

@@ -439,6 +439,7 @@ int place__run_in_vm(const struct place_opts *o, int argc, char **argv, const ch
 		rc = vm__run(&vo, &cmd, guest_db, &info, why, sizeof(why));
 	}
 	res->stopped = info.stopped;
+	res->guest_said = info.said_error;
 	if (rc) {
 		snprintf(err, len, "%s", why);
 		goto out;

@@ -132,6 +132,10 @@ struct place_result {
 	int64_t *cap_ids;   /* captures (scxbench capture --vm) */
 	int ncap;
 	bool stopped;       /* our signal stopped the guest's command */
+	/* the guest's command said what ended it (a "scxbench: error:" line on
+	 * the stderr we forwarded); a stopped one that did not was killed by
+	 * the signal before its handlers were in place */
+	bool guest_said;
 	char guest_kernel[128];
 	char accel[8];
 };

@@ -301,6 +301,29 @@ int vm_guest__initramfs(struct vm_guest *g, const char *kernel, const char *mode
 	return 0;
 }
 
+/* did a line start with our error prefix (the guest's command said what
+ * ended it)? Lines may arrive split across reads. */
+static void note_error_lines(struct vm_fwd *w, const char *buf, ssize_t n)
+{
+	static const char pfx[] = "scxbench: error: ";
+
+	for (ssize_t i = 0; i < n; i++) {
+		/* (a progress line is redrawn after a carriage return) */
+		if (buf[i] == '\n' || buf[i] == '\r') {
+			w->match = 0;
+			continue;
+		}
+		if (w->match == VM_FWD_NOMATCH)
+			continue;
+		if (buf[i] != pfx[w->match]) {
+			w->match = VM_FWD_NOMATCH;
+		} else if (++w->match == sizeof(pfx) - 1) {
+			w->said_error = true;
+			w->match = VM_FWD_NOMATCH;
+		}
+	}
+}
+
 static void forward_one(struct vm_guest *g, struct vm_fwd *w)
 {
 	char buf[16384];
@@ -316,6 +339,7 @@ static void forward_one(struct vm_guest *g, struct vm_fwd *w)
 	}
 	/* a regular file: 0 is "nothing more yet", the guest may still write */
 	while ((n = read(w->src, buf, sizeof(buf))) > 0) {
+		note_error_lines(w, buf, n);
 		if (w->dst < 0)
 			continue;
 		for (ssize_t off = 0; off < n;) {
@@ -354,6 +378,15 @@ int vm_guest__request_stop(struct vm_guest *g, int sig)
 		err = -EIO;
 	close(fd);
 	return err;
+}
+
+bool vm_guest__cmd_started(const struct vm_guest *g)
+{
+	char path[PATH_MAX + 16];
+
+	/* guest-init redirects the command's stderr there as it starts it */
+	snprintf(path, sizeof(path), "%s/stderr", g->dir);
+	return !access(path, F_OK);
 }
 
 int vm_guest__read_status(struct vm_guest *g, struct vm_status *s)

@@ -79,7 +79,12 @@ struct vm_fwd {
 	const char *name;       /* "stdout", "stderr" */
 	int dst;                /* our fd, -1: drop */
 	int src;                /* the file in the run dir, once it exists */
+	/* chars of "scxbench: error: " the current line began with so far
+	 * (VM_FWD_NOMATCH: it does not); said_error once a line did */
+	size_t match;
+	bool said_error;
 };
+#define VM_FWD_NOMATCH ((size_t)-1)
 
 struct vm_guest {
 	char dir[PATH_MAX];     /* the run dir, shared with the guest */
@@ -95,6 +100,9 @@ int vm_guest__initramfs(struct vm_guest *g, const char *kernel, const char *mode
 void vm_guest__forward(struct vm_guest *g);
 /* Ask the command to stop: sig (SIGINT or SIGTERM) in the guest. */
 int vm_guest__request_stop(struct vm_guest *g, int sig);
+/* The guest's command has started (its output files exist in the run dir):
+ * before that, nothing it does can be lost by killing the guest. */
+bool vm_guest__cmd_started(const struct vm_guest *g);
 
 struct vm_status {
 	bool present;

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,12 @@
 static bool stopping(const struct vm_opts *o)
 {
 	return o->stop && *o->stop;
+}
+
+/* the signal behind a stop request */
+static int stop_sig(const struct vm_opts *o)
+{
+	return o->stop_signal && *o->stop_signal ? *o->stop_signal : SIGINT;
 }
 
 static int boot(const struct vm_opts *o, const struct vm_cmd *cmd, const char *kernel,
@@ -123,8 +130,17 @@ static int boot(const struct vm_opts *o, const struct vm_cmd *cmd, const char *k
 			stop_seen = *o->stop;
 			stop_at = now_wall();
 			info->stopped = true;
-			if (!cmd || vm_guest__request_stop(&g, o->stop_signal ? *o->stop_signal : 0)) {
-				vm__set_err(err, errlen, "interrupted: guest killed");
+			/* before the guest's command started there is nothing to
+			 * wait for: the guest goes at once */
+			if (cmd && !cmd->interactive && !vm_guest__cmd_started(&g)) {
+				vm__set_err(err, errlen, "interrupted by %s while the guest booted: "
+					    "nothing ran", strsignal(stop_sig(o)));
+				ret = -EINTR;
+				goto out;
+			}
+			if (!cmd || vm_guest__request_stop(&g, stop_sig(o))) {
+				vm__set_err(err, errlen, "interrupted by %s: guest killed",
+					    strsignal(stop_sig(o)));
 				ret = -EINTR;
 				goto out;
 			}
@@ -190,6 +206,7 @@ static int boot(const struct vm_opts *o, const struct vm_cmd *cmd, const char *k
 out:
 	vm_qemu__kill(&q);
 	vm_guest__forward(&g);
+	info->said_error = g.errs.said_error;
 	vm_guest__close(&g);
 	return ret;
 }
@@ -298,7 +315,8 @@ int vm__run(const struct vm_opts *o, const struct vm_cmd *cmd, const char *out_d
 	}
 	accel = choose_accel(o, kernel);
 	if (stopping(o)) {
-		vm__set_err(err, errlen, "interrupted");
+		vm__set_err(err, errlen, "interrupted by %s before the guest booted: nothing ran",
+			    strsignal(stop_sig(o)));
 		return -EINTR;
 	}
 	return boot(o, cmd, kernel, accel, timeout_s, out_db, info, err, errlen);

@@ -71,6 +71,9 @@ struct vm_info {
 	char guest_kernel[128];   /* uname -r inside the guest */
 	int guest_exit;           /* exit code of the command, -1 when none */
 	bool stopped;             /* the command was asked to stop */
+	/* the command wrote a "scxbench: error: " line to its stderr (ours):
+	 * a stopped command that did not was killed before it could say so */
+	bool said_error;
 	double boot_s;            /* QEMU start to guest init */
 	double total_s;           /* QEMU start to power-off */
 };

@@ -23,10 +23,15 @@
 #                fault-recovery) does what the next start does: marks
 #                the dangling run aborted, removes the dead run's work dir
 #                and tracefs instance
+#     vm-next    after a SIGKILL of a VM run (tests/faults/vm.t): what is
+#                left in $TMPDIR must be the run dirs whose owner record
+#                names the dead scxbench, and the next case's VM run (its
+#                start sweeps them) must leave $TMPDIR empty; the next
+#                case checks that (a vm-next case is never the last)
 # and case_end prints one TAP line: ok when the exit status, the line and
 # the run are as documented, PRAGMA integrity_check is ok, every earlier
 # run is byte-identical in a dump, no sched_ext scheduler is loaded, no
-# tracefs instance, process of the session or temp dir is left.
+# tracefs instance, process of the session, QEMU or temp dir is left.
 # faults_table prints the cases and outcomes, and the counts.
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
@@ -141,6 +146,28 @@ no_instance() {
 	! ls /sys/kernel/tracing/instances | grep -q "^scxbench-$PID-"
 }
 
+# no QEMU of ours: every boot's command line names its run dir in $TMPDIR
+no_qemu() {
+	local i
+	for i in $(seq 30); do
+		! pgrep -f "qemu-system.*$TMPDIR/" >/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# wait_err REGEX [S]: wait (up to S seconds, default 120) for a line of the
+# case's stderr matching REGEX while the command runs; 1 when it never came
+wait_err() {
+	local i
+	for i in $(seq $((${2:-120} * 10))); do
+		grep -Eq -- "$1" "$ERR" && return 0
+		kill -0 "$PID" 2>/dev/null || { grep -Eq -- "$1" "$ERR"; return; }
+		sleep 0.1
+	done
+	return 1
+}
+
 no_scx_loaded() {
 	[ ! -d /sys/kernel/sched_ext ] || [ "$(cat /sys/kernel/sched_ext/state)" = disabled ]
 }
@@ -179,7 +206,17 @@ case_end() { # WANT_RC WANT_RUN WANT_LINE [recover]
 	check "a sched_ext scheduler is loaded" no_scx_loaded
 	check "processes of the session left: $(session_procs "$PID" | tr '\n' ' ')" no_strays
 	check "a tracefs instance is left" no_instance
-	check "temp dirs left: $(ls -A "$TMPDIR" | tr '\n' ' ')" tmp_clean
+	check "a QEMU is left: $(pgrep -af "qemu-system.*$TMPDIR/" | cut -c1-60)" no_qemu
+	if [ "$mode" = vm-next ]; then
+		# the dead scxbench's run dirs may stay until the next start
+		for d in "$TMPDIR"/*; do
+			[ -e "$d" ] || continue
+			[ -n "$(owned_dirs "$TMPDIR" "$(basename "$d")" "$PID")" ] ||
+				C_CHECKS+=("left in TMPDIR, not the dead run's: ${d##*/}")
+		done
+	else
+		check "temp dirs left: $(ls -A "$TMPDIR" | tr '\n' ' ')" tmp_clean
+	fi
 	ROWS+=("$(printf '%-6s %-34s %-4s %-22s %s' "$C_PLACE" "$C_FAULT" "$RC" "$got" \
 		"$([ ${#C_CHECKS[@]} = 0 ] && echo 'as documented' || echo FAILED)")")
 	OUTCOMES[${got%%:*}]=$((${OUTCOMES[${got%%:*}]:-0} + 1))

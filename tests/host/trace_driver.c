@@ -50,13 +50,23 @@ static int reparse(const char *db, const char *dir, bool keep_events)
 	int rc;
 
 	for (in.ncpus = 0; in.ncpus < 256; in.ncpus++) {
-		if (asprintf(&paths[in.ncpus], "%s/cpu%d.raw", dir, in.ncpus) < 0 ||
-		    access(paths[in.ncpus], R_OK))
+		if (asprintf(&paths[in.ncpus], "%s/cpu%d.raw", dir, in.ncpus) < 0) {
+			paths[in.ncpus] = NULL;
 			break;
+		}
+		if (access(paths[in.ncpus], R_OK)) {
+			free(paths[in.ncpus]);
+			paths[in.ncpus] = NULL;
+			break;
+		}
 	}
 	st = store__open(db, STORE_CREATE, err, sizeof(err));
 	if (!st || !res || !in.ncpus) {
 		fprintf(stderr, "trace_driver: %s\n", st ? "no cpuN.raw files" : err);
+		store__close(st);
+		results__free(res);
+		for (int c = 0; c < in.ncpus; c++)
+			free(paths[c]);
 		return 1;
 	}
 	store__begin_run(st, &meta, &run_id);
@@ -72,6 +82,8 @@ static int reparse(const char *db, const char *dir, bool keep_events)
 	printf("%lld %.0f %.6f\n", (long long)run_id, m ? m->value : 0, (now_mono_ns() - t0) / 1e9);
 	store__close(st);
 	results__free(res);
+	for (int c = 0; c < in.ncpus; c++)
+		free(paths[c]);
 	return rc ? 1 : 0;
 }
 
@@ -84,7 +96,7 @@ int main(int argc, char **argv)
 	bool started[16] = { 0 };
 	struct run_meta meta = { .scheduler = "eevdf", .sched_kind = "eevdf",
 				 .workload = "exec", .place = "host", .trace = true };
-	struct results *res = results__new();
+	struct results *res;
 	char err[256] = "", workdir[] = "/tmp/scxb-drv-XXXXXX", why[256];
 	int n = collector__count(), i, rc = 1, status = 0;
 	const char *status_s = "ok";
@@ -121,6 +133,7 @@ int main(int argc, char **argv)
 	}
 	if (i + 1 >= argc)
 		goto usage;
+	res = results__new();
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -128,11 +141,14 @@ int main(int argc, char **argv)
 	st = store__open(argv[1], STORE_CREATE, err, sizeof(err));
 	if (!st) {
 		fprintf(stderr, "trace_driver: %s\n", err);
+		results__free(res);
 		return 1;
 	}
 	meta.cmdline = argv[i + 1];
 	if (store__begin_run(st, &meta, &run_id) || !mkdtemp(workdir)) {
 		fprintf(stderr, "trace_driver: cannot begin run\n");
+		store__close(st);
+		results__free(res);
 		return 1;
 	}
 	cfg.run_id = run_id;

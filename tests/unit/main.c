@@ -18,19 +18,30 @@ static struct {
 } deferred[MAX_DEFERRED];
 static int ndeferred;
 
-void unit__defer(void (*fn)(void *), void *arg)
+int unit__defer(void (*fn)(void *), void *arg)
 {
+	int mark = ndeferred;
+
 	if (!arg)
-		return;
+		return mark;
 	if (ndeferred == MAX_DEFERRED) {
 		/* better to leak in a test than to skip a cleanup silently */
 		unit__fail(__FILE__, __LINE__, "more than %d deferred cleanups", MAX_DEFERRED);
 		fn(arg);
-		return;
+		return mark;
 	}
 	deferred[ndeferred].fn = fn;
 	deferred[ndeferred].arg = arg;
 	ndeferred++;
+	return mark;
+}
+
+void unit__run_deferred_from(int *mark)
+{
+	while (ndeferred > *mark) {
+		ndeferred--;
+		deferred[ndeferred].fn(deferred[ndeferred].arg);
+	}
 }
 
 static void run_deferred(void)

@@ -273,7 +273,7 @@ static int run_wl(const char *name, double duration, const char *const *kv, stru
 
 	*out = results__new();
 	/* freed after the test, passed or failed */
-	DEFER(results__free, *out);
+	DEFER_TEST(results__free, *out);
 	if (!*out || wl_params__init(&p, wl))
 		return -ENOMEM;
 	for (int i = 0; kv && kv[i]; i += 2)

@@ -7,8 +7,12 @@
  *
  * A failed CHECK returns from the test at once, so whatever the test set
  * up is released by DEFER(fn, arg) instead of code at its end: the
- * deferred calls run after the test, in reverse order, whether it passed
- * or failed (as the kernel's sched_ext selftests run each cleanup).
+ * deferred calls run when the block that holds the DEFER ends (the test
+ * returning, passed or failed, or an inner block's end), in reverse
+ * order, as the kernel's sched_ext selftests run each cleanup. So a DEFER
+ * may name a local of its block or an enclosing one (&v): it runs while
+ * that local still exists (DEFER is a declaration: GCC's cleanup
+ * attribute; not after a label or as an unbraced if's body).
  */
 #ifndef SCXB_UNIT_H
 #define SCXB_UNIT_H
@@ -26,10 +30,21 @@ void unit__fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Directory for scratch files of the current test (created, removed after). */
 const char *unit__tmpdir(void);
-/* Call fn(arg) after the current test ends (NULL arg: not called). */
-void unit__defer(void (*fn)(void *), void *arg);
+/* Call fn(arg) later (NULL arg: not called); the number of calls
+ * registered before it (use DEFER) */
+int unit__defer(void (*fn)(void *), void *arg);
+/* Run the calls registered since *mark, newest first */
+void unit__run_deferred_from(int *mark);
 
-#define DEFER(fn, arg) unit__defer((void (*)(void *))(fn), (void *)(arg))
+#define UNIT__CAT2(a, b) a##b
+#define UNIT__CAT(a, b) UNIT__CAT2(a, b)
+#define DEFER(fn, arg)                                                      \
+	__attribute__((cleanup(unit__run_deferred_from), unused))           \
+	int UNIT__CAT(unit__defer_mark_, __COUNTER__) =                     \
+		unit__defer((void (*)(void *))(fn), (void *)(arg))
+/* fn(arg) after the current test, for a helper's heap object that
+ * outlives the helper (never the address of a local) */
+#define DEFER_TEST(fn, arg) ((void)unit__defer((void (*)(void *))(fn), (void *)(arg)))
 
 #define UNIT_TEST(n)                                                        \
 	static void n(void);                                                \
