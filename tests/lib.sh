@@ -81,10 +81,16 @@ vm_lock_held() {
 # (held until the test exits: one guest at a time on this machine)
 need_guest() {
 	[ -x "$SCXB" ] || skip_all "no $SCXB (run make)"
+	need_guest_kernel
+	vm_lock || skip_all "the VM lock /tmp/scxb-vm.lock stayed busy for 15 min"
+}
+# need_guest_kernel: a cached sched_ext kernel (sets $kdir) and qemu, else
+# skip_all (tests that run on a sched_ext host directly call it only
+# where the host has none)
+need_guest_kernel() {
 	kdir=${XDG_CACHE_HOME:-$HOME/.cache}/scxbench/kernels
 	ls "$kdir"/*/vmlinuz >/dev/null 2>&1 || skip_all "no cached sched_ext kernel in $kdir (run: scxbench vm fetch)"
 	command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not installed"
-	vm_lock || skip_all "the VM lock /tmp/scxb-vm.lock stayed busy for 15 min"
 }
 # two_kernels: k1, k2 = the two newest cached releases; with only one
 # cached, k2 is its image again under another path ($TMP/other: cells of

@@ -11,9 +11,7 @@
 [ -x "$SCXB" ] || skip_all "no $SCXB (run make)"
 need_root
 if [ ! -d /sys/kernel/sched_ext ]; then
-	kdir=${XDG_CACHE_HOME:-$HOME/.cache}/scxbench/kernels
-	ls "$kdir"/*/vmlinuz >/dev/null 2>&1 || skip_all "no cached sched_ext kernel in $kdir (run: scxbench vm fetch)"
-	command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not installed"
+	need_guest_kernel
 fi
 [ -d /sys/kernel/tracing/events/raw_syscalls ] || skip_all "no raw_syscalls tracepoints (capture)"
 command -v python3 >/dev/null || skip_all "python3 not installed (reads the capture file)"

@@ -9,9 +9,7 @@
 . "$(dirname "$0")/../lib.sh"
 [ -x "$SCXB" ] || skip_all "no $SCXB (run make)"
 if [ ! -d /sys/kernel/sched_ext ]; then
-	kdir=${XDG_CACHE_HOME:-$HOME/.cache}/scxbench/kernels
-	ls "$kdir"/*/vmlinuz >/dev/null 2>&1 || skip_all "no cached sched_ext kernel in $kdir (run: scxbench vm fetch)"
-	command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not installed"
+	need_guest_kernel
 fi
 exec 9>/tmp/scxb-vm.lock
 flock -w 900 9 || skip_all "the VM lock /tmp/scxb-vm.lock stayed busy for 15 min"
