@@ -5,6 +5,8 @@
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 T=$(mktemp -d /tmp/scxb-trace-test.XXXXXX)
 trap 'rm -rf "$T"' EXIT
+# what the driver and scxbench leave after a SIGKILL goes with $T
+mkdir -p "$T/tmp" && export TMPDIR=$T/tmp
 n=0
 ok()   { n=$((n + 1)); echo "ok $n - $*"; }
 nok()  { n=$((n + 1)); echo "not ok $n - $*"; }

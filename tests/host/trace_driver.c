@@ -97,7 +97,8 @@ int main(int argc, char **argv)
 	struct run_meta meta = { .scheduler = "eevdf", .sched_kind = "eevdf",
 				 .workload = "exec", .place = "host", .trace = true };
 	struct results *res;
-	char err[256] = "", workdir[] = "/tmp/scxb-drv-XXXXXX", why[256];
+	char err[256] = "", workdir[4096], why[256];
+	const char *tmpdir = getenv("TMPDIR");
 	int n = collector__count(), i, rc = 1, status = 0;
 	const char *status_s = "ok";
 	struct store *st;
@@ -144,6 +145,9 @@ int main(int argc, char **argv)
 		results__free(res);
 		return 1;
 	}
+	/* under TMPDIR: a SIGKILLed driver's raw files go with the test's
+	 * scratch dir */
+	snprintf(workdir, sizeof(workdir), "%s/scxb-drv-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
 	meta.cmdline = argv[i + 1];
 	if (store__begin_run(st, &meta, &run_id) || !mkdtemp(workdir)) {
 		fprintf(stderr, "trace_driver: cannot begin run\n");
