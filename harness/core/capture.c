@@ -206,22 +206,7 @@ static void group_procs(int pgid, struct tids *procs)
 
 static int make_workdir(char *buf, size_t len)
 {
-	const char *t = getenv("TMPDIR");
-	char rec[PATH_MAX + 8];
-	int err;
-
-	if (!t || t[0] != '/')
-		t = "/tmp";
-	owner__sweep(t, "scxbench-capture-", "owner");
-	if (xsnprintf(buf, len, "%s/scxbench-capture-XXXXXX", t))
-		return -ENAMETOOLONG;
-	if (!mkdtemp(buf))
-		return -errno;
-	snprintf(rec, sizeof(rec), "%s/owner", buf);
-	err = owner__write_file(rec);
-	if (err)
-		rmdir(buf);
-	return err;
+	return owner__mkdtemp("scxbench-capture-", buf, len, NULL);
 }
 
 static char *target_text(const struct capture_req *rq)

@@ -107,22 +107,10 @@ struct active_collector {
  */
 static int make_workdir(char *buf, size_t len)
 {
-	const char *t = getenv("TMPDIR");
-	char rec[PATH_MAX + 8];
-	int err;
+	int swept, err = owner__mkdtemp("scxbench-run-", buf, len, &swept);
 
-	if (!t || t[0] != '/')
-		t = "/tmp";
-	if (owner__sweep(t, "scxbench-run-", "owner") > 0)
+	if (swept)
 		pr_info("removed the work dirs of a scxbench that died\n");
-	if (xsnprintf(buf, len, "%s/scxbench-run-XXXXXX", t))
-		return -ENAMETOOLONG;
-	if (!mkdtemp(buf))
-		return -errno;
-	snprintf(rec, sizeof(rec), "%s/owner", buf);
-	err = owner__write_file(rec);
-	if (err)
-		rmdir(buf);
 	return err;
 }
 

@@ -189,3 +189,32 @@ int remove_tree(const char *path)
 		return -errno;
 	return 0;
 }
+
+int owner__mkdtemp(const char *prefix, char *buf, size_t len, int *swept)
+{
+	const char *t = getenv("TMPDIR");
+	char rec[PATH_MAX + 8];
+	int n, err;
+
+	if (!t || t[0] != '/')
+		t = "/tmp";
+	n = owner__sweep(t, prefix, "owner");
+	if (swept)
+		*swept = n > 0 ? n : 0;
+	if (xsnprintf(buf, len, "%s/%sXXXXXX", t, prefix)) {
+		buf[0] = 0;
+		return -ENAMETOOLONG;
+	}
+	if (!mkdtemp(buf)) {
+		err = -errno;
+		buf[0] = 0;
+		return err;
+	}
+	snprintf(rec, sizeof(rec), "%s/owner", buf);
+	err = owner__write_file(rec);
+	if (err) {
+		rmdir(buf);
+		buf[0] = 0;
+	}
+	return err;
+}

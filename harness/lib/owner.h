@@ -54,6 +54,14 @@ int owner__file_alive(const char *path);
  */
 int owner__sweep(const char *dir, const char *prefix, const char *record);
 
+/*
+ * A work folder of ours: $TMPDIR (when absolute, else /tmp)/PREFIXXXXXXX
+ * into buf, made 0700 with our owner record ("owner") inside, after the
+ * folders PREFIX* of processes that are gone were swept (*swept: how many;
+ * may be NULL). 0, or -errno with buf "".
+ */
+int owner__mkdtemp(const char *prefix, char *buf, size_t len, int *swept);
+
 /* rm -rf of a tree, not following symlinks; -errno of the first failure. */
 int remove_tree(const char *path);
 

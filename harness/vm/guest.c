@@ -33,39 +33,11 @@
 
 extern char **environ;
 
-static const char *tmp_root(void)
-{
-	const char *t = getenv("TMPDIR");
-
-	return t && t[0] == '/' ? t : "/tmp";
-}
-
 int vm__make_tmp_dir(char *buf, size_t len)
 {
-	const char *tmpdir = tmp_root();
-	char rec[PATH_MAX];
-	int err;
-
 	/* dirs of scxbench processes that were SIGKILLed (their QEMU died
-	 * with them, PR_SET_PDEATHSIG) */
-	owner__sweep(tmpdir, VM_TMP_PREFIX, "owner");
-	if (xsnprintf(buf, len, "%s/" VM_TMP_PREFIX "XXXXXX", tmpdir) ||
-	    xsnprintf(rec, sizeof(rec), "%s/owner", buf)) {
-		buf[0] = 0;
-		return -ENAMETOOLONG;
-	}
-	if (!mkdtemp(buf)) {
-		err = -errno;
-		buf[0] = 0;
-		return err;
-	}
-	snprintf(rec, sizeof(rec), "%s/owner", buf);
-	err = owner__write_file(rec);
-	if (err) {
-		rmdir(buf);
-		buf[0] = 0;
-	}
-	return err;
+	 * with them, PR_SET_PDEATHSIG) are swept first */
+	return owner__mkdtemp(VM_TMP_PREFIX, buf, len, NULL);
 }
 
 void vm__remove_tmp_dir(const char *dir)
